@@ -1,0 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { configJsonSchema, runResultJsonSchema } from '../src/schema/json-schema.js';
+
+writeFileSync('schema/run.v1.schema.json', `${JSON.stringify(runResultJsonSchema(), null, 2)}\n`);
+writeFileSync('schema/config.schema.json', `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+console.log('wrote schema/run.v1.schema.json and schema/config.schema.json');

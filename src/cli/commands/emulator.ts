@@ -1,0 +1,13 @@
+import type { CommandModule } from '../command.js';
+
+// Placeholder until the owning issue lands; replaced, never shipped.
+const command: CommandModule = {
+  command: 'emulator',
+  describe: 'emulator (not yet built)',
+  builder: (y) => y,
+  run: async () => {
+    process.stderr.write('ftrag emulator: not built yet\n');
+    return 2;
+  },
+};
+export default command;

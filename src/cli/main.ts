@@ -1,0 +1,52 @@
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { exitCodeOf } from '../util/errors.js';
+import type { CommandModule } from './command.js';
+
+type Loader = () => Promise<{ default: CommandModule }>;
+
+/** Command modules, loaded only when their command runs so `ftrag --help` stays fast. */
+const COMMANDS: Record<string, { describe: string; load: Loader }> = {
+  run: { describe: 'Evaluate every system on the held-out set and write run.json and the reports', load: () => import('./commands/run.js') },
+  score: { describe: 'Score answers produced elsewhere against an eval set', load: () => import('./commands/score.js') },
+  gate: { describe: 'Compare a run against a baseline and fail on significant regressions', load: () => import('./commands/gate.js') },
+  report: { describe: 'Re-render the reports from a saved run.json', load: () => import('./commands/report.js') },
+  cost: { describe: 'Cost breakdown and break-even volumes, without running any model', load: () => import('./commands/cost.js') },
+  data: { describe: 'Validate training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },
+  train: { describe: 'Run a model customization job and deploy the custom model', load: () => import('./commands/train.js') },
+  emulator: { describe: 'Start the local Bedrock-compatible emulator on 127.0.0.1', load: () => import('./commands/emulator.js') },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  let exitCode = 0;
+  let cli: Argv = yargs(argv)
+    .scriptName('ftrag')
+    .strict()
+    .help()
+    .version(false)
+    .demandCommand(1, 'Name a command, e.g. `ftrag run`.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw Object.assign(new Error(msg), { exitCode: 2 });
+    });
+  for (const [cmd, { describe, load }] of Object.entries(COMMANDS)) {
+    if (cmd !== name) {
+      cli = cli.command(cmd, describe, (y) => y.strict(false), () => undefined);
+      continue;
+    }
+    const mod = (await load()).default;
+    cli = cli.command(mod.command, mod.describe, mod.builder, async (args) => {
+      exitCode = await mod.run(args as Record<string, unknown>);
+    });
+  }
+  try {
+    await cli.parseAsync();
+    return exitCode;
+  } catch (err) {
+    const code = exitCodeOf(err);
+    process.stderr.write(`ftrag: ${(err as Error).message}\n`);
+    if (code === 3 && process.env.FTRAG_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return code;
+  }
+}

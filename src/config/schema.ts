@@ -1,0 +1,150 @@
+/**
+ * The experiment config (YAML or JSON). This zod schema is the single source of the TypeScript type and of the
+ * committed JSON Schema `schema/config.schema.json` that editors use for completion.
+ * Precedence: defaults < file < CLI flags.
+ */
+import { z } from 'zod';
+
+export const SystemKindSchema = z.enum(['base', 'fine-tuned', 'rag', 'rag-fine-tuned']);
+
+export const TrainingSpec = z
+  .object({
+    baseModelId: z.string().describe('Base model id to customize, e.g. amazon.nova-micro-v1:0:128k'),
+    trainingData: z.string().describe('Training JSONL (path relative to the config, or s3://)'),
+    validationData: z.string().optional(),
+    customizationType: z.enum(['FINE_TUNING', 'CONTINUED_PRE_TRAINING']).default('FINE_TUNING'),
+    hyperParameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+    roleArn: z.string().optional().describe('IAM role Bedrock assumes to read the data (required on AWS)'),
+    outputS3Uri: z.string().optional(),
+    dataS3Uri: z.string().optional().describe('Where to upload training data, e.g. s3://my-bucket/ftrag/'),
+  })
+  .describe('Have ftrag train (or reuse) the custom model');
+
+export const ServingSpec = z
+  .object({
+    type: z.enum(['on-demand', 'provisioned']).describe('Custom model deployment (on-demand) or provisioned throughput'),
+    modelUnits: z.number().int().min(1).default(1),
+    commitment: z.enum(['none', '1-month', '6-month']).default('none'),
+  })
+  .describe('How the custom model is served; decides its cost');
+
+export const KnowledgeBaseSpec = z.object({
+  id: z.string().optional().describe('Existing Knowledge Base id'),
+  documents: z.string().optional().describe('Folder of documents to ingest (emulator) or s3:// prefix'),
+  mode: z.enum(['retrieve-then-converse', 'retrieve-and-generate']).default('retrieve-then-converse'),
+  numberOfResults: z.number().int().min(1).max(100).default(5),
+  searchType: z.enum(['HYBRID', 'SEMANTIC']).optional(),
+  promptTemplate: z.string().optional().describe('For retrieve-then-converse: $search_results$ and $query$ are substituted'),
+  embeddingModelId: z.string().default('amazon.titan-embed-text-v2:0'),
+  documentsSizeGb: z.number().optional().describe('Corpus size for ingestion cost; measured when documents is a folder'),
+});
+
+export const SystemSpec = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
+  kind: SystemKindSchema,
+  label: z.string().optional(),
+  modelId: z
+    .string()
+    .optional()
+    .describe('Base model id, inference profile, provisioned-model ARN or custom-model-deployment ARN'),
+  generatorFrom: z.string().optional().describe('Use the model of another system (by id) as generator, e.g. RAG with the fine-tuned model'),
+  pricingModelId: z.string().optional().describe('Base model whose prices apply (derived from modelId when a base id)'),
+  training: TrainingSpec.optional(),
+  serving: ServingSpec.optional(),
+  knowledgeBase: KnowledgeBaseSpec.optional(),
+  execution: z.enum(['on-demand', 'batch']).default('on-demand'),
+  concurrency: z.number().int().min(1).optional(),
+  requestsPerMinute: z.number().positive().optional(),
+  tokensPerMinute: z.number().positive().optional(),
+});
+export type SystemSpec = z.infer<typeof SystemSpec>;
+
+export const WorkloadSpec = z.object({
+  monthlyQueries: z.number().nonnegative().default(100_000),
+  horizonMonths: z.number().positive().default(12),
+  retrainEveryMonths: z.number().positive().optional().describe('Retraining cadence; omit for train once'),
+  knowledgeChangePerMonth: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe('Share of facts that change per month; drives re-ingestion and the freshness verdict'),
+  reingestEveryMonths: z.number().positive().default(1),
+  latencySloMs: z.number().positive().optional().describe('p95 latency objective'),
+  accuracyTarget: z.number().min(0).max(1).optional().describe('Target for the primary metric'),
+  monthlyBudgetUsd: z.number().positive().optional(),
+  citationsRequired: z.boolean().default(false),
+});
+export type WorkloadSpec = z.infer<typeof WorkloadSpec>;
+
+export const PriceOverride = z.object({
+  modelId: z.string(),
+  region: z.string().optional(),
+  unit: z.string(),
+  price: z.number().nonnegative(),
+  source: z.string().default('user override'),
+  asOf: z.string().optional(),
+});
+
+export const GateRule = z.object({
+  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate']),
+  system: z.string().optional().describe('System id; all systems when omitted'),
+  metric: z.string().optional(),
+  category: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  minEffect: z.number().nonnegative().optional().describe('Smallest regression that may fail the gate'),
+  alpha: z.number().min(0).max(1).optional(),
+});
+export type GateRule = z.infer<typeof GateRule>;
+
+export const ExperimentConfig = z.object({
+  $schema: z.string().optional(),
+  name: z.string().default('experiment'),
+  endpoint: z.enum(['emulator', 'aws']).default('emulator'),
+  endpointUrl: z.string().url().optional().describe('Use an already running emulator instead of starting one in-process'),
+  region: z.string().default('us-east-1'),
+  seed: z.number().int().default(42),
+  evalSet: z.string().describe('Held-out test set: JSONL, CSV, Bedrock evaluation/fine-tuning JSONL or SQuAD v2 JSON'),
+  evalSetFormat: z.enum(['jsonl', 'csv', 'bedrock-eval', 'bedrock-ft', 'bedrock-conversation', 'squad-v2']).optional(),
+  systems: z.array(SystemSpec).min(1),
+  inference: z
+    .object({
+      maxTokens: z.number().int().min(1).default(256),
+      temperature: z.number().min(0).max(1).default(0),
+      system: z.string().optional(),
+    })
+    .default({ maxTokens: 256, temperature: 0 }),
+  metrics: z.array(z.string()).default(['exact', 'f1', 'rougeL']),
+  primaryMetric: z.string().default('f1'),
+  judge: z.object({ modelId: z.string(), faithfulness: z.boolean().default(true) }).optional(),
+  semantic: z.object({ modelId: z.string().default('amazon.titan-embed-text-v2:0') }).optional(),
+  workload: WorkloadSpec.default(WorkloadSpec.parse({})),
+  pricing: z
+    .object({
+      catalog: z.string().optional().describe('Replace the bundled price catalog'),
+      overrides: z.array(PriceOverride).default([]),
+      vectorStore: z
+        .object({ type: z.enum(['opensearch-serverless', 'none']).default('opensearch-serverless'), ocus: z.number().positive().default(2) })
+        .default({ type: 'opensearch-serverless', ocus: 2 }),
+    })
+    .default({ overrides: [], vectorStore: { type: 'opensearch-serverless', ocus: 2 } }),
+  runner: z
+    .object({
+      concurrency: z.number().int().min(1).default(8),
+      timeoutMs: z.number().int().positive().default(60_000),
+      maxRetries: z.number().int().min(0).default(6),
+      cache: z.boolean().default(true),
+    })
+    .default({ concurrency: 8, timeoutMs: 60_000, maxRetries: 6, cache: true }),
+  gate: z.object({ rules: z.array(GateRule).default([]) }).optional(),
+  emulator: z
+    .object({
+      latencyProfile: z.string().default('realistic'),
+      faults: z.string().optional(),
+      dataDir: z.string().optional(),
+    })
+    .optional(),
+});
+export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
+export type ExperimentConfigInput = z.input<typeof ExperimentConfig>;

@@ -1,0 +1,230 @@
+/**
+ * run.json, schema version 1: the one artifact reports and gates read.
+ * This zod schema is the single source: the TypeScript types are inferred from it and the committed
+ * JSON Schema (`schema/run.v1.schema.json`) is generated from it (`npm run schema:generate`; a test checks they agree).
+ * Within v1 fields may only be added (optional). Renaming or removing a field bumps SCHEMA_VERSION and adds a migration.
+ */
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1 as const;
+
+const Interval = z.tuple([z.number(), z.number()]).describe('[low, high] 95% interval');
+
+export const MetricSummary = z
+  .object({
+    mean: z.number().describe('Mean over scored items, 0..1 for quality metrics'),
+    ci95: Interval,
+    n: z.number().int().describe('Items that have a score'),
+    method: z.string().optional().describe('How ci95 was computed, e.g. wilson or bootstrap-percentile'),
+  })
+  .describe('A metric summary');
+export type MetricSummary = z.infer<typeof MetricSummary>;
+
+export const Percentiles = z.object({
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  mean: z.number(),
+  n: z.number().int(),
+});
+export type Percentiles = z.infer<typeof Percentiles>;
+
+const TokenSummary = z.object({ mean: z.number(), total: z.number() });
+
+export const CostLine = z.object({
+  item: z.string().describe('What is being charged, e.g. "training", "storage", "input tokens"'),
+  usd: z.number(),
+  period: z.enum(['one-time', 'monthly', 'per-1k-queries', 'horizon']),
+  basis: z.string().describe('The arithmetic, e.g. "8,000,000 tokens x $0.001 / 1k"'),
+  source: z.string().optional().describe('Price source URL or note'),
+  asOf: z.string().optional().describe('Date the price was stated'),
+  unverified: z.boolean().optional(),
+});
+export type CostLine = z.infer<typeof CostLine>;
+
+export const SystemCost = z.object({
+  oneTimeUsd: z.number(),
+  monthlyFixedUsd: z.number(),
+  per1kQueriesUsd: z.number(),
+  monthlyTotalUsd: z.number().describe('At the configured monthly volume'),
+  horizonTotalUsd: z.number().describe('Over the configured horizon, including retraining and re-ingestion'),
+  lines: z.array(CostLine),
+  assumptions: z.array(z.string()),
+  missingPrices: z.array(z.string()).describe('Prices the catalog lacks; the totals exclude them'),
+  unverifiedPrices: z.array(z.string()),
+});
+export type SystemCost = z.infer<typeof SystemCost>;
+
+export const LossPoint = z.object({ step: z.number(), epoch: z.number(), loss: z.number() });
+
+export const TrainingInfo = z.object({
+  jobArn: z.string().optional(),
+  customModelArn: z.string().optional(),
+  baseModelId: z.string(),
+  trainingRecords: z.number().int().optional(),
+  trainingTokens: z.number().optional().describe('Tokens in the training file, counted with the tokenizer'),
+  epochs: z.number().optional(),
+  hyperParameters: z.record(z.string(), z.string()).optional(),
+  trainingLoss: z.array(LossPoint).optional(),
+  validationLoss: z.array(LossPoint).optional(),
+  reused: z.boolean().optional().describe('True when an existing model trained on identical data was reused'),
+});
+export type TrainingInfo = z.infer<typeof TrainingInfo>;
+
+export const CategorySummary = z.object({
+  n: z.number().int(),
+  metrics: z.record(z.string(), MetricSummary),
+});
+
+export const SystemSummary = z.object({
+  id: z.string(),
+  kind: z.string().describe('base | fine-tuned | rag | rag-fine-tuned | ...'),
+  modelId: z.string(),
+  knowledgeBaseId: z.string().optional(),
+  ragMode: z.string().optional(),
+  items: z.number().int().describe('Items attempted'),
+  errors: z.number().int().describe('Items that failed after retries'),
+  retries: z.number().int(),
+  throttles: z.number().int(),
+  metrics: z.record(z.string(), MetricSummary),
+  latencyMs: Percentiles,
+  firstTokenMs: Percentiles.optional(),
+  tokens: z.object({
+    input: TokenSummary,
+    output: TokenSummary,
+    estimated: z.boolean().describe('True when some counts were estimated with the tokenizer, not reported by the service'),
+  }),
+  byCategory: z.record(z.string(), CategorySummary),
+  cost: SystemCost.optional(),
+  training: TrainingInfo.optional(),
+});
+export type SystemSummary = z.infer<typeof SystemSummary>;
+
+export const Comparison = z.object({
+  a: z.string().describe('System id'),
+  b: z.string().describe('System id; difference is a minus b'),
+  metric: z.string(),
+  category: z.string().optional(),
+  n: z.number().int(),
+  meanA: z.number(),
+  meanB: z.number(),
+  difference: z.number(),
+  ci95: Interval,
+  pValue: z.number(),
+  pAdjusted: z.number().describe('Holm-adjusted across the run'),
+  method: z.string(),
+  significant: z.boolean(),
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+export const Verdict = z.enum(['base', 'fine-tuned', 'rag', 'rag-fine-tuned', 'inconclusive']);
+
+export const BreakEven = z.object({
+  a: z.string(),
+  b: z.string(),
+  monthlyQueries: z.number().nullable().describe('Volume above which a becomes cheaper than b; null when it never does'),
+  note: z.string(),
+});
+
+export const CategoryVerdict = z.object({
+  choice: Verdict,
+  systemId: z.string().optional(),
+  confidence: z.enum(['high', 'medium', 'low']),
+  reasons: z.array(z.string()),
+});
+
+export const Recommendation = z.object({
+  choice: Verdict,
+  systemId: z.string().optional(),
+  confidence: z.enum(['high', 'medium', 'low']),
+  headline: z.string().describe('The verdict in one sentence'),
+  reasons: z.array(z.string()),
+  byCategory: z.record(z.string(), CategoryVerdict),
+  breakEven: z.array(BreakEven),
+  whatWouldChange: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type Recommendation = z.infer<typeof Recommendation>;
+
+export const ContextRef = z.object({
+  text: z.string(),
+  uri: z.string().optional(),
+  score: z.number().optional(),
+});
+
+export const ItemSystemResult = z.object({
+  output: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  scores: z.record(z.string(), z.number().nullable()),
+  judgeReasons: z.record(z.string(), z.string()).optional(),
+  latencyMs: z.number().optional(),
+  firstTokenMs: z.number().optional(),
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+  tokensEstimated: z.boolean().optional(),
+  retries: z.number().int(),
+  contexts: z.array(ContextRef).optional(),
+  citations: z.array(z.object({ text: z.string(), uris: z.array(z.string()) })).optional(),
+});
+export type ItemSystemResult = z.infer<typeof ItemSystemResult>;
+
+export const ItemResult = z.object({
+  id: z.string(),
+  category: z.string().optional(),
+  prompt: z.string(),
+  references: z.array(z.string()),
+  results: z.record(z.string(), ItemSystemResult).describe('Keyed by system id'),
+});
+export type ItemResult = z.infer<typeof ItemResult>;
+
+export const RunResult = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string(),
+  createdAt: z.string().describe('ISO 8601'),
+  finishedAt: z.string().optional(),
+  status: z.enum(['completed', 'partial']),
+  tool: z.object({ name: z.literal('ftrag'), version: z.string() }),
+  endpoint: z.object({
+    kind: z.enum(['emulator', 'aws']),
+    region: z.string(),
+    emulated: z.boolean().describe('True when answers came from the emulator reference model'),
+    url: z.string().optional(),
+  }),
+  seed: z.number().int(),
+  config: z.record(z.string(), z.unknown()).describe('The resolved experiment config, with no secrets'),
+  evalSet: z.object({
+    name: z.string(),
+    path: z.string(),
+    format: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    categories: z.array(z.string()),
+  }),
+  priceCatalog: z.object({
+    id: z.string(),
+    date: z.string(),
+    overrides: z.array(z.string()),
+    unverified: z.array(z.string()),
+  }),
+  primaryMetric: z.string(),
+  metrics: z.array(z.string()).describe('Metric names scored in this run'),
+  systems: z.array(SystemSummary),
+  comparisons: z.array(Comparison),
+  minimumDetectableDifference: z
+    .object({ metric: z.string(), n: z.number().int(), value: z.number(), note: z.string() })
+    .optional(),
+  recommendation: Recommendation.optional(),
+  contamination: z
+    .object({
+      trainingFile: z.string(),
+      checked: z.number().int(),
+      exact: z.number().int(),
+      near: z.number().int(),
+      threshold: z.number(),
+      pairs: z.array(z.object({ itemId: z.string(), trainingLine: z.number().int(), similarity: z.number() })),
+    })
+    .optional(),
+  notes: z.array(z.string()).describe('Run-level notes: emulator banner, retries, estimated tokens'),
+  items: z.array(ItemResult),
+});
+export type RunResult = z.infer<typeof RunResult>;
