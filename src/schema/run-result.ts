@@ -221,7 +221,15 @@ export const RunResult = z.object({
       exact: z.number().int(),
       near: z.number().int(),
       threshold: z.number(),
-      pairs: z.array(z.object({ itemId: z.string(), trainingLine: z.number().int(), similarity: z.number() })),
+      pairs: z.array(
+        z.object({
+          itemId: z.string(),
+          trainingLine: z.number().int(),
+          similarity: z.number(),
+          match: z.enum(['exact', 'near']).optional(),
+          field: z.enum(['prompt', 'reference']).optional(),
+        }),
+      ),
     })
     .optional(),
   notes: z.array(z.string()).describe('Run-level notes: emulator banner, retries, estimated tokens'),

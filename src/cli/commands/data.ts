@@ -1,13 +1,176 @@
+/**
+ * `ftrag data validate|split|check`: training-data validation per model, a held-out split that keeps duplicates
+ * together, and contamination / KB-coverage / statistics checks.
+ */
+import { resolve } from 'node:path';
 import type { CommandModule } from '../command.js';
+import { InputError } from '../../util/errors.js';
+import { checkContamination, type ContaminationReport } from '../../datasets/contamination.js';
+import { checkCoverage, readKbChunks, type CoverageReport } from '../../datasets/coverage.js';
+import type { Distribution } from '../../datasets/distribution.js';
+import { EVAL_SET_FORMATS, loadEvalSet } from '../../datasets/load.js';
+import { splitDataset } from '../../datasets/split.js';
+import { datasetStats, type DatasetStats } from '../../datasets/stats.js';
+import { loadTrainingData } from '../../datasets/training.js';
+import type { EvalSetFormat } from '../../datasets/types.js';
+import { validateTrainingData, type ValidationReport } from '../../datasets/validate.js';
 
-// Placeholder until the owning issue lands; replaced, never shipped.
+const MAX_PRINTED_PROBLEMS = 200;
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function need<T>(value: T | undefined, flag: string, action: string): T {
+  if (value === undefined || value === '') throw new InputError(`ftrag data ${action} needs ${flag}`, { field: flag });
+  return value;
+}
+
+function ratio(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InputError(`${flag} must be a number, got "${String(value)}"`, { field: flag });
+  return n;
+}
+
+function dist(d: Distribution): string {
+  return `p50 ${d.p50} / p95 ${d.p95} / max ${d.max}`;
+}
+
+function printValidation(r: ValidationReport): void {
+  const shown = r.problems.slice(0, MAX_PRINTED_PROBLEMS);
+  for (const p of shown) {
+    const where = [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ');
+    out(`${p.severity.toUpperCase().padEnd(7)} ${where}: ${p.message}`);
+  }
+  if (r.problems.length > shown.length) out(`... and ${r.problems.length - shown.length} more problem(s); use --json for all`);
+  out('');
+  out(`Model ${r.modelId} (${r.family}), ${r.customizationType}, format ${r.format}`);
+  for (const f of [r.training, r.validation]) {
+    if (!f) continue;
+    out(`  ${f.file}: ${f.records} records, ${f.bytes} bytes; tokens per record ${dist(f.tokens.total)} (${r.tokenizer}), total ${f.tokens.total.total}`);
+  }
+  for (const n of r.notes) out(`  note: ${n}`);
+  out(`${r.ok ? 'OK' : 'FAIL'}: ${r.errors} error(s), ${r.warnings} warning(s)${r.ok ? '' : ' — this data would fail the customization job'}`);
+}
+
+function printCheck(stats: DatasetStats, contamination?: ContaminationReport, coverage?: CoverageReport): void {
+  out(`Dataset statistics (tokens: ${stats.tokenizer})`);
+  if (stats.training) {
+    const t = stats.training;
+    out(`  training  ${t.file}: ${t.records} records; prompt tokens ${dist(t.promptTokens)}; completion tokens ${dist(t.completionTokens)}`);
+  }
+  const e = stats.evalSet;
+  out(`  eval set  ${e.name}: ${e.items} items (${e.unanswerable} unanswerable); prompt tokens ${dist(e.promptTokens)}; reference tokens ${dist(e.referenceTokens)}`);
+  const cats = Object.entries(e.categories);
+  if (cats.length) out(`  categories: ${cats.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (contamination) {
+    const c = contamination;
+    out('');
+    out(`Contamination (near-duplicate threshold ${c.threshold}): ${c.exact + c.near} of ${c.checked} items (${c.exact} exact, ${c.near} near)`);
+    for (const p of c.pairs.slice(0, MAX_PRINTED_PROBLEMS)) {
+      out(`  ${p.itemId}  ${p.field} ${p.match}  training line ${p.trainingLine}  similarity ${p.similarity.toFixed(3)}`);
+    }
+    if (c.pairs.length > MAX_PRINTED_PROBLEMS) out(`  ... and ${c.pairs.length - MAX_PRINTED_PROBLEMS} more pair(s); use --json for all`);
+  }
+  if (coverage) {
+    const k = coverage;
+    out('');
+    out(`KB coverage (threshold ${k.threshold}): ${k.covered} of ${k.checked} answerable items (${(k.share * 100).toFixed(1)}%) found in ${k.documents} document(s), ${k.chunks} chunk(s)`);
+    for (const [cat, v] of Object.entries(k.byCategory)) out(`  ${cat}: ${v.covered}/${v.checked} (${(v.share * 100).toFixed(1)}%)`);
+  }
+}
+
+async function runValidate(args: Record<string, unknown>): Promise<number> {
+  const file = need(args.file as string | undefined, 'FILE', 'validate');
+  const type = (args.type as string | undefined) ?? 'fine-tuning';
+  if (type !== 'fine-tuning' && type !== 'continued-pre-training') {
+    throw new InputError(`--type must be fine-tuning or continued-pre-training, got "${type}"`, { field: 'type' });
+  }
+  const report = await validateTrainingData(file, {
+    modelId: need(args.model as string | undefined, '--model', 'validate'),
+    customizationType: type,
+    validationFile: args.validation as string | undefined,
+  });
+  if (args.json) out(JSON.stringify(report, null, 2));
+  else printValidation(report);
+  return report.ok ? 0 : 2;
+}
+
+async function runSplit(args: Record<string, unknown>): Promise<number> {
+  const file = need(args.file as string | undefined, 'FILE', 'split');
+  const result = await splitDataset(file, {
+    test: need(ratio(args.test, '--test'), '--test', 'split'),
+    validation: ratio(args.validation, '--validation'),
+    stratify: args.stratify as string | undefined,
+    seed: args.seed as number | undefined,
+    outDir: args.out as string | undefined,
+    nearDuplicateThreshold: ratio(args.threshold, '--threshold'),
+  });
+  if (args.json) {
+    out(JSON.stringify(result, null, 2));
+    return 0;
+  }
+  for (const [side, path] of Object.entries(result.files)) out(`${side.padEnd(10)} ${String(result.counts[side as keyof typeof result.counts]).padStart(7)}  ${path}`);
+  out(`${result.groups} groups; ${result.duplicateGroups} group(s) of duplicate or near-duplicate prompts (${result.groupedRecords} records) kept on one side`);
+  if (Object.keys(result.strata).length > 1) {
+    for (const [s, c] of Object.entries(result.strata)) out(`  ${s}: train ${c.train}, validation ${c.validation}, test ${c.test}`);
+  }
+  return 0;
+}
+
+async function runCheck(args: Record<string, unknown>): Promise<number> {
+  const evalPath = need((args['eval-set'] ?? args.file) as string | undefined, '--eval-set', 'check');
+  const trainPath = args.train as string | undefined;
+  const kbDir = args.kb as string | undefined;
+  if (!trainPath && !kbDir) throw new InputError('ftrag data check needs --train and/or --kb', { field: '--train' });
+  const threshold = ratio(args.threshold, '--threshold') ?? 0.8;
+  if (!(threshold > 0 && threshold <= 1)) throw new InputError(`--threshold must be in (0, 1], got ${threshold}`, { field: 'threshold' });
+  const format = args.format as EvalSetFormat | undefined;
+  if (format !== undefined && !EVAL_SET_FORMATS.includes(format)) throw new InputError(`--format must be one of ${EVAL_SET_FORMATS.join(', ')}`, { field: 'format' });
+  const evalSet = await loadEvalSet(evalPath, { format });
+  const train = trainPath ? await loadTrainingData(trainPath) : undefined;
+  const contamination = train ? checkContamination(train, evalSet, { threshold }) : undefined;
+  const coverage = kbDir ? checkCoverage(evalSet, { folder: resolve(kbDir), ...(await readKbChunks(kbDir)) }, { threshold }) : undefined;
+  const stats = datasetStats(evalSet, train);
+  if (args.json) out(JSON.stringify({ stats, contamination, coverage }, null, 2));
+  else printCheck(stats, contamination, coverage);
+  const contaminated = contamination ? contamination.exact + contamination.near > 0 : false;
+  return args.strict && contaminated ? 1 : 0;
+}
+
 const command: CommandModule = {
-  command: 'data',
-  describe: 'data (not yet built)',
-  builder: (y) => y,
-  run: async () => {
-    process.stderr.write('ftrag data: not built yet\n');
-    return 2;
+  command: 'data <action> [file]',
+  describe: 'Validate training data, split a held-out set, check contamination and KB coverage',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['validate', 'split', 'check'] as const, describe: 'validate | split | check' })
+      .positional('file', { type: 'string', describe: 'Training data (validate), data to split (split)' })
+      .option('model', { type: 'string', describe: 'validate: base model id, e.g. amazon.nova-micro-v1:0:128k' })
+      .option('type', { type: 'string', describe: 'validate: fine-tuning | continued-pre-training', default: 'fine-tuning' })
+      .option('validation', { type: 'string', describe: 'validate: validation FILE; split: share for validation (e.g. 0.1)' })
+      .option('test', { type: 'number', describe: 'split: share for the test set (e.g. 0.2)' })
+      .option('stratify', { type: 'string', describe: 'split: field to stratify by, e.g. category' })
+      .option('seed', { type: 'number', default: 42, describe: 'split: random seed' })
+      .option('out', { type: 'string', describe: 'split: output folder (default: next to the input)' })
+      .option('train', { type: 'string', describe: 'check: training data JSONL' })
+      .option('eval-set', { type: 'string', describe: 'check: held-out eval set' })
+      .option('format', { type: 'string', describe: 'check: eval-set format (detected when omitted)' })
+      .option('kb', { type: 'string', describe: 'check: Knowledge Base documents folder' })
+      .option('threshold', { type: 'number', describe: 'check/split: similarity threshold (default 0.8)' })
+      .option('strict', { type: 'boolean', default: false, describe: 'check: exit 1 when contamination is found' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' }),
+  run: async (args) => {
+    switch (args.action) {
+      case 'validate':
+        return runValidate(args);
+      case 'split':
+        return runSplit(args);
+      case 'check':
+        return runCheck(args);
+      default:
+        throw new InputError(`unknown action "${String(args.action)}"; use validate, split or check`, { field: 'action' });
+    }
   },
 };
 export default command;

@@ -1,13 +1,29 @@
 import type { CommandModule } from '../command.js';
 
-// Placeholder until the owning issue lands; replaced, never shipped.
 const command: CommandModule = {
   command: 'run',
-  describe: 'run (not yet built)',
-  builder: (y) => y,
-  run: async () => {
-    process.stderr.write('ftrag run: not built yet\n');
-    return 2;
+  describe: 'Evaluate every system on the held-out set and write run.json and the reports (no config: the bundled demo on the emulator)',
+  builder: (y) =>
+    y
+      .option('config', { alias: 'c', type: 'string', describe: 'Experiment config (YAML or JSON); default ./ftrag.yaml, else the bundled demo' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default reports/<run-id>)' })
+      .option('limit', { type: 'number', describe: 'Only the first N items of the eval set' })
+      .option('concurrency', { type: 'number', describe: 'Calls in flight per system' })
+      .option('resume', { type: 'string', describe: 'Finish an interrupted run in this folder' })
+      .option('cache', { type: 'boolean', default: true, describe: 'Use the response cache (--no-cache to switch it off)' })
+      .option('seed', { type: 'number', describe: 'Seed for scheduling and statistics' })
+      .option('baseline', { type: 'string', describe: 'Gate this run against a baseline run.json (exit 1 on a significant regression)' })
+      .option('rules', { type: 'string', describe: 'Gate rules file (with --baseline)' })
+      .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false })
+      .check((a) => {
+        if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 1)) throw new Error('--limit must be a positive integer');
+        if (a.concurrency !== undefined && (!Number.isInteger(a.concurrency) || a.concurrency < 1)) throw new Error('--concurrency must be a positive integer');
+        return true;
+      }),
+  run: async (args) => {
+    const { runCommand } = await import('../run/command.js');
+    return runCommand(args);
   },
 };
 export default command;

@@ -1,0 +1,46 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  assertSameEvalSet,
+  evaluateGate,
+  loadGateRules,
+  renderGateJUnit,
+  renderGateLines,
+  renderGateMarkdown,
+  rulesFromRun,
+} from '../gate/index.js';
+import { readRunResult } from '../schema/read.js';
+import { InputError } from '../util/errors.js';
+
+export interface GateRunOptions {
+  baselineFile: string;
+  currentFile: string;
+  rulesFile?: string;
+  junit?: string;
+  markdown?: string;
+  seed?: number;
+  json?: boolean;
+}
+
+async function writeOutput(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text, 'utf8');
+}
+
+/** Shared by `ftrag gate` and `ftrag run --baseline`: evaluate, write markdown/JUnit, print one line per check. */
+export async function runGate(opts: GateRunOptions): Promise<number> {
+  const [baseline, current] = await Promise.all([readRunResult(opts.baselineFile), readRunResult(opts.currentFile)]);
+  assertSameEvalSet(baseline, current, { baseline: opts.baselineFile, current: opts.currentFile });
+  const rules = opts.rulesFile ? await loadGateRules(opts.rulesFile) : rulesFromRun(current);
+  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError('--seed must be an integer', { field: 'seed' });
+  const report = evaluateGate(baseline, current, rules, { seed: opts.seed ?? current.seed });
+
+  const markdown = renderGateMarkdown(report);
+  if (opts.markdown) await writeOutput(opts.markdown, markdown);
+  if (opts.junit) await writeOutput(opts.junit, renderGateJUnit(report));
+  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary) await appendFile(stepSummary, `${markdown}\n`, 'utf8');
+
+  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderGateLines(report).join('\n')}\n`);
+  return report.passed ? 0 : 1;
+}

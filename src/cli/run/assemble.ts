@@ -1,0 +1,140 @@
+/**
+ * Assembles run.json from the executed run: summaries, comparisons, the minimum detectable difference, cost per
+ * system, break-even volumes, the verdict and the contamination check. Validated against the schema before it is written.
+ */
+import type { ExperimentConfig } from '../../config/schema.js';
+import { checkContamination } from '../../datasets/contamination.js';
+import { loadTrainingData } from '../../datasets/training.js';
+import type { EvalSet } from '../../datasets/types.js';
+import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog } from '../../cost/index.js';
+import { recommend } from '../../recommend/index.js';
+import { RunResult, SCHEMA_VERSION, type SystemSummary } from '../../schema/run-result.js';
+import { minimumDetectableDifference } from '../../stats/index.js';
+import { countTokens } from '../../util/tokenizer.js';
+import { TOOL_VERSION } from '../version.js';
+import type { Execution } from './execute.js';
+import type { ProvisionedSystem } from './provision.js';
+import { buildItemResults, compareAll, summarizeSystem, type SystemDescriptor } from './summarize.js';
+import { resolveConfigPath } from '../../config/load.js';
+
+export interface AssembleInput {
+  runId: string;
+  createdAt: string;
+  config: ExperimentConfig;
+  configFile: string;
+  baseDir: string;
+  evalSet: EvalSet;
+  systems: ProvisionedSystem[];
+  execution: Execution;
+  endpoint: RunResult['endpoint'];
+}
+
+export async function assembleRun(input: AssembleInput): Promise<RunResult> {
+  const { config, evalSet, execution } = input;
+  const items = evalSet.items;
+  const descriptors: SystemDescriptor[] = input.systems.map((s) => ({
+    id: s.spec.id,
+    kind: s.spec.kind,
+    modelId: s.modelId,
+    knowledgeBaseId: s.knowledgeBaseId,
+    ragMode: s.spec.knowledgeBase?.mode,
+  }));
+  const summaries: SystemSummary[] = descriptors.map((d) => summarizeSystem(d, items, execution.table, execution.metrics, config.seed));
+
+  const catalog = await loadCatalog(config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, input.baseDir) : undefined, config.pricing.overrides);
+  const promptTokensMean = items.length ? items.reduce((s, i) => s + countTokens(i.prompt), 0) / items.length : 0;
+  input.systems.forEach((system, i) => {
+    const summary = summaries[i];
+    summary.training = system.training;
+    summary.cost = costForSystem(
+      {
+        kind: system.spec.kind,
+        modelId: system.modelId,
+        pricingModelId: system.pricingModelId,
+        region: config.region,
+        measured: {
+          inputTokensMean: summary.tokens.input.mean,
+          outputTokensMean: summary.tokens.output.mean,
+          queryEmbeddingTokensMean: system.spec.knowledgeBase ? promptTokensMean : undefined,
+          provenance: `measured over ${summary.items - summary.errors} answered items${summary.tokens.estimated ? ' (tokens estimated with the tokenizer)' : ''}`,
+        },
+        training: system.training?.trainingTokens
+          ? { trainedTokens: system.training.trainingTokens, epochs: system.training.epochs ?? 1 }
+          : undefined,
+        serving: system.training ? (system.spec.serving ?? { type: 'on-demand', modelUnits: 1, commitment: 'none' }) : undefined,
+        knowledgeBase: system.spec.knowledgeBase
+          ? {
+              corpusTokens: system.corpusTokens ?? 0,
+              embeddingModelId: system.spec.knowledgeBase.embeddingModelId,
+              vectorStoreOcus: config.pricing.vectorStore.type === 'none' ? 0 : config.pricing.vectorStore.ocus,
+              corpusTokensNote: system.corpusTokens === undefined ? 'existing Knowledge Base: corpus size unknown, ingestion not priced' : undefined,
+            }
+          : undefined,
+        execution: system.spec.execution,
+      },
+      config.workload,
+      catalog,
+    );
+  });
+
+  const comparisons = compareAll(descriptors, items, execution.table, execution.metrics, config.seed);
+  const primary = execution.metrics.find((m) => m.name === config.primaryMetric);
+  const mdd = items.length
+    ? {
+        metric: config.primaryMetric,
+        n: items.length,
+        value: minimumDetectableDifference(items.length, {}),
+        note: `with ${items.length} items a difference in ${config.primaryMetric} smaller than about this cannot be told from noise (alpha 0.05, power 0.8)`,
+      }
+    : undefined;
+  const breakEven = breakEvenPairs(
+    summaries.filter((s) => s.cost).map((s) => ({ id: s.id, cost: s.cost! })),
+    config.workload.horizonMonths,
+  );
+  const categories = [...new Set(items.map((i) => i.category).filter((c): c is string => !!c))].sort();
+  const recommendation = recommend({
+    systems: summaries,
+    comparisons,
+    workload: config.workload,
+    primaryMetric: primary?.name ?? config.primaryMetric,
+    categories,
+    mdd: mdd ? { value: mdd.value, n: mdd.n } : undefined,
+    breakEven,
+  });
+
+  const trainingSpec = config.systems.find((s) => s.training)?.training;
+  const contamination = trainingSpec
+    ? checkContamination(await loadTrainingData(resolveConfigPath(trainingSpec.trainingData, input.baseDir)), evalSet, { threshold: 0.8 })
+    : undefined;
+
+  const notes: string[] = [];
+  if (input.endpoint.emulated) {
+    notes.push('Answers came from the ftrag emulator\'s reference model, not from a real foundation model: the numbers show how the method works, not how Bedrock models perform.');
+  }
+  if (summaries.some((s) => s.tokens.estimated)) notes.push('Some token counts are estimates made with the cl100k tokenizer (the service reported none).');
+  if (execution.cacheHits > 0) notes.push(`${execution.cacheHits} answers came from the response cache; their latency is left out.`);
+
+  const run = {
+    schemaVersion: SCHEMA_VERSION,
+    runId: input.runId,
+    createdAt: input.createdAt,
+    finishedAt: new Date().toISOString(),
+    status: summaries.every((s) => s.items === items.length) ? 'completed' : 'partial',
+    tool: { name: 'ftrag', version: TOOL_VERSION },
+    endpoint: input.endpoint,
+    seed: config.seed,
+    config: { ...(config as unknown as Record<string, unknown>), configFile: input.configFile },
+    evalSet: { name: evalSet.name, path: evalSet.path, format: evalSet.format, size: items.length, sha256: evalSet.sha256, categories },
+    priceCatalog: catalogSummary(catalog),
+    primaryMetric: config.primaryMetric,
+    metrics: execution.metrics.map((m) => m.name),
+    systems: summaries,
+    comparisons,
+    minimumDetectableDifference: mdd,
+    recommendation,
+    contamination,
+    notes,
+    items: buildItemResults(items, descriptors, execution.table),
+  };
+  return RunResult.parse(run);
+}

@@ -1,0 +1,34 @@
+import { relative } from 'node:path';
+import type { ProgressMode } from '../../runner/progress.js';
+import { runExperiment } from './experiment.js';
+import { gateAfterRun } from './gate-after-run.js';
+
+export async function runCommand(args: Record<string, unknown>): Promise<number> {
+  const quiet = args.quiet === true;
+  const log = (line: string) => {
+    if (!quiet) process.stderr.write(`${line}\n`);
+  };
+  const cwd = process.cwd();
+  const outcome = await runExperiment({
+    config: args.config as string | undefined,
+    out: args.out as string | undefined,
+    resume: args.resume as string | undefined,
+    limit: args.limit as number | undefined,
+    concurrency: args.concurrency as number | undefined,
+    cache: args.cache !== false,
+    seed: args.seed as number | undefined,
+    progress: (quiet ? 'none' : (args.progress as ProgressMode | undefined)) ?? 'auto',
+    cwd,
+    log,
+  });
+  const where = relative(cwd, outcome.outDir) || '.';
+  if (outcome.headline) process.stdout.write(`${outcome.headline}\n`);
+  process.stdout.write(`report: ${where}/report.html  (run.json, report.md, junit.xml beside it)\n`);
+  let exitCode = outcome.exitCode;
+  if (typeof args.baseline === 'string') {
+    // The reports are already written: a failed gate never costs CI its artifacts.
+    const gateCode = await gateAfterRun(args.baseline, outcome.runJsonPath, args.rules as string | undefined, outcome.outDir, log);
+    exitCode = Math.max(exitCode === 3 ? 3 : 0, gateCode);
+  }
+  return exitCode;
+}

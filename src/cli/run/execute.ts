@@ -1,0 +1,163 @@
+/**
+ * Builds a target per system, checks each one answers at all (so a bad model id or a missing Knowledge Base fails
+ * fast with exit 2 instead of as a run of failed items), runs the eval through the journaled runner, then scores.
+ */
+import { join } from 'node:path';
+import type { ExperimentConfig } from '../../config/schema.js';
+import type { EvalSet } from '../../datasets/types.js';
+import { runEval, type ProgressMode, type JournalRecord } from '../../runner/index.js';
+import { createScorers, isBinaryMetric } from '../../scoring/index.js';
+import type { Scorer } from '../../scoring/types.js';
+import { createTarget, type AwsClients, type DescribedTarget, type TargetSpec } from '../../targets/index.js';
+import { TargetError } from '../../targets/types.js';
+import { InputError } from '../../util/errors.js';
+import type { ProvisionedSystem } from './provision.js';
+import type { MetricInfo, ResultTable, ScoredRecord } from './summarize.js';
+
+export interface ExecuteInput {
+  config: ExperimentConfig;
+  evalSet: EvalSet;
+  systems: ProvisionedSystem[];
+  clients: AwsClients;
+  outDir: string;
+  resume: boolean;
+  progress: ProgressMode;
+  cacheDir: string;
+  log: (line: string) => void;
+}
+
+export interface Execution {
+  table: ResultTable;
+  metrics: MetricInfo[];
+  /** Systems for which every item failed. */
+  allFailedSystems: string[];
+  durationMs: number;
+  retries: number;
+  throttles: number;
+  cacheHits: number;
+}
+
+const NOT_FOUND_CODES = new Set(['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException']);
+
+export function metricNamesFor(config: ExperimentConfig): string[] {
+  const names = [...config.metrics];
+  if (config.judge && !names.includes('Builtin.Correctness')) names.push('Builtin.Correctness');
+  if (config.judge?.faithfulness && !names.includes('Builtin.Faithfulness')) names.push('Builtin.Faithfulness');
+  return names;
+}
+
+export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
+  const { config, evalSet, clients } = input;
+  const metricNames = metricNamesFor(config);
+  const scorers = createScorers(metricNames, {
+    runtime: clients.runtime,
+    embeddingModelId: config.semantic?.modelId,
+    judgeModelId: config.judge?.modelId,
+    cacheDir: config.runner.cache ? join(input.cacheDir, 'scores') : undefined,
+  });
+  const targets = input.systems.map((s) => createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region }));
+  if (!input.resume && evalSet.items.length > 0) await preflight(targets, evalSet, config.runner.timeoutMs);
+
+  const perSystem = Object.fromEntries(
+    config.systems.map((s) => [s.id, { concurrency: s.concurrency, requestsPerMinute: s.requestsPerMinute, tokensPerMinute: s.tokensPerMinute }]),
+  );
+  const outcome = await runEval({
+    items: evalSet.items,
+    targets,
+    journalPath: join(input.outDir, 'journal.jsonl'),
+    resume: input.resume,
+    concurrency: config.runner.concurrency,
+    perSystem,
+    timeoutMs: config.runner.timeoutMs,
+    maxRetries: config.runner.maxRetries,
+    cache: config.runner.cache ? { dir: input.cacheDir, endpointKey: clients.endpointKey } : null,
+    progress: input.progress,
+    seed: config.seed,
+    request: (item) => ({
+      itemId: item.id,
+      prompt: item.prompt,
+      system: item.system ?? config.inference.system,
+      maxTokens: config.inference.maxTokens,
+      temperature: config.inference.temperature,
+    }),
+  });
+  input.log(
+    `ran ${outcome.total} calls in ${(outcome.durationMs / 1000).toFixed(1)} s: ${outcome.failed} failed, ` +
+      `${outcome.retries} retries (${outcome.throttles} throttled), ${outcome.cacheHits} from cache`,
+  );
+
+  const table: ResultTable = new Map();
+  const itemsById = new Map(evalSet.items.map((i) => [i.id, i]));
+  for (const [itemId, bySystem] of outcome.records ?? []) {
+    const item = itemsById.get(itemId);
+    if (!item) continue;
+    const row = new Map<string, ScoredRecord>();
+    for (const [systemId, record] of bySystem) row.set(systemId, await scoreRecord(scorers, item, record));
+    table.set(itemId, row);
+  }
+  const allFailedSystems = Object.entries(outcome.perSystem)
+    .filter(([, c]) => c.completed === 0 && c.failed > 0)
+    .map(([id]) => id);
+  return {
+    table,
+    metrics: metricNames.map((name) => ({ name, binary: isBinaryMetric(name) })),
+    allFailedSystems,
+    durationMs: outcome.durationMs,
+    retries: outcome.retries,
+    throttles: outcome.throttles,
+    cacheHits: outcome.cacheHits,
+  };
+}
+
+async function scoreRecord(scorers: Scorer[], item: EvalSet['items'][number], record: JournalRecord): Promise<ScoredRecord> {
+  const scores: Record<string, number | null> = {};
+  const reasons: Record<string, string> = {};
+  for (const scorer of scorers) {
+    if (!record.ok || !record.response) {
+      // A failed call is a wrong answer for quality metrics; retrieval metrics have nothing to judge.
+      scores[scorer.name] = scorer.name.startsWith('context_') ? null : 0;
+      continue;
+    }
+    const s = await scorer.score({ item, output: record.response.output, contexts: record.response.contexts });
+    scores[scorer.name] = s.value;
+    if (s.reason) reasons[scorer.name] = s.reason;
+  }
+  return { record, scores, reasons };
+}
+
+export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig): TargetSpec {
+  const inference = { maxTokens: config.inference.maxTokens, temperature: config.inference.temperature, system: config.inference.system };
+  const kb = system.spec.knowledgeBase;
+  if (kb && system.knowledgeBaseId) {
+    return {
+      type: 'bedrock-kb',
+      id: system.spec.id,
+      kind: system.spec.kind,
+      knowledgeBaseId: system.knowledgeBaseId,
+      modelId: system.modelId,
+      mode: kb.mode,
+      numberOfResults: kb.numberOfResults,
+      searchType: kb.searchType,
+      promptTemplate: kb.promptTemplate,
+      inference,
+    };
+  }
+  return { type: 'bedrock-model', id: system.spec.id, kind: system.spec.kind, modelId: system.modelId, inference };
+}
+
+/** One call per system before the run: an unknown model id or Knowledge Base is bad input (exit 2), not N failures. */
+async function preflight(targets: DescribedTarget[], evalSet: EvalSet, timeoutMs: number): Promise<void> {
+  const item = evalSet.items[0];
+  for (const target of targets) {
+    try {
+      await target.invoke({ itemId: item.id, prompt: item.prompt, maxTokens: 8 }, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      if (err instanceof TargetError && !err.retryable && NOT_FOUND_CODES.has(err.code)) {
+        throw new InputError(`system "${target.id}" (${target.modelId}) was refused: ${err.code}: ${err.message}`, {
+          field: `systems.${target.id}`,
+        });
+      }
+      // Transient trouble is the runner's to retry.
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Makes every configured system callable: trains and deploys custom models, ingests Knowledge Bases, and resolves
+ * which model each system calls and which base model's prices apply to it.
+ */
+import type { ExperimentConfig, SystemSpec } from '../../config/schema.js';
+import type { TrainingInfo } from '../../schema/run-result.js';
+import { InputError } from '../../util/errors.js';
+import { ensureKnowledgeBase } from './ensure-kb.js';
+import { ensureCustomModel, type TrainContext } from './train-model.js';
+
+export interface ProvisionedSystem {
+  spec: SystemSpec;
+  /** What Converse (or RetrieveAndGenerate) is called with. */
+  modelId: string;
+  /** Base model whose token prices apply. */
+  pricingModelId: string;
+  knowledgeBaseId?: string;
+  corpusTokens?: number;
+  training?: TrainingInfo;
+}
+
+export async function provisionSystems(config: ExperimentConfig, ctx: TrainContext): Promise<ProvisionedSystem[]> {
+  const byId = new Map<string, ProvisionedSystem>();
+  const kbByDocuments = new Map<string, Awaited<ReturnType<typeof ensureKnowledgeBase>>>();
+  // Systems that borrow another system's model (generatorFrom) go after it.
+  const ordered = [...config.systems].sort((a, b) => Number(!!a.generatorFrom) - Number(!!b.generatorFrom));
+  for (const spec of ordered) {
+    let modelId = spec.modelId;
+    let training: TrainingInfo | undefined;
+    let pricingModelId = spec.pricingModelId;
+    if (spec.generatorFrom) {
+      const source = byId.get(spec.generatorFrom);
+      if (!source) throw new InputError(`generatorFrom names no system "${spec.generatorFrom}"`, { field: `systems.${spec.id}.generatorFrom` });
+      modelId = source.modelId;
+      training = source.training;
+      pricingModelId ??= source.pricingModelId;
+    } else if (spec.training && !spec.modelId) {
+      const trained = await ensureCustomModel(spec, ctx);
+      modelId = trained.modelId;
+      training = trained.training;
+      pricingModelId ??= baseModelOf(spec.training.baseModelId);
+    }
+    if (!modelId) throw new InputError('a system needs modelId, training or generatorFrom', { field: `systems.${spec.id}.modelId` });
+    pricingModelId ??= baseModelOf(modelId);
+
+    let knowledgeBaseId: string | undefined;
+    let corpusTokens: number | undefined;
+    if (spec.knowledgeBase) {
+      const cacheKey = spec.knowledgeBase.id ?? `${spec.knowledgeBase.documents}|${spec.knowledgeBase.embeddingModelId}`;
+      let kb = kbByDocuments.get(cacheKey);
+      if (!kb) {
+        kb = await ensureKnowledgeBase(spec, ctx);
+        kbByDocuments.set(cacheKey, kb);
+      }
+      knowledgeBaseId = kb.knowledgeBaseId;
+      corpusTokens = kb.corpusTokens;
+    }
+    byId.set(spec.id, { spec, modelId, pricingModelId, knowledgeBaseId, corpusTokens, training });
+  }
+  return config.systems.map((s) => byId.get(s.id)!);
+}
+
+/**
+ * The base model id behind an id the prices can be looked up by: drops the customization context suffix
+ * (`:128k`), a cross-Region profile prefix (`us.`) and the foundation-model ARN wrapper. ARNs of custom,
+ * provisioned or deployed models say nothing about their base; such systems need `pricingModelId`.
+ */
+export function baseModelOf(modelId: string): string {
+  let id = modelId.replace(/^arn:aws:bedrock:[^:]*::foundation-model\//, '');
+  id = id.replace(/^(us|eu|apac|global|us-gov)\./, '');
+  return id.replace(/^(.*:\d+):\d+k$/, '$1');
+}

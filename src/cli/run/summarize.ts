@@ -1,0 +1,144 @@
+/**
+ * Turns journal records and scores into run.json's per-system summaries, per-item results and comparisons.
+ * Pure: everything it needs is passed in, so a saved run can be re-summarized without calling a model.
+ */
+import type { EvalItem } from '../../datasets/types.js';
+import type { JournalRecord } from '../../runner/journal.js';
+import type { Comparison, ItemResult, ItemSystemResult, MetricSummary, SystemSummary } from '../../schema/run-result.js';
+import { compareSystems, percentiles, summarizeMetric } from '../../stats/index.js';
+
+export interface ScoredRecord {
+  record: JournalRecord;
+  scores: Record<string, number | null>;
+  reasons?: Record<string, string>;
+}
+
+export interface SystemDescriptor {
+  id: string;
+  kind: string;
+  modelId: string;
+  knowledgeBaseId?: string;
+  ragMode?: string;
+}
+
+export interface MetricInfo {
+  name: string;
+  binary: boolean;
+}
+
+/** Scored results indexed by item id, then system id. */
+export type ResultTable = Map<string, Map<string, ScoredRecord>>;
+
+export function buildItemResults(items: EvalItem[], systems: SystemDescriptor[], table: ResultTable): ItemResult[] {
+  return items.map((item) => {
+    const results: Record<string, ItemSystemResult> = {};
+    for (const s of systems) {
+      const scored = table.get(item.id)?.get(s.id);
+      if (scored) results[s.id] = toItemSystemResult(scored);
+    }
+    return { id: item.id, category: item.category, prompt: item.prompt, references: item.references, results };
+  });
+}
+
+function toItemSystemResult({ record, scores, reasons }: ScoredRecord): ItemSystemResult {
+  const r = record.response;
+  return {
+    output: r?.output ?? '',
+    error: record.error,
+    scores,
+    judgeReasons: reasons && Object.keys(reasons).length ? reasons : undefined,
+    latencyMs: r ? round(r.latencyMs) : undefined,
+    firstTokenMs: r?.firstTokenMs !== undefined ? round(r.firstTokenMs) : undefined,
+    inputTokens: r?.usage?.inputTokens,
+    outputTokens: r?.usage?.outputTokens,
+    tokensEstimated: r?.usage?.estimated || undefined,
+    retries: record.retries,
+    contexts: r?.contexts?.map((c) => ({ text: c.text, uri: c.uri, score: c.score })),
+    citations: r?.citations?.map((c) => ({ text: c.text, uris: c.references.map((ref) => ref.uri ?? '').filter(Boolean) })),
+  };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+export function summarizeSystem(
+  system: SystemDescriptor,
+  items: EvalItem[],
+  table: ResultTable,
+  metrics: MetricInfo[],
+  seed: number,
+): SystemSummary {
+  const rows = items.map((item) => table.get(item.id)?.get(system.id));
+  const done = rows.filter((r): r is ScoredRecord => r !== undefined);
+  const ok = done.filter((r) => r.record.ok && r.record.response);
+  // Cached answers carry an earlier call's latency, so they are left out of this run's latency figures.
+  const timed = ok.filter((r) => !r.record.cached);
+  const withUsage = ok.filter((r) => r.record.response!.usage);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const inputs = withUsage.map((r) => r.record.response!.usage!.inputTokens);
+  const outputs = withUsage.map((r) => r.record.response!.usage!.outputTokens);
+  const firstTokens = timed.map((r) => r.record.response!.firstTokenMs).filter((x): x is number => typeof x === 'number');
+
+  const summarize = (subset: (ScoredRecord | undefined)[]): Record<string, MetricSummary> =>
+    Object.fromEntries(
+      metrics.map((m) => [m.name, summarizeMetric(subset.map((r) => metricValue(r, m.name)), { binary: m.binary, seed })]),
+    );
+
+  const categories = [...new Set(items.map((i) => i.category).filter((c): c is string => !!c))].sort();
+  const byCategory = Object.fromEntries(
+    categories.map((c) => {
+      const subset = items.map((item, i) => (item.category === c ? rows[i] : undefined)).filter((_, i) => items[i].category === c);
+      return [c, { n: subset.length, metrics: summarize(subset) }];
+    }),
+  );
+
+  return {
+    id: system.id,
+    kind: system.kind,
+    modelId: system.modelId,
+    knowledgeBaseId: system.knowledgeBaseId,
+    ragMode: system.ragMode,
+    items: done.length,
+    errors: done.filter((r) => !r.record.ok).length,
+    retries: sum(done.map((r) => r.record.retries)),
+    throttles: sum(done.map((r) => r.record.throttles)),
+    metrics: summarize(rows),
+    latencyMs: percentiles(timed.map((r) => r.record.response!.latencyMs)),
+    firstTokenMs: firstTokens.length ? percentiles(firstTokens) : undefined,
+    tokens: {
+      input: { mean: inputs.length ? sum(inputs) / inputs.length : 0, total: sum(inputs) },
+      output: { mean: outputs.length ? sum(outputs) / outputs.length : 0, total: sum(outputs) },
+      estimated: withUsage.some((r) => r.record.response!.usage!.estimated === true),
+    },
+    byCategory,
+  };
+}
+
+/** A failed item scores 0 (a wrong answer), not "missing": failures must not flatter a system. */
+function metricValue(row: ScoredRecord | undefined, metric: string): number | null {
+  if (!row) return null;
+  const v = row.scores[metric];
+  if (v === undefined) return null;
+  return v;
+}
+
+export function compareAll(
+  systems: SystemDescriptor[],
+  items: EvalItem[],
+  table: ResultTable,
+  metrics: MetricInfo[],
+  seed: number,
+): Comparison[] {
+  const values = (systemId: string, pick: (r: ScoredRecord) => number | null | undefined) =>
+    items.map((item) => {
+      const r = table.get(item.id)?.get(systemId);
+      return r ? (pick(r) ?? null) : null;
+    });
+  return compareSystems({
+    systems: systems.map((s) => s.id),
+    metrics,
+    scores: (systemId, metric) => values(systemId, (r) => r.scores[metric]),
+    latency: (systemId) => values(systemId, (r) => (r.record.ok && !r.record.cached ? r.record.response?.latencyMs : null)),
+    categories: items.map((i) => i.category),
+    seed,
+  });
+}

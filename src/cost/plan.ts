@@ -1,0 +1,147 @@
+/**
+ * Turns an experiment config into cost-model inputs, one per system. Token figures come from a run when one is
+ * given, otherwise from labelled assumptions; training and corpus tokens are counted from local files.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
+import { InputError } from '../util/errors.js';
+import { customOnDemandSupport, isCustomModelArn } from './catalog.js';
+import { formatCount } from './format.js';
+import { countCorpusTokens, countTrainingTokens, TOKEN_COUNT_LABEL } from './token-counts.js';
+import type { CostInput, MeasuredTokens, PriceCatalog } from './types.js';
+
+/** Token assumptions when nothing was measured: a short question and answer; RAG adds ~5 retrieved chunks. */
+export const ASSUMED_TOKENS = { input: 300, output: 60, ragContext: 1000 } as const;
+
+/** Bedrock's default epochCount per family (reference/bedrock.md §3), used when hyperParameters omit it. */
+const DEFAULT_EPOCHS: [RegExp, number][] = [
+  [/^amazon\.titan-text-premier/, 2],
+  [/^amazon\.titan-text/, 5],
+  [/^amazon\.nova/, 2],
+  [/^anthropic\.claude-3-haiku/, 2],
+  [/^meta\.llama/, 5],
+  [/^cohere\./, 1],
+];
+
+/** Bedrock's size-planning rule of thumb (~6 characters per token), for corpora given only as a size. */
+const CHARS_PER_TOKEN = 6;
+
+export interface PlannedSystem {
+  id: string;
+  label?: string;
+  input: CostInput;
+}
+
+export interface PlanOptions {
+  /** Directory relative paths in the config are resolved against. */
+  baseDir: string;
+  /** Measured tokens per system id (from a run); systems without an entry use ASSUMED_TOKENS. */
+  measured?: Record<string, MeasuredTokens>;
+}
+
+export function assumedTokens(kind: string): MeasuredTokens {
+  const rag = kind === 'rag' || kind === 'rag-fine-tuned';
+  return {
+    inputTokensMean: ASSUMED_TOKENS.input + (rag ? ASSUMED_TOKENS.ragContext : 0),
+    outputTokensMean: ASSUMED_TOKENS.output,
+    queryEmbeddingTokensMean: rag ? ASSUMED_TOKENS.input : undefined,
+    provenance: rag
+      ? `assumed, not measured: ${ASSUMED_TOKENS.input} prompt + ${formatCount(ASSUMED_TOKENS.ragContext)} retrieved-context tokens (about 5 chunks) in, ${ASSUMED_TOKENS.output} out; query embedding ${ASSUMED_TOKENS.input}`
+      : `assumed, not measured: ${ASSUMED_TOKENS.input} in, ${ASSUMED_TOKENS.output} out`,
+  };
+}
+
+export async function planCostInputs(config: ExperimentConfig, catalog: PriceCatalog, opts: PlanOptions): Promise<PlannedSystem[]> {
+  const byId = new Map(config.systems.map((s) => [s.id, s]));
+  const planned: PlannedSystem[] = [];
+  for (const [index, spec] of config.systems.entries()) {
+    const field = `systems[${index}]`;
+    const donor = spec.generatorFrom ? byId.get(spec.generatorFrom) : undefined;
+    if (spec.generatorFrom && !donor) throw new InputError(`generatorFrom names no system "${spec.generatorFrom}"`, { field: `${field}.generatorFrom` });
+    const training = spec.training ?? donor?.training;
+    const serving = spec.serving ?? donor?.serving;
+    const modelId = spec.modelId ?? donor?.modelId ?? (training ? `custom model of ${training.baseModelId}` : undefined);
+    const pricingModelId = spec.pricingModelId ?? donor?.pricingModelId ?? training?.baseModelId ?? (modelId && !isCustomModelArn(modelId) ? modelId : undefined);
+    if (!modelId || !pricingModelId) {
+      throw new InputError('cannot tell which base model prices this system: set modelId, training.baseModelId or pricingModelId', { field: `${field}.pricingModelId` });
+    }
+    const assumptions: string[] = [];
+    const missing: string[] = [];
+    const input: CostInput = {
+      kind: spec.kind,
+      modelId,
+      pricingModelId,
+      region: config.region,
+      measured: opts.measured?.[spec.id] ?? assumedTokens(spec.kind),
+      execution: spec.execution,
+      assumptions,
+      missing,
+    };
+    if (spec.kind === 'fine-tuned' || spec.kind === 'rag-fine-tuned') {
+      if (training) input.training = await planTraining(training, opts.baseDir, assumptions, missing);
+      input.serving = serving ?? defaultServing(catalog, pricingModelId, config.region, assumptions);
+    }
+    if (spec.kind === 'rag' || spec.kind === 'rag-fine-tuned') input.knowledgeBase = await planKnowledgeBase(spec, config, opts.baseDir, missing);
+    planned.push({ id: spec.id, label: spec.label, input });
+  }
+  return planned;
+}
+
+function defaultServing(catalog: PriceCatalog, base: string, region: string, assumptions: string[]): NonNullable<CostInput['serving']> {
+  if (customOnDemandSupport(catalog, base, region).supported) {
+    assumptions.push('No serving spec: custom model on-demand deployment assumed (supported for this base model and Region).');
+    return { type: 'on-demand', modelUnits: 1, commitment: 'none' };
+  }
+  assumptions.push('No serving spec: 1 model unit of provisioned throughput without commitment assumed (custom on-demand is not offered for this base/Region).');
+  return { type: 'provisioned', modelUnits: 1, commitment: 'none' };
+}
+
+async function planTraining(
+  training: NonNullable<SystemSpec['training']>,
+  baseDir: string,
+  assumptions: string[],
+  missing: string[],
+): Promise<CostInput['training']> {
+  const epochs = epochsOf(training, assumptions);
+  if (training.trainingData.startsWith('s3://')) {
+    missing.push(`training tokens of ${training.trainingData} (not readable locally): training cost not counted`);
+    return undefined;
+  }
+  const file = isAbsolute(training.trainingData) ? training.trainingData : resolve(baseDir, training.trainingData);
+  const { tokens, records } = await countTrainingTokens(file);
+  assumptions.push(`Training tokens: ${formatCount(tokens)} in ${formatCount(records)} records of ${training.trainingData}, ${TOKEN_COUNT_LABEL}.`);
+  return { trainedTokens: tokens, epochs };
+}
+
+function epochsOf(training: NonNullable<SystemSpec['training']>, assumptions: string[]): number {
+  const raw = training.hyperParameters.epochCount;
+  if (raw !== undefined) {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new InputError(`epochCount must be a positive number, got "${raw}"`, { field: 'training.hyperParameters.epochCount' });
+    return n;
+  }
+  const family = DEFAULT_EPOCHS.find(([re]) => re.test(training.baseModelId));
+  const epochs = family ? family[1] : 1;
+  assumptions.push(`epochCount not set: ${epochs} assumed (${family ? "Bedrock's default for this family" : 'no known default'}).`);
+  return epochs;
+}
+
+async function planKnowledgeBase(spec: SystemSpec, config: ExperimentConfig, baseDir: string, missing: string[]): Promise<CostInput['knowledgeBase']> {
+  const kb = spec.knowledgeBase;
+  const embeddingModelId = kb?.embeddingModelId ?? 'amazon.titan-embed-text-v2:0';
+  const vectorStoreOcus = config.pricing.vectorStore.type === 'none' ? 0 : config.pricing.vectorStore.ocus;
+  let corpusTokens = 0;
+  let corpusTokensNote: string | undefined;
+  if (kb?.documents && !kb.documents.startsWith('s3://')) {
+    const dir = isAbsolute(kb.documents) ? kb.documents : resolve(baseDir, kb.documents);
+    const counted = await countCorpusTokens(dir);
+    corpusTokens = counted.tokens;
+    corpusTokensNote = `Corpus: ${formatCount(counted.tokens)} tokens in ${counted.files} documents of ${kb.documents}${counted.skipped ? ` (${counted.skipped} non-text files skipped)` : ''}, ${TOKEN_COUNT_LABEL}.`;
+  } else if (kb?.documentsSizeGb !== undefined) {
+    corpusTokens = Math.round((kb.documentsSizeGb * 1e9) / CHARS_PER_TOKEN);
+    corpusTokensNote = `Corpus: ${kb.documentsSizeGb} GB at ~${CHARS_PER_TOKEN} characters per token (Bedrock's planning rule) = ${formatCount(corpusTokens)} tokens.`;
+  } else {
+    missing.push('knowledge corpus size (set knowledgeBase.documents to a local folder, or documentsSizeGb): ingestion and re-ingestion not counted');
+  }
+  return { corpusTokens, embeddingModelId, vectorStoreOcus, corpusTokensNote };
+}

@@ -1,0 +1,102 @@
+/**
+ * Types of the price catalog and the cost model. The priced result (`SystemCost`) lives in the run.json schema;
+ * these are the inputs that produce it.
+ */
+import type { z } from 'zod';
+import type { SystemKindSchema } from '../config/schema.js';
+
+export type SystemKind = z.infer<typeof SystemKindSchema>;
+
+/** Billing units the catalog knows. Token units are per 1,000 tokens, as Bedrock's pricing page states them. */
+export const PRICE_UNITS = [
+  'input-1k-tokens',
+  'output-1k-tokens',
+  'batch-input-1k-tokens',
+  'batch-output-1k-tokens',
+  'cache-read-1k-tokens',
+  'training-1k-tokens',
+  'storage-model-month',
+  'pt-mu-hour-none',
+  'pt-mu-hour-1-month',
+  'pt-mu-hour-6-month',
+  'embedding-1k-tokens',
+  'batch-embedding-1k-tokens',
+  'ocu-hour',
+  'storage-gb-month',
+] as const;
+export type PriceUnit = (typeof PRICE_UNITS)[number];
+
+export interface PriceEntry {
+  modelId: string;
+  /** AWS Region the price was stated for, or `*` for any Region. */
+  region: string;
+  unit: string;
+  price: number;
+  /** URL (or note) the figure was read from. */
+  source: string;
+  /** Date the price was stated (YYYY-MM-DD, or YYYY when only the year is known). */
+  asOf: string;
+  /** True when the figure is third-party only or not confirmed. */
+  unverified?: boolean;
+  note?: string;
+  /** Set when a user override replaced or added this entry. */
+  overridden?: boolean;
+}
+
+export interface CustomOnDemandSupport {
+  /** Models customized before this date cannot be deployed on demand. */
+  launchDate: string;
+  source: string;
+  note?: string;
+  models: { modelId: string; regions: string[] }[];
+}
+
+export interface PriceCatalog {
+  id: string;
+  date: string;
+  currency: 'USD';
+  description?: string;
+  /** Path the catalog was read from, or `bundled`. */
+  file: string;
+  customOnDemand?: CustomOnDemandSupport;
+  entries: PriceEntry[];
+  /** One line per applied user override, e.g. `amazon.nova-micro-v1:0 input-1k-tokens us-east-1: 0.000035 -> 0.00004 (user override)`. */
+  overrides: string[];
+}
+
+export interface PriceOverride {
+  modelId: string;
+  region?: string;
+  unit: string;
+  price: number;
+  source?: string;
+  asOf?: string;
+}
+
+export interface MeasuredTokens {
+  inputTokensMean: number;
+  outputTokensMean: number;
+  /** Tokens embedded per query for retrieval; defaults to the prompt's input tokens (labelled). */
+  queryEmbeddingTokensMean?: number;
+  /** Free-text provenance, e.g. "measured over 120 items" or "assumed (no run)"; copied into the assumptions. */
+  provenance?: string;
+}
+
+export interface CostInput {
+  kind: SystemKind;
+  /** What the system calls: base id, inference profile, or a custom/provisioned/deployment ARN. */
+  modelId: string;
+  /** Base model whose prices apply. */
+  pricingModelId: string;
+  region: string;
+  measured: MeasuredTokens;
+  /** One-time (and per retrain): trained tokens × epochs × training price / 1k. */
+  training?: { trainedTokens: number; epochs: number };
+  serving?: { type: 'on-demand' | 'provisioned'; modelUnits: number; commitment: 'none' | '1-month' | '6-month' };
+  knowledgeBase?: { corpusTokens: number; embeddingModelId: string; vectorStoreOcus: number; corpusTokensNote?: string };
+  execution?: 'on-demand' | 'batch';
+  /** Extra assumptions the caller made (e.g. default serving), copied into the result. */
+  assumptions?: string[];
+  /** Inputs the caller could not determine (e.g. training data on S3); listed with the missing prices, excluded from totals. */
+  missing?: string[];
+}

@@ -1,0 +1,102 @@
+/**
+ * The local Bedrock-compatible emulator: a real server on 127.0.0.1 that the unmodified AWS SDK v3 clients
+ * (bedrock-runtime, bedrock-agent-runtime, bedrock, bedrock-agent, s3) talk to. See docs/emulator.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { agentRuntimeRoutes } from './agent-runtime.js';
+import type { EmulatorContext } from './context.js';
+import { controlPlaneRoutes } from './control-plane.js';
+import { customizationRoutes, failInterruptedJobs } from './customization-jobs.js';
+import { parseFaults } from './faults.js';
+import type { FaultRates } from './faults.js';
+import { failInterruptedIngestions, knowledgeBaseRoutes } from './knowledge-bases.js';
+import { loadLatencyProfile } from './latency.js';
+import { runtimeRoutes } from './runtime.js';
+import { S3Store } from './s3-store.js';
+import { listen } from './server.js';
+import { StateStore } from './store.js';
+
+export type { FaultRates } from './faults.js';
+export { CATALOG } from './catalog.js';
+export { REALISTIC_PROFILE } from './latency.js';
+
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
+  port?: number;
+  /** Where state, trained weights, KB indexes and S3 objects live; survives restarts. */
+  dataDir: string;
+  seed?: number;
+  /** `none` (default), `realistic`, or a path to a JSON profile. */
+  latencyProfile?: 'none' | 'realistic' | string;
+  /** e.g. `throttle=0.1,server-error=0.02,slow=0.05,reset=0.01`; data-plane calls only. */
+  faults?: string | FaultRates;
+  quiet?: boolean;
+  /** Region used in ARNs and the env block (default us-east-1). */
+  region?: string;
+  /** Time Creating -> InService/Active takes for provisioned throughput and deployments (default 1,000 ms). */
+  provisioningDelayMs?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** AWS_ENDPOINT_URL_* for every service, AWS_REGION and dummy credentials. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const region = opts.region ?? 'us-east-1';
+  let seq = 0;
+  const ctx: EmulatorContext = {
+    region,
+    seed: opts.seed ?? 0,
+    store: new StateStore(dataDir),
+    s3: new S3Store(dataDir),
+    latency: loadLatencyProfile(opts.latencyProfile),
+    faults: parseFaults(opts.faults),
+    provisioningDelayMs: opts.provisioningDelayMs ?? 1000,
+    log: opts.quiet ? () => undefined : (line) => process.stderr.write(`[emulator] ${line}\n`),
+    nextRequestSeq: () => ++seq,
+    weights: new Map(),
+    kbIndexes: new Map(),
+    running: new Map(),
+    background: new Set(),
+    shuttingDown: false,
+  };
+  failInterruptedJobs(ctx);
+  failInterruptedIngestions(ctx);
+  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes];
+  const server = await listen(ctx, routes, opts.port ?? 0);
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    port: server.port,
+    dataDir,
+    env: emulatorEnv(url, region),
+    close: async () => {
+      ctx.shuttingDown = true;
+      for (const c of ctx.running.values()) c.abort();
+      await server.close();
+      // Let aborted training and running ingestion settle so nothing writes into the data dir after close().
+      await Promise.allSettled([...ctx.background]);
+    },
+  };
+}
+
+export function emulatorEnv(url: string, region = 'us-east-1'): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url,
+    AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: url,
+    AWS_ENDPOINT_URL_BEDROCK: url,
+    AWS_ENDPOINT_URL_BEDROCK_AGENT: url,
+    AWS_ENDPOINT_URL_S3: url,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'emulator',
+    AWS_SECRET_ACCESS_KEY: 'emulator',
+  };
+}

@@ -1,0 +1,379 @@
+/**
+ * bedrock-agent control plane for Knowledge Bases: Create/Get/List/Delete KnowledgeBase, Create/Get/List DataSource
+ * (S3 only, pointing at the emulator's S3), Start/Get/List IngestionJob. Ingestion reads every object under the data
+ * source's prefixes as text, chunks and indexes it with the reference model, and persists the index.
+ */
+import { lookupFoundationModel, isEmbeddingModel } from './catalog.js';
+import { ACCOUNT_ID } from './context.js';
+import type { EmulatorContext } from './context.js';
+import { notFound, nowIso, optNumber, optObject, optString, parseJsonObject, readBody, reqObject, reqString, sendJson, validation } from './http-util.js';
+import type { KbDocument, KbHit, KbIndex } from './model/api.js';
+import { buildKbIndex, loadKbIndex } from './model-port.js';
+import { hashUpperId } from './rng.js';
+import type { Route, RouteArgs } from './routing.js';
+import { createHash } from 'node:crypto';
+
+export interface KnowledgeBaseRecord {
+  knowledgeBaseId: string;
+  name: string;
+  knowledgeBaseArn: string;
+  roleArn: string;
+  description?: string;
+  knowledgeBaseConfiguration: Record<string, unknown>;
+  storageConfiguration?: Record<string, unknown>;
+  status: 'ACTIVE' | 'DELETING';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DataSourceRecord {
+  knowledgeBaseId: string;
+  dataSourceId: string;
+  name: string;
+  description?: string;
+  status: 'AVAILABLE';
+  dataSourceConfiguration: { type: 'S3'; s3Configuration: { bucketArn: string; inclusionPrefixes?: string[] } };
+  vectorIngestionConfiguration?: Record<string, unknown>;
+  dataDeletionPolicy: string;
+  chunkTokens: number;
+  overlapPercent: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Content hash per document URI at the last completed ingestion (for new/modified/deleted statistics). */
+  ingested?: Record<string, string>;
+}
+
+export interface IngestionJobRecord {
+  knowledgeBaseId: string;
+  dataSourceId: string;
+  ingestionJobId: string;
+  description?: string;
+  status: 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
+  startedAt: string;
+  updatedAt: string;
+  statistics: Record<string, number>;
+  failureReasons?: string[];
+}
+
+const publicKb = (k: KnowledgeBaseRecord): Record<string, unknown> => ({ ...k });
+const publicDs = (d: DataSourceRecord): Record<string, unknown> => {
+  const { chunkTokens: _c, overlapPercent: _o, ingested: _i, ...rest } = d;
+  return rest;
+};
+
+export function getKbOrThrow(ctx: EmulatorContext, id: string): KnowledgeBaseRecord {
+  const kb = ctx.store.get<KnowledgeBaseRecord>('knowledgeBases', id);
+  if (!kb) throw notFound(`Knowledge Base ${id} is not found.`);
+  return kb;
+}
+
+function getDsOrThrow(ctx: EmulatorContext, kbId: string, dsId: string): DataSourceRecord {
+  getKbOrThrow(ctx, kbId);
+  const ds = ctx.store.get<DataSourceRecord>('dataSources', dsId);
+  if (!ds || ds.knowledgeBaseId !== kbId) throw notFound(`Data source ${dsId} is not found in Knowledge Base ${kbId}.`);
+  return ds;
+}
+
+async function createKnowledgeBase(a: RouteArgs): Promise<void> {
+  const body = parseJsonObject(await readBody(a.req));
+  const name = reqString(body, 'name');
+  if (!/^([0-9a-zA-Z][_-]?){1,100}$/.test(name)) throw validation(`1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ([0-9a-zA-Z][_-]?){1,100}`);
+  const roleArn = reqString(body, 'roleArn');
+  const config = reqObject(body, 'knowledgeBaseConfiguration');
+  if (config.type !== 'VECTOR') throw validation(`The emulator serves VECTOR Knowledge Bases only (knowledgeBaseConfiguration.type was ${JSON.stringify(config.type)}).`);
+  const vector = reqObject(config, 'vectorKnowledgeBaseConfiguration', 'knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration');
+  const embeddingArn = reqString(vector, 'embeddingModelArn', 'knowledgeBaseConfiguration.vectorKnowledgeBaseConfiguration.embeddingModelArn');
+  const emb = lookupFoundationModel(embeddingArn);
+  if (!emb || !isEmbeddingModel(emb)) throw validation(`The embedding model ${embeddingArn} is not a supported embedding model.`);
+  const storageConfiguration = optObject(body, 'storageConfiguration');
+  const n = a.ctx.store.next('knowledgeBase');
+  const id = hashUpperId(10, a.ctx.seed, 'kb', n, name);
+  const now = nowIso();
+  const kb: KnowledgeBaseRecord = {
+    knowledgeBaseId: id,
+    name,
+    knowledgeBaseArn: `arn:aws:bedrock:${a.ctx.region}:${ACCOUNT_ID}:knowledge-base/${id}`,
+    roleArn,
+    description: optString(body, 'description'),
+    knowledgeBaseConfiguration: config,
+    storageConfiguration,
+    status: 'ACTIVE',
+    createdAt: now,
+    updatedAt: now,
+  };
+  a.ctx.store.put('knowledgeBases', id, kb);
+  sendJson(a.res, 202, { knowledgeBase: publicKb(kb) });
+}
+
+async function getKnowledgeBase(a: RouteArgs): Promise<void> {
+  sendJson(a.res, 200, { knowledgeBase: publicKb(getKbOrThrow(a.ctx, a.params.knowledgeBaseId)) });
+}
+
+async function deleteKnowledgeBase(a: RouteArgs): Promise<void> {
+  const kb = getKbOrThrow(a.ctx, a.params.knowledgeBaseId);
+  for (const ds of a.ctx.store.all<DataSourceRecord>('dataSources').filter((d) => d.knowledgeBaseId === kb.knowledgeBaseId)) {
+    a.ctx.store.delete('dataSources', ds.dataSourceId);
+    a.ctx.kbIndexes.delete(ds.dataSourceId);
+  }
+  a.ctx.store.delete('knowledgeBases', kb.knowledgeBaseId);
+  sendJson(a.res, 202, { knowledgeBaseId: kb.knowledgeBaseId, status: 'DELETING' });
+}
+
+/** Pages a sorted list with an opaque numeric token. */
+export function paginate<T>(items: T[], body: Record<string, unknown>, maxDefault = 1000): { page: T[]; nextToken?: string } {
+  const max = optNumber(body, 'maxResults', 1, 1000) ?? maxDefault;
+  const token = optString(body, 'nextToken');
+  const start = token ? Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10) : 0;
+  if (!Number.isInteger(start) || start < 0) throw validation('The nextToken is invalid.');
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+  return { page, nextToken: next };
+}
+
+async function listKnowledgeBases(a: RouteArgs): Promise<void> {
+  const body = parseJsonObject(await readBody(a.req));
+  const all = a.ctx.store.all<KnowledgeBaseRecord>('knowledgeBases').sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.knowledgeBaseId.localeCompare(y.knowledgeBaseId));
+  const { page, nextToken } = paginate(all, body);
+  sendJson(a.res, 200, {
+    knowledgeBaseSummaries: page.map((k) => ({ knowledgeBaseId: k.knowledgeBaseId, name: k.name, status: k.status, updatedAt: k.updatedAt, description: k.description })),
+    nextToken,
+  });
+}
+
+function chunkingOf(v: Record<string, unknown> | undefined): { chunkTokens: number; overlapPercent: number } {
+  const chunking = v?.chunkingConfiguration as Record<string, unknown> | undefined;
+  if (!chunking) return { chunkTokens: 300, overlapPercent: 20 };
+  const strategy = chunking.chunkingStrategy;
+  if (strategy === 'NONE') return { chunkTokens: 1_000_000, overlapPercent: 0 };
+  if (strategy !== 'FIXED_SIZE') throw validation(`The emulator supports chunkingStrategy FIXED_SIZE and NONE (got ${JSON.stringify(strategy)}).`);
+  const f = reqObject(chunking, 'fixedSizeChunkingConfiguration', 'vectorIngestionConfiguration.chunkingConfiguration.fixedSizeChunkingConfiguration');
+  const maxTokens = optNumber(f, 'maxTokens', 1, 8192, 'fixedSizeChunkingConfiguration.maxTokens');
+  const overlap = optNumber(f, 'overlapPercentage', 1, 99, 'fixedSizeChunkingConfiguration.overlapPercentage');
+  if (maxTokens === undefined || overlap === undefined) throw validation('fixedSizeChunkingConfiguration needs maxTokens and overlapPercentage.');
+  return { chunkTokens: maxTokens, overlapPercent: overlap };
+}
+
+async function createDataSource(a: RouteArgs): Promise<void> {
+  const kb = getKbOrThrow(a.ctx, a.params.knowledgeBaseId);
+  const body = parseJsonObject(await readBody(a.req));
+  const name = reqString(body, 'name');
+  const config = reqObject(body, 'dataSourceConfiguration');
+  if (config.type !== 'S3') throw validation(`The emulator serves S3 data sources only (dataSourceConfiguration.type was ${JSON.stringify(config.type)}).`);
+  const s3c = reqObject(config, 's3Configuration', 'dataSourceConfiguration.s3Configuration');
+  const bucketArn = reqString(s3c, 'bucketArn', 'dataSourceConfiguration.s3Configuration.bucketArn');
+  const bucket = /^arn:aws[a-z-]*:s3:::([^/]+)$/.exec(bucketArn)?.[1];
+  if (!bucket) throw validation(`1 validation error detected: Value '${bucketArn}' at 'dataSourceConfiguration.s3Configuration.bucketArn' failed to satisfy constraint: Member must be an S3 bucket ARN (arn:aws:s3:::bucket)`);
+  const prefixes = s3c.inclusionPrefixes;
+  if (prefixes !== undefined && (!Array.isArray(prefixes) || prefixes.length > 1 || prefixes.some((p) => typeof p !== 'string'))) {
+    throw validation('dataSourceConfiguration.s3Configuration.inclusionPrefixes must be a list of at most 1 string.');
+  }
+  const vic = optObject(body, 'vectorIngestionConfiguration');
+  const { chunkTokens, overlapPercent } = chunkingOf(vic);
+  const n = a.ctx.store.next('dataSource');
+  const id = hashUpperId(10, a.ctx.seed, 'ds', n, kb.knowledgeBaseId, name);
+  const now = nowIso();
+  const ds: DataSourceRecord = {
+    knowledgeBaseId: kb.knowledgeBaseId,
+    dataSourceId: id,
+    name,
+    description: optString(body, 'description'),
+    status: 'AVAILABLE',
+    dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn, ...(prefixes ? { inclusionPrefixes: prefixes as string[] } : {}) } },
+    vectorIngestionConfiguration: vic,
+    dataDeletionPolicy: optString(body, 'dataDeletionPolicy') ?? 'DELETE',
+    chunkTokens,
+    overlapPercent,
+    createdAt: now,
+    updatedAt: now,
+  };
+  a.ctx.store.put('dataSources', id, ds);
+  sendJson(a.res, 200, { dataSource: publicDs(ds) });
+}
+
+async function getDataSource(a: RouteArgs): Promise<void> {
+  sendJson(a.res, 200, { dataSource: publicDs(getDsOrThrow(a.ctx, a.params.knowledgeBaseId, a.params.dataSourceId)) });
+}
+
+async function listDataSources(a: RouteArgs): Promise<void> {
+  const kb = getKbOrThrow(a.ctx, a.params.knowledgeBaseId);
+  const body = parseJsonObject(await readBody(a.req));
+  const all = a.ctx.store.all<DataSourceRecord>('dataSources').filter((d) => d.knowledgeBaseId === kb.knowledgeBaseId).sort((x, y) => x.createdAt.localeCompare(y.createdAt));
+  const { page, nextToken } = paginate(all, body);
+  sendJson(a.res, 200, {
+    dataSourceSummaries: page.map((d) => ({ knowledgeBaseId: d.knowledgeBaseId, dataSourceId: d.dataSourceId, name: d.name, status: d.status, updatedAt: d.updatedAt, description: d.description })),
+    nextToken,
+  });
+}
+
+/** Reads the data source's documents from the emulator's S3. `<key>.metadata.json` sidecars become chunk metadata. */
+function readDocuments(ctx: EmulatorContext, ds: DataSourceRecord): { docs: KbDocument[]; scanned: number; metadataScanned: number; failed: number } {
+  const bucket = /^arn:aws[a-z-]*:s3:::([^/]+)$/.exec(ds.dataSourceConfiguration.s3Configuration.bucketArn)![1];
+  const prefix = ds.dataSourceConfiguration.s3Configuration.inclusionPrefixes?.[0] ?? '';
+  const objects = ctx.s3.list(bucket, prefix);
+  const keys = new Set(objects.map((o) => o.key));
+  const docs: KbDocument[] = [];
+  let failed = 0;
+  let metadataScanned = 0;
+  for (const o of objects) {
+    if (o.key.endsWith('.metadata.json') && keys.has(o.key.slice(0, -'.metadata.json'.length))) {
+      metadataScanned++;
+      continue;
+    }
+    const data = ctx.s3.get(bucket, o.key).data;
+    if (data.includes(0)) {
+      failed++; // binary files (PDF, images) need a parser the emulator does not have
+      continue;
+    }
+    let metadata: Record<string, unknown> | undefined;
+    if (keys.has(`${o.key}.metadata.json`)) {
+      try {
+        const meta = JSON.parse(ctx.s3.get(bucket, `${o.key}.metadata.json`).data.toString('utf8')) as { metadataAttributes?: Record<string, unknown> };
+        metadata = meta.metadataAttributes;
+      } catch {
+        failed++;
+        continue;
+      }
+    }
+    docs.push({ uri: `s3://${bucket}/${o.key}`, text: data.toString('utf8'), ...(metadata ? { metadata } : {}) });
+  }
+  return { docs, scanned: docs.length + failed, metadataScanned, failed };
+}
+
+function runIngestion(ctx: EmulatorContext, job: IngestionJobRecord): void {
+  const update = (patch: Partial<IngestionJobRecord>): void => {
+    job = { ...job, ...patch, updatedAt: nowIso() };
+    ctx.store.put('ingestionJobs', job.ingestionJobId, job);
+  };
+  try {
+    const ds = ctx.store.get<DataSourceRecord>('dataSources', job.dataSourceId);
+    if (!ds) throw new Error('The data source was deleted during ingestion.');
+    update({ status: 'IN_PROGRESS' });
+    const { docs, scanned, metadataScanned, failed } = readDocuments(ctx, ds);
+    const hashes: Record<string, string> = {};
+    for (const d of docs) hashes[d.uri] = createHash('sha256').update(d.text).update(JSON.stringify(d.metadata ?? {})).digest('hex');
+    const before = ds.ingested ?? {};
+    const created = docs.filter((d) => !(d.uri in before)).length;
+    const modified = docs.filter((d) => d.uri in before && before[d.uri] !== hashes[d.uri]).length;
+    const deleted = Object.keys(before).filter((u) => !(u in hashes)).length;
+    const index = buildKbIndex(docs, { chunkTokens: ds.chunkTokens, overlapPercent: ds.overlapPercent });
+    ctx.store.writeBlob('kb', ds.dataSourceId, index.toJSON());
+    ctx.kbIndexes.set(ds.dataSourceId, index);
+    ctx.store.put('dataSources', ds.dataSourceId, { ...ds, ingested: hashes, updatedAt: nowIso() });
+    update({
+      status: 'COMPLETE',
+      statistics: {
+        numberOfDocumentsScanned: scanned,
+        numberOfMetadataDocumentsScanned: metadataScanned,
+        numberOfNewDocumentsIndexed: created,
+        numberOfModifiedDocumentsIndexed: modified,
+        numberOfMetadataDocumentsModified: 0,
+        numberOfDocumentsDeleted: deleted,
+        numberOfDocumentsFailed: failed,
+        numberOfDocumentsSkipped: docs.length - created - modified,
+      },
+    });
+    ctx.log(`ingestion ${job.ingestionJobId}: ${docs.length} documents, ${index.chunkCount} chunks`);
+  } catch (err) {
+    update({ status: 'FAILED', failureReasons: [(err as Error).message] });
+  }
+}
+
+async function startIngestionJob(a: RouteArgs): Promise<void> {
+  const ds = getDsOrThrow(a.ctx, a.params.knowledgeBaseId, a.params.dataSourceId);
+  const body = parseJsonObject(await readBody(a.req));
+  const running = a.ctx.store.all<IngestionJobRecord>('ingestionJobs').find((j) => j.dataSourceId === ds.dataSourceId && (j.status === 'STARTING' || j.status === 'IN_PROGRESS'));
+  if (running) throw validation(`An ingestion job (${running.ingestionJobId}) is already running for data source ${ds.dataSourceId}.`);
+  const n = a.ctx.store.next('ingestionJob');
+  const now = nowIso();
+  const job: IngestionJobRecord = {
+    knowledgeBaseId: ds.knowledgeBaseId,
+    dataSourceId: ds.dataSourceId,
+    ingestionJobId: hashUpperId(10, a.ctx.seed, 'ij', n, ds.dataSourceId),
+    description: optString(body, 'description'),
+    status: 'STARTING',
+    startedAt: now,
+    updatedAt: now,
+    statistics: {},
+  };
+  a.ctx.store.put('ingestionJobs', job.ingestionJobId, job);
+  // Ingestion runs after the response, so StartIngestionJob returns STARTING like Bedrock and clients poll.
+  const work = new Promise<void>((resolve) => setImmediate(() => {
+    runIngestion(a.ctx, job);
+    resolve();
+  }));
+  a.ctx.background.add(work);
+  void work.finally(() => a.ctx.background.delete(work));
+  sendJson(a.res, 202, { ingestionJob: job });
+}
+
+async function getIngestionJob(a: RouteArgs): Promise<void> {
+  getDsOrThrow(a.ctx, a.params.knowledgeBaseId, a.params.dataSourceId);
+  const job = a.ctx.store.get<IngestionJobRecord>('ingestionJobs', a.params.ingestionJobId);
+  if (!job || job.dataSourceId !== a.params.dataSourceId) throw notFound(`Ingestion job ${a.params.ingestionJobId} is not found.`);
+  sendJson(a.res, 200, { ingestionJob: job });
+}
+
+async function listIngestionJobs(a: RouteArgs): Promise<void> {
+  const ds = getDsOrThrow(a.ctx, a.params.knowledgeBaseId, a.params.dataSourceId);
+  const body = parseJsonObject(await readBody(a.req));
+  const all = a.ctx.store.all<IngestionJobRecord>('ingestionJobs').filter((j) => j.dataSourceId === ds.dataSourceId).sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+  const { page, nextToken } = paginate(all, body);
+  sendJson(a.res, 200, {
+    ingestionJobSummaries: page.map((j) => ({ knowledgeBaseId: j.knowledgeBaseId, dataSourceId: j.dataSourceId, ingestionJobId: j.ingestionJobId, status: j.status, startedAt: j.startedAt, updatedAt: j.updatedAt, statistics: j.statistics })),
+    nextToken,
+  });
+}
+
+function indexFor(ctx: EmulatorContext, dsId: string): KbIndex | undefined {
+  let idx = ctx.kbIndexes.get(dsId);
+  if (!idx) {
+    const json = ctx.store.readBlob('kb', dsId);
+    if (json === undefined) return undefined;
+    idx = loadKbIndex(json);
+    ctx.kbIndexes.set(dsId, idx);
+  }
+  return idx;
+}
+
+export interface RetrievedChunk extends KbHit {
+  dataSourceId: string;
+}
+
+/** Top-k chunks across all ingested data sources of a Knowledge Base. */
+export function retrieveFromKb(ctx: EmulatorContext, kbId: string, query: string, k: number, searchType?: 'HYBRID' | 'SEMANTIC'): RetrievedChunk[] {
+  getKbOrThrow(ctx, kbId);
+  const hits: RetrievedChunk[] = [];
+  for (const ds of ctx.store.all<DataSourceRecord>('dataSources').filter((d) => d.knowledgeBaseId === kbId)) {
+    const idx = indexFor(ctx, ds.dataSourceId);
+    if (!idx) continue;
+    for (const h of idx.retrieve(query, k, searchType)) hits.push({ ...h, dataSourceId: ds.dataSourceId });
+  }
+  hits.sort((x, y) => y.score - x.score || x.chunk.chunkId.localeCompare(y.chunk.chunkId));
+  return hits.slice(0, k);
+}
+
+/** Marks ingestion jobs interrupted by a restart as failed. */
+export function failInterruptedIngestions(ctx: EmulatorContext): void {
+  for (const j of ctx.store.all<IngestionJobRecord>('ingestionJobs')) {
+    if (j.status === 'STARTING' || j.status === 'IN_PROGRESS') {
+      ctx.store.put('ingestionJobs', j.ingestionJobId, { ...j, status: 'FAILED', updatedAt: nowIso(), failureReasons: ['The emulator restarted while this ingestion job was running; start it again.'] });
+    }
+  }
+}
+
+const kbPath = '/knowledgebases/{knowledgeBaseId}';
+const dsPath = `${kbPath}/datasources/{dataSourceId}`;
+const c = (method: string, pattern: string, handle: Route['handle']): Route => ({ method, pattern, dataPlane: false, service: 'control', handle });
+
+export const knowledgeBaseRoutes: Route[] = [
+  c('PUT', '/knowledgebases', createKnowledgeBase),
+  c('POST', '/knowledgebases', listKnowledgeBases),
+  c('GET', kbPath, getKnowledgeBase),
+  c('DELETE', kbPath, deleteKnowledgeBase),
+  c('PUT', `${kbPath}/datasources`, createDataSource),
+  c('POST', `${kbPath}/datasources`, listDataSources),
+  c('GET', dsPath, getDataSource),
+  c('PUT', `${dsPath}/ingestionjobs`, startIngestionJob),
+  c('POST', `${dsPath}/ingestionjobs`, listIngestionJobs),
+  c('GET', `${dsPath}/ingestionjobs/{ingestionJobId}`, getIngestionJob),
+];

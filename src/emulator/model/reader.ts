@@ -1,0 +1,132 @@
+/**
+ * The extractive reader: how the reference model answers from context it is given (prompt text or passages).
+ * It is the classic sentence-selection + span-trimming QA baseline: pick the context sentence with the highest
+ * IDF-weighted overlap with the question, then trim the words the question already contains from both ends.
+ */
+import type { ChatTurn } from './api.js';
+import { contentTerms, isStopword, sentenceSpans, stem, words } from './text.js';
+
+/** The base model's fixed honest non-answer (no context, or no context sentence overlaps the question enough). */
+export const NON_ANSWER = "I don't have enough information to answer that.";
+
+/** A sentence must carry at least this share of the question's IDF weight to be read as the answer. */
+export const MIN_COVERAGE = 0.4;
+
+export interface PromptParts {
+  question: string;
+  /** Prompt text that is not the question (system text, earlier user turns, the rest of the last user turn). */
+  context: string;
+  /** The part of context that came from user turns (not the system prompt). */
+  userContext: string;
+}
+
+const QUESTION_LABEL_RE = /^\s*(?:question|q)\s*[:：]\s*(.*)$/iu;
+
+/** Split a chat request into the question and the surrounding context. */
+export function splitPrompt(system: string | undefined, messages: ChatTurn[]): PromptParts {
+  const users = messages.filter((m) => m.role === 'user');
+  const last = users.length > 0 ? users[users.length - 1].text : '';
+  const { question, rest } = splitQuestion(last);
+  const userContext = [...users.slice(0, -1).map((m) => m.text), rest].filter((t) => t.trim() !== '').join('\n');
+  const context = [system ?? '', userContext].filter((t) => t.trim() !== '').join('\n');
+  return { question, context, userContext };
+}
+
+function splitQuestion(text: string): { question: string; rest: string } {
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = QUESTION_LABEL_RE.exec(lines[i]);
+    if (!m) continue;
+    let q = m[1].trim();
+    let end = i + 1;
+    if (q === '') {
+      while (end < lines.length && lines[end].trim() === '') end++;
+      q = (lines[end] ?? '').trim();
+      end++;
+    }
+    return { question: q, rest: [...lines.slice(0, i), ...lines.slice(end)].join('\n') };
+  }
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!lines[i].includes('?')) continue;
+    const spans = sentenceSpans(lines[i]).filter((s) => lines[i].slice(s.start, s.end).includes('?'));
+    const s = spans[spans.length - 1];
+    if (!s) continue;
+    const rest = lines.slice();
+    rest[i] = lines[i].slice(0, s.start) + lines[i].slice(s.end);
+    return { question: lines[i].slice(s.start, s.end).trim(), rest: rest.join('\n') };
+  }
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i].trim() === '') continue;
+    return { question: lines[i].trim(), rest: lines.slice(0, i).join('\n') };
+  }
+  return { question: '', rest: '' };
+}
+
+export interface ContextSource {
+  text: string;
+  /** Index into GenerateRequest.passages, when the text is a passage. */
+  passageIndex?: number;
+}
+
+export interface ReadAnswer {
+  answer: string;
+  sentence: string;
+  /** Share of the question's IDF weight found in the chosen sentence, 0..1. */
+  coverage: number;
+  passageIndex?: number;
+}
+
+const LEADING_LABEL_RE = /^(?:\[\d+\]\s*|(?:context|passage|document|source|background|text|reference)\s*\d*\s*[:：]\s*)/iu;
+
+/** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
+export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
+  const qTerms = [...new Set(contentTerms(question))];
+  if (qTerms.length === 0) return undefined;
+  const sentences: { text: string; terms: Set<string>; passageIndex?: number }[] = [];
+  for (const src of sources) {
+    for (const span of sentenceSpans(src.text)) {
+      const text = src.text.slice(span.start, span.end).replace(LEADING_LABEL_RE, '').trim();
+      if (text !== '') sentences.push({ text, terms: new Set(contentTerms(text)), passageIndex: src.passageIndex });
+    }
+  }
+  if (sentences.length === 0) return undefined;
+  const df = new Map<string, number>();
+  for (const s of sentences) for (const t of qTerms) if (s.terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
+  // A question term absent from the context weighs like the rarest present term: missing evidence counts against.
+  const idf = (t: string) => Math.log(1 + sentences.length / Math.max(df.get(t) ?? 0, 1));
+  const total = qTerms.reduce((sum, t) => sum + idf(t), 0);
+  let best = -1;
+  let bestScore = 0;
+  sentences.forEach((s, i) => {
+    const score = qTerms.reduce((sum, t) => (s.terms.has(t) ? sum + idf(t) : sum), 0);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  });
+  const coverage = total > 0 ? bestScore / total : 0;
+  if (best < 0 || coverage < MIN_COVERAGE) return undefined;
+  const chosen = sentences[best];
+  return { answer: answerSpan(chosen.text, question), sentence: chosen.text, coverage, passageIndex: chosen.passageIndex };
+}
+
+const TOKEN_RE = /[\p{L}\p{N}]+(?:['’.,:/-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
+
+/** Strip the maximal leading and trailing runs of question words, stopwords and punctuation. */
+export function answerSpan(sentence: string, question: string): string {
+  const qWords = new Set(words(question));
+  const qStems = new Set([...qWords].map(stem));
+  const tokens = [...sentence.matchAll(TOKEN_RE)].map((m) => {
+    const start = m.index ?? 0;
+    const raw = m[0];
+    const w = words(raw)[0];
+    const drop = w === undefined || isStopword(w) || qWords.has(w) || qStems.has(stem(w));
+    return { start, end: start + raw.length, drop };
+  });
+  let first = 0;
+  let last = tokens.length - 1;
+  while (first <= last && tokens[first].drop) first++;
+  while (last >= first && tokens[last].drop) last--;
+  if (first > last) return sentence;
+  return sentence.slice(tokens[first].start, tokens[last].end);
+}

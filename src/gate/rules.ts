@@ -1,0 +1,77 @@
+/** Where gate rules come from: a --rules file, else the current run's config, else sensible defaults. */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { GateRule } from '../config/schema.js';
+import type { RunResult } from '../schema/run-result.js';
+import { InputError } from '../util/errors.js';
+
+/** Smallest drop of the primary metric that may fail the default no-regression rule (2 points on a 0..1 scale). */
+export const DEFAULT_MIN_EFFECT = 0.02;
+export const DEFAULT_ALPHA = 0.05;
+export const DEFAULT_MAX_ERROR_RATE = 0.05;
+
+/**
+ * No significant regression (Holm-corrected, and a drop of at least 0.02) of the run's primary metric for every
+ * system present in both runs, and at most 5% failed items per system.
+ */
+export function defaultGateRules(run: RunResult): GateRule[] {
+  return [
+    { type: 'no-regression', metric: run.primaryMetric, minEffect: DEFAULT_MIN_EFFECT, alpha: DEFAULT_ALPHA },
+    { type: 'error-rate', max: DEFAULT_MAX_ERROR_RATE },
+  ];
+}
+
+function pathToField(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
+}
+
+/** Load `{rules: [...]}` (or a bare list) from a YAML or JSON file. Errors name the file, line and field. */
+export async function loadGateRules(file: string): Promise<GateRule[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read gate rules: ${(err as Error).message}`, { file });
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new InputError(`not valid YAML/JSON: ${e.message.split('\n')[0]}`, { file, line: lineCounter.linePos(e.pos[0]).line });
+  }
+  const data: unknown = doc.toJS();
+  const isList = Array.isArray(data);
+  const list = isList ? data : (data as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(list)) {
+    throw new InputError('expected an object with a "rules" list', { file, field: 'rules' });
+  }
+  const parsed = z.array(GateRule).safeParse(list);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const yamlPath = isList ? issue.path : ['rules', ...issue.path];
+    const node = doc.getIn(yamlPath as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const parent = doc.getIn(yamlPath.slice(0, -1) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const offset = node?.range?.[0] ?? parent?.range?.[0];
+    throw new InputError(issue.message, {
+      file,
+      line: offset !== undefined ? lineCounter.linePos(offset).line : undefined,
+      field: pathToField(['rules', ...issue.path]),
+    });
+  }
+  return parsed.data;
+}
+
+/** The current run's `config.gate.rules` when it has any, else the defaults. */
+export function rulesFromRun(run: RunResult): GateRule[] {
+  const gate = (run.config as { gate?: { rules?: unknown } }).gate;
+  if (gate?.rules === undefined) return defaultGateRules(run);
+  const parsed = z.array(GateRule).safeParse(gate.rules);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`invalid gate rule in the run's config: ${issue.message}`, {
+      field: pathToField(['config', 'gate', 'rules', ...issue.path]),
+    });
+  }
+  return parsed.data.length > 0 ? parsed.data : defaultGateRules(run);
+}

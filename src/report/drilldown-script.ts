@@ -1,0 +1,190 @@
+/**
+ * The drill-down's browser script, inlined into report.html. It reads the JSON data block and builds every
+ * element with createElement/textContent: item text (model output, references, passages) is never parsed as
+ * HTML, and URIs are shown as text, never as links. Filtering is a linear scan with a lazily built lower-case
+ * haystack per item, which stays fast at 10,000 items. Kept free of "</" so it cannot end its script element.
+ */
+export const DRILLDOWN_SCRIPT = `
+(function () {
+  'use strict';
+  var block = document.getElementById('ftrag-items');
+  if (!block) return;
+  var D = JSON.parse(block.textContent || '{}');
+  var PAGE = __PAGE_SIZE__;
+  var WRONG = 1, ESTIMATED = 2;
+  var q = document.getElementById('drill-q');
+  var cat = document.getElementById('drill-cat');
+  var sys = document.getElementById('drill-sys');
+  var wrong = document.getElementById('drill-wrong');
+  var status = document.getElementById('drill-status');
+  var pageLabel = document.getElementById('drill-page');
+  var prev = document.getElementById('drill-prev');
+  var next = document.getElementById('drill-next');
+  var host = document.getElementById('drill-items');
+  var hay = new Array(D.i.length);
+  var page = 0;
+  var matches = [];
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function haystack(k) {
+    if (hay[k] === undefined) {
+      var it = D.i[k];
+      var parts = [it[0], it[2]].concat(it[3]);
+      for (var s = 0; s < it[4].length; s++) if (it[4][s]) parts.push(it[4][s][0]);
+      hay[k] = parts.join(' ').toLowerCase();
+    }
+    return hay[k];
+  }
+  function fmtScore(x) { return x === null ? 'n/a' : (Math.round(x * 1000) / 1000).toString(); }
+  function fmtMs(x) { return x === null ? 'n/a' : Math.round(x).toLocaleString('en-US') + ' ms'; }
+  function fmtNum(x) { return x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'); }
+
+  function filter() {
+    var text = (q.value || '').trim().toLowerCase();
+    var c = cat.value === '' ? -1 : Number(cat.value);
+    var s = sys.value === '' ? -1 : Number(sys.value);
+    var w = wrong.checked;
+    matches = [];
+    for (var k = 0; k < D.i.length; k++) {
+      var it = D.i[k];
+      if (c >= 0 && it[1] !== c) continue;
+      if (s >= 0 && !it[4][s]) continue;
+      if (w) {
+        var any = false;
+        for (var j = 0; j < it[4].length; j++) {
+          if ((s < 0 || s === j) && it[4][j] && (it[4][j][6] & WRONG)) { any = true; break; }
+        }
+        if (!any) continue;
+      }
+      if (text && haystack(k).indexOf(text) < 0) continue;
+      matches.push(k);
+    }
+    page = 0;
+    render();
+  }
+
+  function passageList(title, entries, render) {
+    var box = el('div', 'passages');
+    box.appendChild(el('h4', null, title));
+    var ol = el('ol');
+    for (var i = 0; i < entries.length; i++) ol.appendChild(render(entries[i]));
+    box.appendChild(ol);
+    return box;
+  }
+
+  function resultRow(tbody, it, j) {
+    var r = it[4][j];
+    var tr = el('tr', r[6] & WRONG ? 'wrong' : 'right');
+    var th = el('th', null, D.s[j]);
+    th.scope = 'row';
+    tr.appendChild(th);
+    var ans = el('td', 'answer');
+    if (r[7] !== null) ans.appendChild(el('p', 'error', 'Failed: ' + r[7]));
+    if (r[0] !== '' || r[7] === null) ans.appendChild(el('div', 'text', r[0] === '' ? '(empty answer)' : r[0]));
+    tr.appendChild(ans);
+    var verdict = el('td', 'verdict', r[6] & WRONG ? 'wrong' : 'right');
+    tr.appendChild(verdict);
+    var sc = el('td', 'scores');
+    for (var m = 0; m < D.m.length; m++) {
+      var line = el('div', m === D.p ? 'primary' : null, D.m[m] + ' ' + fmtScore(r[1][m]));
+      sc.appendChild(line);
+    }
+    tr.appendChild(sc);
+    var lat = el('td', 'num', fmtMs(r[2]));
+    if (r[3] !== null) lat.appendChild(el('div', 'sub', 'first token ' + fmtMs(r[3])));
+    tr.appendChild(lat);
+    tr.appendChild(el('td', 'num', fmtNum(r[4]) + ' / ' + fmtNum(r[5]) + (r[6] & ESTIMATED ? ' (est.)' : '')));
+    tbody.appendChild(tr);
+    if (r[8] || r[9]) {
+      var extra = el('tr', 'rag');
+      var td = el('td');
+      td.colSpan = 6;
+      var det = el('details');
+      det.appendChild(el('summary', null, D.s[j] + ': ' + (r[8] ? r[8].length : 0) + ' retrieved passages, ' + (r[9] ? r[9].length : 0) + ' citations'));
+      if (r[8]) det.appendChild(passageList('Retrieved passages', r[8], function (c) {
+        var li = el('li');
+        li.appendChild(el('div', 'src', (c[1] >= 0 ? D.u[c[1]] : 'no source') + (c[2] !== null ? ' · score ' + c[2] : '')));
+        li.appendChild(el('div', 'text', D.x[c[0]]));
+        return li;
+      }));
+      if (r[9]) det.appendChild(passageList('Citations', r[9], function (c) {
+        var li = el('li');
+        li.appendChild(el('div', 'text', D.x[c[0]]));
+        var srcs = [];
+        for (var u = 0; u < c[1].length; u++) srcs.push(D.u[c[1][u]]);
+        li.appendChild(el('div', 'src', srcs.length ? 'sources: ' + srcs.join(', ') : 'no source'));
+        return li;
+      }));
+      td.appendChild(det);
+      extra.appendChild(td);
+      tbody.appendChild(extra);
+    }
+  }
+
+  function card(k, onlySys) {
+    var it = D.i[k];
+    var art = el('article', 'item');
+    var h = el('h3', null, it[0]);
+    if (it[1] >= 0) h.appendChild(el('span', 'tag', D.c[it[1]]));
+    art.appendChild(h);
+    art.appendChild(el('p', 'label', 'Question'));
+    art.appendChild(el('div', 'text prompt', it[2]));
+    art.appendChild(el('p', 'label', it[3].length === 1 ? 'Reference answer' : 'Reference answers'));
+    var refs = el('ul', 'refs');
+    for (var i = 0; i < it[3].length; i++) refs.appendChild(el('li', 'text', it[3][i] === '' ? '(no answer: unanswerable)' : it[3][i]));
+    if (!it[3].length) refs.appendChild(el('li', null, '(none)'));
+    art.appendChild(refs);
+    var wrap = el('div', 'scroll');
+    var table = el('table', 'answers');
+    table.appendChild(el('caption', 'sr-only', 'Answers to ' + it[0]));
+    var thead = el('thead');
+    var hr = el('tr');
+    var heads = ['System', 'Answer', 'Verdict', 'Scores', 'Latency', 'Tokens in / out'];
+    for (var c = 0; c < heads.length; c++) { var th = el('th', null, heads[c]); th.scope = 'col'; hr.appendChild(th); }
+    thead.appendChild(hr);
+    table.appendChild(thead);
+    var tbody = el('tbody');
+    for (var j = 0; j < it[4].length; j++) {
+      if (!it[4][j] || (onlySys >= 0 && j !== onlySys)) continue;
+      resultRow(tbody, it, j);
+    }
+    table.appendChild(tbody);
+    wrap.appendChild(table);
+    art.appendChild(wrap);
+    return art;
+  }
+
+  function render() {
+    var pages = Math.max(1, Math.ceil(matches.length / PAGE));
+    if (page >= pages) page = pages - 1;
+    var start = page * PAGE;
+    var end = Math.min(matches.length, start + PAGE);
+    var onlySys = sys.value === '' ? -1 : Number(sys.value);
+    var frag = document.createDocumentFragment();
+    for (var k = start; k < end; k++) frag.appendChild(card(matches[k], onlySys));
+    while (host.firstChild) host.removeChild(host.firstChild);
+    host.appendChild(frag);
+    status.textContent = matches.length === 0
+      ? 'No questions match these filters.'
+      : 'Showing ' + (start + 1) + '–' + end + ' of ' + matches.length + ' matching questions (' + D.i.length + ' in total).';
+    pageLabel.textContent = 'Page ' + (page + 1) + ' of ' + pages;
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+  }
+
+  var timer = null;
+  q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(filter, 120); });
+  cat.addEventListener('change', filter);
+  sys.addEventListener('change', filter);
+  wrong.addEventListener('change', filter);
+  document.getElementById('drill-controls').addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); filter(); });
+  prev.addEventListener('click', function () { if (page > 0) { page--; render(); host.scrollIntoView(); } });
+  next.addEventListener('click', function () { page++; render(); host.scrollIntoView(); });
+  filter();
+})();
+`;

@@ -1,0 +1,78 @@
+/**
+ * report.md: the verdict, the scoreboard and the significant differences, sized for a GitHub step summary.
+ * Untrusted text is flattened to one line and stripped of HTML and markdown syntax (escape.ts).
+ */
+import type { RunResult } from '../schema/run-result.js';
+import { markdownCell as cell, markdownText as text } from './escape.js';
+import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
+import { count, interval, ms, pct, points, pointsInterval, pValue, usd } from './format.js';
+
+function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
+  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+export function renderMarkdown(run: RunResult): string {
+  const out: string[] = [];
+  const rec = run.recommendation;
+  out.push(`# ftrag: ${text(run.evalSet.name)}`);
+  out.push('');
+  if (rec) {
+    out.push(`**Verdict:** ${text(rec.headline)}`);
+    out.push('');
+    out.push(`Choice: **${text(rec.choice)}**${rec.systemId ? ` (\`${cell(rec.systemId).replace(/`/g, '')}\`)` : ''} · confidence **${text(rec.confidence)}**`);
+    if (rec.reasons.length) {
+      out.push('');
+      for (const r of rec.reasons.slice(0, 5)) out.push(`- ${text(r)}`);
+    }
+  } else {
+    out.push('**Verdict:** no recommendation was computed for this run.');
+  }
+  if (run.endpoint.emulated) {
+    out.push('');
+    out.push(`> **Emulated run.** ${text(EMULATOR_BANNER)}`);
+  }
+
+  out.push('', '## Scoreboard', '');
+  const metrics = [run.primaryMetric, ...run.metrics.filter((m) => m !== run.primaryMetric)];
+  const volume = workloadOf(run).monthlyQueries;
+  out.push(
+    table(
+      ['System', 'Kind', ...metrics.map((m) => `${cell(m)} (95% CI)`), 'p50 / p95', 'Tokens in / out', '$ / 1k queries', volume !== undefined ? `$ / month @ ${count(volume)}` : '$ / month', 'Errors'],
+      run.systems.map((s) => [
+        `${cell(s.id)}${s.id === rec?.systemId ? ' ✅' : ''}`,
+        cell(s.kind),
+        ...metrics.map((m) => (s.metrics[m] ? `${pct(s.metrics[m].mean)} (${interval(s.metrics[m].ci95)})` : '—')),
+        `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`,
+        `${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${s.tokens.estimated ? ' (est.)' : ''}`,
+        s.cost ? usd(s.cost.per1kQueriesUsd) : '—',
+        s.cost ? usd(s.cost.monthlyTotalUsd) : '—',
+        `${count(s.errors)} / ${count(s.items)}`,
+      ]),
+      ['l', 'l', ...metrics.map(() => 'r' as const), 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+
+  const sig = run.comparisons.filter((c) => c.significant).sort((a, b) => a.pAdjusted - b.pAdjusted);
+  out.push('', '## Significant differences', '');
+  if (sig.length === 0) {
+    out.push(`None of the ${run.comparisons.length} paired comparisons is significant after Holm correction.`);
+  } else {
+    out.push(
+      table(
+        ['Pair (a − b)', 'Metric', 'Category', 'Difference', '95% CI', 'p adjusted', 'Method'],
+        sig.map((c) => [`${cell(c.a)} − ${cell(c.b)}`, cell(c.metric), c.category === undefined ? 'all' : cell(c.category), points(c.difference), pointsInterval(c.ci95), pValue(c.pAdjusted), cell(c.method)]),
+        ['l', 'l', 'l', 'r', 'r', 'r', 'l'],
+      ),
+    );
+    out.push('', `${sig.length} of ${run.comparisons.length} comparisons significant (Holm-adjusted p < 0.05).`);
+  }
+
+  const warnings = reportWarnings(run);
+  if (warnings.length) {
+    out.push('', '## Read with care', '');
+    for (const w of warnings) out.push(`- ${text(w)}`);
+  }
+  out.push('', `<sub>Run ${cell(run.runId)} · ${text(run.createdAt)} · ${text(run.tool.name)} ${text(run.tool.version)} · eval set sha256 ${text(run.evalSet.sha256.slice(0, 12))}…</sub>`, '');
+  return out.join('\n');
+}

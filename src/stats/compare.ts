@@ -1,0 +1,166 @@
+/**
+ * Pairwise system comparisons for run.json: every pair of systems x metric, on the items both systems scored.
+ * - binary metrics (0/1): McNemar's exact test for p;
+ * - continuous metrics: Wilcoxon signed-rank (zero_method 'wilcox') for p, because it does not assume normal
+ *   per-item differences and F1/ROUGE differences are often bounded and lumpy;
+ * - latency: paired bootstrap of the p95 (metric `latency_p95`), p from the bootstrap.
+ * The 95% CI of a quality difference always comes from the paired bootstrap of the mean difference, so every
+ * interval in a report means the same thing.
+ * Multiple testing: Holm across the run's overall comparisons (one family), and separately across all
+ * per-category comparisons (a second family), so exploring categories cannot dilute the pre-registered
+ * overall comparisons. significant = pAdjusted < alpha.
+ */
+import type { Comparison } from '../schema/run-result.js';
+import { pairedBootstrap } from './bootstrap.js';
+import { mean, quantile } from './descriptive.js';
+import { holm } from './multiple-testing.js';
+import { mcnemarExact, wilcoxonSignedRank } from './paired-tests.js';
+import { deriveSeed } from './rng.js';
+
+export type PairedKind = 'binary' | 'continuous' | 'latency-p95';
+
+export interface PairedComparison {
+  n: number;
+  meanA: number;
+  meanB: number;
+  /** a minus b (means, or p95 for latency). */
+  difference: number;
+  ci95: [number, number];
+  pValue: number;
+  method: string;
+}
+
+/** Compare aligned paired values a[i] vs b[i] (same item). Values must already be filtered to shared items. */
+export function comparePaired(
+  a: readonly number[],
+  b: readonly number[],
+  options: { kind: PairedKind; seed: number; resamples?: number },
+): PairedComparison {
+  const n = a.length;
+  const resamples = options.resamples ?? 10_000;
+  if (options.kind === 'latency-p95') {
+    const boot = pairedBootstrap(a, b, { statistic: 'p95', seed: options.seed, resamples });
+    return {
+      n,
+      meanA: p95Of(a),
+      meanB: p95Of(b),
+      difference: boot.difference,
+      ci95: boot.ci95,
+      pValue: boot.pValue,
+      method: `paired-bootstrap-p95 (B=${resamples})`,
+    };
+  }
+  const boot = pairedBootstrap(a, b, { statistic: 'mean', seed: options.seed, resamples });
+  if (options.kind === 'binary') {
+    let onlyA = 0;
+    let onlyB = 0;
+    for (let i = 0; i < n; i++) {
+      if (a[i] === 1 && b[i] === 0) onlyA++;
+      else if (a[i] === 0 && b[i] === 1) onlyB++;
+    }
+    return {
+      n,
+      meanA: mean(a),
+      meanB: mean(b),
+      difference: boot.difference,
+      ci95: boot.ci95,
+      pValue: mcnemarExact(onlyA, onlyB),
+      method: `mcnemar-exact; ci: paired-bootstrap (B=${resamples})`,
+    };
+  }
+  const w = wilcoxonSignedRank(a, b, { zeroMethod: 'wilcox' });
+  return {
+    n,
+    meanA: mean(a),
+    meanB: mean(b),
+    difference: boot.difference,
+    ci95: boot.ci95,
+    pValue: w.pValue,
+    method: `wilcoxon-signed-rank (${w.method}); ci: paired-bootstrap (B=${resamples})`,
+  };
+}
+
+function p95Of(values: readonly number[]): number {
+  return quantile([...values].sort((x, y) => x - y), 0.95);
+}
+
+type Values = readonly (number | null | undefined)[];
+
+export interface CompareSystemsInput {
+  systems: readonly string[];
+  metrics: readonly { name: string; binary: boolean }[];
+  /** Per-item scores of a system on a metric, aligned by item index; null = not scored. */
+  scores: (systemId: string, metric: string) => Values;
+  /** Per-item latency in ms, aligned by item index; adds `latency_p95` comparisons. */
+  latency?: (systemId: string) => Values;
+  /** Category of each item, aligned by item index; adds per-category comparisons. */
+  categories?: readonly (string | undefined)[];
+  seed: number;
+  alpha?: number;
+  resamples?: number;
+}
+
+function isScore(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Items (optionally of one category) where both systems have a value, as two aligned arrays. */
+function sharedValues(a: Values, b: Values, keep: (i: number) => boolean): [number[], number[]] {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const len = Math.min(a.length, b.length);
+  for (let i = 0; i < len; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (keep(i) && isScore(x) && isScore(y)) {
+      xs.push(x);
+      ys.push(y);
+    }
+  }
+  return [xs, ys];
+}
+
+export const LATENCY_P95_METRIC = 'latency_p95';
+
+/** Every pair of systems x metric (and per category), with Holm-adjusted p-values. See the module comment. */
+export function compareSystems(input: CompareSystemsInput): Comparison[] {
+  const alpha = input.alpha ?? 0.05;
+  const categoryNames = input.categories
+    ? [...new Set(input.categories.filter((c): c is string => typeof c === 'string'))].sort()
+    : [];
+  const scopes: (string | undefined)[] = [undefined, ...categoryNames];
+  const raw: (Omit<Comparison, 'pAdjusted' | 'significant'>)[] = [];
+
+  const measures: { name: string; kind: PairedKind; values: (system: string) => Values }[] = input.metrics.map((m) => ({
+    name: m.name,
+    kind: m.binary ? 'binary' : 'continuous',
+    values: (s: string) => input.scores(s, m.name),
+  }));
+  if (input.latency) measures.push({ name: LATENCY_P95_METRIC, kind: 'latency-p95', values: input.latency });
+
+  for (const category of scopes) {
+    const keep = category === undefined ? () => true : (i: number) => input.categories?.[i] === category;
+    for (let i = 0; i < input.systems.length; i++) {
+      for (let j = i + 1; j < input.systems.length; j++) {
+        const a = input.systems[i];
+        const b = input.systems[j];
+        for (const measure of measures) {
+          const [xs, ys] = sharedValues(measure.values(a), measure.values(b), keep);
+          if (xs.length === 0) continue;
+          // A metric declared binary that holds other values is compared as continuous rather than miscounted.
+          const kind = measure.kind === 'binary' && !xs.concat(ys).every((v) => v === 0 || v === 1) ? 'continuous' : measure.kind;
+          const seed = deriveSeed(input.seed, `${a}|${b}|${measure.name}|${category ?? ''}`);
+          const c = comparePaired(xs, ys, { kind, seed, resamples: input.resamples });
+          raw.push({ a, b, metric: measure.name, ...(category !== undefined ? { category } : {}), ...c });
+        }
+      }
+    }
+  }
+
+  const adjusted = new Array<number>(raw.length);
+  for (const overall of [true, false]) {
+    const idx = raw.map((c, k) => ((c.category === undefined) === overall ? k : -1)).filter((k) => k >= 0);
+    holm(idx.map((k) => raw[k].pValue)).forEach((p, r) => (adjusted[idx[r]] = p));
+  }
+  return raw.map((c, k) => ({ ...c, pAdjusted: adjusted[k], significant: adjusted[k] < alpha }));
+}

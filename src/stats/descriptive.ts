@@ -1,0 +1,58 @@
+/** Proportion intervals and percentiles. */
+import type { Percentiles } from '../schema/run-result.js';
+
+/** z for a two-sided 95% interval, to full precision (normalQuantile(0.975)). */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval for a binomial proportion (what statsmodels proportion_confint(method='wilson') gives).
+ * Unlike the normal (Wald) interval it stays inside [0, 1] and does not collapse to a point at 0/n or n/n.
+ */
+export function wilson(successes: number, n: number, z: number = Z95): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = successes / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * Quantile of an ascending-sorted array with numpy's default ("linear", type 7) interpolation:
+ * position h = (n - 1) p, interpolated between the two neighbouring order statistics.
+ */
+export function quantile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  if (p <= 0) return sorted[0];
+  if (p >= 1) return sorted[n - 1];
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const frac = h - lo;
+  if (frac === 0 || lo + 1 >= n) return sorted[lo];
+  return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
+}
+
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return values.length ? sum / values.length : NaN;
+}
+
+/** Sample standard deviation (n - 1). */
+export function sampleSd(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const m = mean(values);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - m) ** 2;
+  return Math.sqrt(ss / (n - 1));
+}
+
+/** p50/p95/p99/mean of the finite values (nulls and NaN skipped); zeros when there are none (n says so). */
+export function percentiles(values: readonly (number | null | undefined)[]): Percentiles {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (xs.length === 0) return { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 };
+  return { p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), p99: quantile(xs, 0.99), mean: mean(xs), n: xs.length };
+}

@@ -1,0 +1,15 @@
+/** Statistics for comparing systems on one held-out set. Pure and deterministic for a given seed. */
+export { createRng, deriveSeed } from './rng.js';
+export { erfc, normalCdf, normalSf, normalQuantile } from './normal.js';
+export { Z95, wilson, quantile, mean, sampleSd, percentiles } from './descriptive.js';
+export { bootstrapMeanCi, pairedBootstrap } from './bootstrap.js';
+export type { Statistic, BootstrapOptions, PairedBootstrapResult } from './bootstrap.js';
+export { mcnemarExact, wilcoxonSignedRank } from './paired-tests.js';
+export type { ZeroMethod, WilcoxonResult } from './paired-tests.js';
+export { holm, benjaminiHochberg } from './multiple-testing.js';
+export { minimumDetectableDifference, minimumDetectableDifferenceContinuous } from './power.js';
+export type { PowerOptions, RateMddOptions } from './power.js';
+export { summarizeMetric, isBinaryValues } from './summarize.js';
+export type { SummarizeOptions } from './summarize.js';
+export { compareSystems, comparePaired, LATENCY_P95_METRIC } from './compare.js';
+export type { CompareSystemsInput, PairedComparison, PairedKind } from './compare.js';

@@ -1,0 +1,67 @@
+/**
+ * A Bedrock model answering directly through ConverseStream. `modelId` may be a base model id, an inference
+ * profile, a provisioned-model ARN or a custom-model-deployment ARN: it is passed through untouched.
+ */
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { converseStream, type InferenceSettings } from './converse.js';
+import { toTargetError } from './errors.js';
+import type { InvokeOptions, SystemKind, Target, TargetRequest, TargetResponse } from './types.js';
+
+export interface BedrockModelTargetOptions {
+  id: string;
+  kind: SystemKind;
+  modelId: string;
+  runtime: BedrockRuntimeClient;
+  inference: InferenceSettings;
+}
+
+/** What the runner reads from a target beyond the shared contract: a stable config for cache keys and limits. */
+export interface TargetDescription {
+  /** Everything that changes answers besides the request; part of the response-cache key. */
+  readonly config: Record<string, unknown>;
+  /** maxTokens used when the request sets none (for client-side tokens-per-minute estimates). */
+  readonly defaultMaxTokens: number;
+}
+
+export type DescribedTarget = Target & { readonly description: TargetDescription };
+
+export function createBedrockModelTarget(opts: BedrockModelTargetOptions): DescribedTarget {
+  const { id, kind, modelId, runtime, inference } = opts;
+  return {
+    id,
+    kind,
+    modelId,
+    description: {
+      config: { type: 'bedrock-model', modelId, inference },
+      defaultMaxTokens: inference.maxTokens,
+    },
+    async invoke(request: TargetRequest, { signal }: InvokeOptions): Promise<TargetResponse> {
+      // The runner calls invoke only once its limits let the request go, so the clock starts at the send.
+      const startedAt = performance.now();
+      try {
+        const r = await converseStream(
+          runtime,
+          {
+            modelId,
+            prompt: request.prompt,
+            system: request.system ?? inference.system,
+            maxTokens: request.maxTokens ?? inference.maxTokens,
+            temperature: request.temperature ?? inference.temperature,
+          },
+          signal,
+          startedAt,
+        );
+        return {
+          output: r.output,
+          latencyMs: performance.now() - startedAt,
+          ...(r.firstTokenMs !== undefined ? { firstTokenMs: r.firstTokenMs } : {}),
+          ...(r.serviceLatencyMs !== undefined ? { serviceLatencyMs: r.serviceLatencyMs } : {}),
+          ...(r.usage ? { usage: r.usage } : {}),
+          ...(r.stopReason ? { stopReason: r.stopReason } : {}),
+        };
+      } catch (err) {
+        throw toTargetError(err, signal);
+      }
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJournal, repairTornTail, runEval, type JournalRecord, type RunEvalOptions } from '../../src/runner/index.js';
+import { fakeTarget, invalid, makeItems, tempDir } from './fakes.js';
+
+function base(over: Partial<RunEvalOptions>): RunEvalOptions {
+  return {
+    items: makeItems(10),
+    targets: [],
+    journalPath: join(tempDir(), 'journal.jsonl'),
+    concurrency: 3,
+    timeoutMs: 2000,
+    maxRetries: 2,
+    seed: 1,
+    progress: 'none',
+    cache: null,
+    backoff: { baseMs: 1, throttleBaseMs: 1, maxMs: 2 },
+    ...over,
+  };
+}
+
+const line = (itemId: string, systemId: string, ok: boolean, extra: Partial<JournalRecord> = {}) =>
+  `${JSON.stringify({
+    v: 1,
+    itemId,
+    systemId,
+    ok,
+    ...(ok ? { response: { output: `old ${itemId}`, latencyMs: 5 } } : { error: { code: 'InternalServerException', message: 'x' } }),
+    retries: 1,
+    throttles: 1,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:01.000Z',
+    ...extra,
+  })}\n`;
+
+async function allRecords(path: string): Promise<JournalRecord[]> {
+  const out: JournalRecord[] = [];
+  for await (const r of readJournal(path)) out.push(r);
+  return out;
+}
+
+describe('journal and resume', () => {
+  it('resumes after a simulated kill: torn last line dropped, finished pairs skipped, failed pairs retried, each pair once', async () => {
+    const items = makeItems(6);
+    const opts = base({ items });
+    // A previous run: q0 and q1 done for both systems, q2/a failed, q3/b failed then succeeded (last wins),
+    // q4/a was being written when the process died.
+    writeFileSync(
+      opts.journalPath,
+      line('q0000', 'a', true) +
+        line('q0000', 'b', true) +
+        line('q0001', 'a', true) +
+        line('q0001', 'b', true) +
+        line('q0002', 'a', false) +
+        line('q0003', 'b', false) +
+        line('q0003', 'b', true) +
+        line('q0004', 'a', true).slice(0, 40),
+    );
+    const a = fakeTarget('a');
+    const b = fakeTarget('b');
+    const out = await runEval({ ...opts, targets: [a, b], resume: true });
+
+    expect(a.calls.map((c) => c.itemId).sort()).toEqual(['q0002', 'q0003', 'q0004', 'q0005']);
+    expect(b.calls.map((c) => c.itemId).sort()).toEqual(['q0002', 'q0004', 'q0005']);
+    expect(out).toMatchObject({ total: 12, completed: 12, failed: 0, resumed: 5 });
+    // Resumed pairs keep their counts (1 retry, 1 throttle each); new ones had none.
+    expect(out.retries).toBe(5);
+    expect(out.throttles).toBe(5);
+    expect(out.records!.get('q0000')!.get('a')!.response!.output).toBe('old q0000');
+    expect(out.records!.get('q0005')!.get('b')!.response!.output).toBe('b:question 5');
+
+    const records = await allRecords(opts.journalPath);
+    const last = new Map(records.map((r) => [`${r.itemId}/${r.systemId}`, r]));
+    expect(last.size).toBe(12);
+    expect([...last.values()].every((r) => r.ok)).toBe(true);
+    expect(readFileSync(opts.journalPath, 'utf8').endsWith('\n')).toBe(true);
+
+    // Resuming a finished journal calls nothing and counts the same.
+    const again = await runEval({ ...opts, targets: [fakeTarget('a', () => invalid()), fakeTarget('b', () => invalid())], resume: true });
+    expect(again).toMatchObject({ completed: 12, failed: 0, resumed: 12, retries: 5 });
+  });
+
+  it('keeps a complete final line that only lacks its newline', () => {
+    const path = join(tempDir(), 'j.jsonl');
+    writeFileSync(path, line('q1', 'a', true) + line('q2', 'a', true).trimEnd());
+    expect(repairTornTail(path)).toBe(false);
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    appendFileSync(path, '{"v":1,"itemId":"q3"');
+    expect(repairTornTail(path)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(line('q1', 'a', true) + line('q2', 'a', true));
+  });
+
+  it('reports a corrupt line in the middle with file and line', async () => {
+    const opts = base({ targets: [fakeTarget('a')], resume: true });
+    writeFileSync(opts.journalPath, line('q0000', 'a', true) + 'garbage\n' + line('q0001', 'a', true));
+    await expect(runEval(opts)).rejects.toThrow(/journal\.jsonl, line 2/);
+  });
+
+  it('an interrupted run journals nothing for calls in flight and resumes to completion', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const slow = fakeTarget('a', () => (++calls === 8 ? (controller.abort(), 'ok') : 'ok'), { delayMs: 5 });
+    const opts = base({ items: makeItems(30), targets: [slow], concurrency: 2 });
+    const first = await runEval({ ...opts, signal: controller.signal });
+    expect(first.interrupted).toBe(true);
+    expect(first.completed).toBeLessThan(30);
+    const journaled = (await allRecords(opts.journalPath)).length;
+    expect(journaled).toBe(first.completed + first.failed);
+    expect(first.failed).toBe(0);
+
+    const second = await runEval({ ...opts, targets: [fakeTarget('a')], resume: true });
+    expect(second).toMatchObject({ completed: 30, failed: 0, resumed: first.completed, interrupted: false });
+    const records = await allRecords(opts.journalPath);
+    expect(new Set(records.map((r) => r.itemId)).size).toBe(30);
+    expect(records).toHaveLength(30);
+  });
+});
+
+describe('response cache', () => {
+  it('hits on the same endpoint with the original latency flagged cached, misses on another endpoint or with cache off', async () => {
+    const dir = tempDir();
+    const items = makeItems(5);
+    const run = (endpointKey: string | null, t = fakeTarget('a')) =>
+      runEval(base({ items, targets: [t], cache: endpointKey ? { dir, endpointKey } : null })).then((out) => ({ out, t }));
+
+    const first = await run('url:http://127.0.0.1:1111|us-east-1');
+    expect(first.t.calls).toHaveLength(5);
+    expect(first.out.cacheHits).toBe(0);
+
+    const second = await run('url:http://127.0.0.1:1111|us-east-1');
+    expect(second.t.calls).toHaveLength(0);
+    expect(second.out.cacheHits).toBe(5);
+    const r = second.out.records!.get('q0001')!.get('a')!;
+    expect(r).toMatchObject({ ok: true, cached: true, response: { output: 'a:question 1', latencyMs: 1 } });
+
+    const otherEndpoint = await run('url:http://127.0.0.1:2222|us-east-1');
+    expect(otherEndpoint.t.calls).toHaveLength(5);
+    expect(readdirSync(dir)).toHaveLength(2); // one directory per endpoint
+
+    const off = await run(null);
+    expect(off.t.calls).toHaveLength(5);
+  });
+
+  it('misses when the request or the system config changes, and never caches failures', async () => {
+    const dir = tempDir();
+    const cache = { dir, endpointKey: 'aws:us-east-1' };
+    const items = makeItems(3);
+    await runEval(base({ items, targets: [fakeTarget('a', (id) => (id === 'q0002' ? invalid() : 'ok'))], cache }));
+    const sameButMaxTokens = fakeTarget('a');
+    await runEval(base({ items, targets: [sameButMaxTokens], cache, request: (it) => ({ itemId: it.id, prompt: it.prompt, maxTokens: 5 }) }));
+    expect(sameButMaxTokens.calls).toHaveLength(3);
+    const again = fakeTarget('a');
+    await runEval(base({ items, targets: [again], cache }));
+    expect(again.calls.map((c) => c.itemId)).toEqual(['q0002']); // the failure was not cached
+    const otherModel = Object.assign(fakeTarget('a'), { modelId: 'another-model' });
+    await runEval(base({ items, targets: [otherModel], cache }));
+    expect(otherModel.calls).toHaveLength(3);
+  });
+});
