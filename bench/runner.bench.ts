@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { EvalItem } from '../src/datasets/types.js';
 import { runEval } from '../src/runner/index.js';
 import { squadExact, squadF1 } from '../src/scoring/index.js';
@@ -22,6 +22,8 @@ import { createAwsClients, createBedrockModelTarget } from '../src/targets/index
 import { converseFrames, startStub } from '../test/targets/h2c-stub.js';
 
 const CONCURRENCY = 32;
+/** STREAMING=0 compares non-streaming Converse instead (the SDK pools connections for it). */
+const STREAMING = process.env.STREAMING !== '0';
 const MODEL = 'amazon.nova-micro-v1:0';
 
 function items(n: number): EvalItem[] {
@@ -34,7 +36,11 @@ async function serve() {
     (req) => {
       const body = req.body as { messages: Array<{ content: Array<{ text: string }> }> };
       const n = Number(/unit (\d+)/.exec(body.messages[0].content[0].text)?.[1] ?? 0);
-      return { frames: converseFrames([n % 3 === 0 ? 'no idea' : `The code ${n % 97}.`], { inputTokens: 12, outputTokens: 4 }) };
+      const text = n % 3 === 0 ? 'no idea' : `The code ${n % 97}.`;
+      if (req.path.endsWith('/converse')) {
+        return { json: { output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn', usage: { inputTokens: 12, outputTokens: 4, totalTokens: 16 }, metrics: { latencyMs: 1 } } };
+      }
+      return { frames: converseFrames([text], { inputTokens: 12, outputTokens: 4 }) };
     },
     { record: false },
   );
@@ -47,12 +53,13 @@ interface Result {
   seconds: number;
   callsPerSecond: number;
   peakRssMb: number;
+  liveHeapMb: number;
   meanExact: number;
   meanF1: number;
   failed: number;
 }
 
-async function bareSdk(url: string, n: number): Promise<Omit<Result, 'variant' | 'peakRssMb'>> {
+async function bareSdk(url: string, n: number): Promise<Omit<Result, 'variant' | 'peakRssMb' | 'liveHeapMb'>> {
   const clients = createAwsClients({ region: 'us-east-1', endpointUrl: url });
   const run = async (list: EvalItem[]) => {
     let next = 0;
@@ -63,15 +70,15 @@ async function bareSdk(url: string, n: number): Promise<Omit<Result, 'variant' |
       while (next < list.length) {
         const item = list[next++];
         try {
-          const res = await clients.runtime.send(
-            new ConverseStreamCommand({
-              modelId: MODEL,
-              messages: [{ role: 'user', content: [{ text: item.prompt }] }],
-              inferenceConfig: { maxTokens: 64, temperature: 0 },
-            }),
-          );
+          const input = { modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text: item.prompt }] }], inferenceConfig: { maxTokens: 64, temperature: 0 } };
           let text = '';
-          for await (const ev of res.stream!) if (ev.contentBlockDelta?.delta?.text) text += ev.contentBlockDelta.delta.text;
+          if (STREAMING) {
+            const res = await clients.runtime.send(new ConverseStreamCommand(input));
+            for await (const ev of res.stream!) if (ev.contentBlockDelta?.delta?.text) text += ev.contentBlockDelta.delta.text;
+          } else {
+            const res = await clients.runtime.send(new ConverseCommand(input));
+            text = (res.output?.message?.content ?? []).map((b) => b.text ?? '').join('');
+          }
           exact += squadExact(text, item.references);
           f1 += squadF1(text, item.references);
         } catch {
@@ -91,9 +98,9 @@ async function bareSdk(url: string, n: number): Promise<Omit<Result, 'variant' |
   return { items: n, concurrency: CONCURRENCY, seconds, callsPerSecond: n / seconds, meanExact: r.exact / n, meanF1: r.f1 / n, failed: r.failed };
 }
 
-async function ftragRunner(url: string, n: number, keepRecords: boolean): Promise<Omit<Result, 'variant' | 'peakRssMb'>> {
+async function ftragRunner(url: string, n: number, keepRecords: boolean): Promise<Omit<Result, 'variant' | 'peakRssMb' | 'liveHeapMb'>> {
   const clients = createAwsClients({ region: 'us-east-1', endpointUrl: url });
-  const target = createBedrockModelTarget({ id: 'base', kind: 'base', modelId: MODEL, runtime: clients.runtime, inference: { maxTokens: 64, temperature: 0 } });
+  const target = createBedrockModelTarget({ id: 'base', kind: 'base', modelId: MODEL, runtime: clients.runtime, inference: { maxTokens: 64, temperature: 0, streaming: STREAMING } });
   const dir = mkdtempSync(join(tmpdir(), 'ftrag-bench-'));
   const list = items(n);
   const byId = new Map(list.map((it) => [it.id, it]));
@@ -132,12 +139,15 @@ async function child(variant: string, url: string, n: number): Promise<void> {
   const r =
     variant === 'bare-sdk' ? await bareSdk(url, n) : await ftragRunner(url, n, variant !== 'ftrag-runner-stream');
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ variant, ...r, peakRssMb: Math.round(peakRssMb) })}\n`);
+  // Live heap after a full GC: what the run really retains (peak RSS also holds garbage V8 had not collected yet).
+  (globalThis as { gc?: () => void }).gc?.();
+  const liveHeapMb = Math.round(process.memoryUsage().heapUsed / 1048576);
+  process.stdout.write(`${JSON.stringify({ variant, streaming: STREAMING, ...r, peakRssMb: Math.round(peakRssMb), liveHeapMb })}\n`);
 }
 
 function runChild(variant: string, url: string, n: number): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', variant, url, String(n)], {
+    const p = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', variant, url, String(n)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
     });
@@ -157,7 +167,8 @@ async function main() {
     if (args.includes('--stream')) {
       // 100,000 items, keepRecords false: memory must stay bounded (journal only).
       const big = Number(process.env.STREAM_ITEMS ?? 100_000);
-      const stream = await runChild('ftrag-runner-stream', server.url, big);
+      // STREAM_VARIANT=bare-sdk gives the same-size baseline for comparison.
+      const stream = await runChild(process.env.STREAM_VARIANT ?? 'ftrag-runner-stream', server.url, big);
       console.log(JSON.stringify({ ...stream, rssTargetMb: 250, rssOk: stream.peakRssMb <= 250 }));
       return;
     }
@@ -180,6 +191,7 @@ async function main() {
     console.log(
       JSON.stringify({
         bench: 'runner-throughput',
+        streaming: STREAMING,
         items: n,
         rounds,
         concurrency: CONCURRENCY,

@@ -122,9 +122,15 @@ async function runBatch(ctx: EmulatorContext, job: InvocationJobRecord): Promise
     let failed = 0;
     let inputTokens = 0;
     let outputTokens = 0;
+    let lastYield = performance.now();
     for (const f of parsed) {
       const out: string[] = [];
       for (const [i, line] of f.lines.entries()) {
+        // Batches can be large: give the event loop back regularly so the server keeps answering.
+        if (performance.now() - lastYield > 10) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         let rec: Record<string, unknown> = {};
         try {
           rec = JSON.parse(line) as Record<string, unknown>;

@@ -5,6 +5,8 @@
 import { CATALOG, foundationModelArn, lookupFoundationModel, summarizeModel } from './catalog.js';
 import { ACCOUNT_ID, findCustomModel, settleDeployment, settleProvisioned } from './context.js';
 import type { CustomModelRecord, DeploymentRecord, ProvisionedRecord } from './context.js';
+import { customModelIdFor } from './customization-jobs.js';
+import type { CustomizationJobRecord } from './customization-jobs.js';
 import { conflict, notFound, optNumber, optString, parseJsonObject, readBody, reqString, sendJson, validation } from './http-util.js';
 import { hashId } from './rng.js';
 import type { Route, RouteArgs } from './routing.js';
@@ -51,9 +53,26 @@ function customModelView(m: CustomModelRecord): Record<string, unknown> {
 }
 
 async function getCustomModel(a: RouteArgs): Promise<void> {
-  const m = findCustomModel(a.ctx, a.params.modelIdentifier);
-  if (!m) throw notFound(`Could not find a custom model with identifier ${a.params.modelIdentifier}.`);
-  sendJson(a.res, 200, customModelView(m));
+  const ident = a.params.modelIdentifier;
+  const m = findCustomModel(a.ctx, ident);
+  if (m) return sendJson(a.res, 200, customModelView(m));
+  // While its job trains, Bedrock already shows the custom model by name, as Creating.
+  const job = a.ctx.store.all<CustomizationJobRecord>('customizationJobs').find((j) => j.outputModelName === ident && (j.status === 'InProgress' || j.status === 'Stopping'));
+  if (!job) throw notFound(`Could not find a custom model with identifier ${ident}.`);
+  sendJson(a.res, 200, {
+    modelName: job.outputModelName,
+    modelArn: `arn:aws:bedrock:${a.ctx.region}:${ACCOUNT_ID}:custom-model/${job.baseModelId}/${customModelIdFor(a.ctx, job.jobId)}`,
+    creationTime: job.creationTime,
+    jobName: job.jobName,
+    jobArn: job.jobArn,
+    baseModelArn: job.baseModelArn,
+    customizationType: job.customizationType,
+    hyperParameters: job.hyperParameters,
+    trainingDataConfig: job.trainingDataConfig,
+    validationDataConfig: job.validationDataConfig,
+    outputDataConfig: job.outputDataConfig,
+    modelStatus: 'Creating',
+  });
 }
 
 async function listCustomModels(a: RouteArgs): Promise<void> {

@@ -69,6 +69,11 @@ export function trainingKnobs(model: CatalogModel, hp: Record<string, number>): 
   };
 }
 
+/** The custom model's id is fixed when the job is created, so its ARN is the same while Creating and once Active. */
+export function customModelIdFor(ctx: EmulatorContext, jobId: string): string {
+  return hashId(12, ctx.seed, 'model', jobId);
+}
+
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/;
 
 async function createJob(a: RouteArgs): Promise<void> {
@@ -199,7 +204,7 @@ async function runJob(ctx: EmulatorContext, job: CustomizationJobRecord, base: C
     if (outcome.validationCurve.length > 0) {
       ctx.s3.writeUri(joinS3Uri(prefix, 'validation_artifacts', 'post_fine_tuning_validation', 'validation', 'validation_metrics.csv'), lossCsv('validation_loss', outcome.validationCurve));
     }
-    const modelId = hashId(12, ctx.seed, 'model', job.jobId);
+    const modelId = customModelIdFor(ctx, job.jobId);
     ctx.store.writeBlob('models', modelId, outcome.model);
     ctx.weights.set(modelId, outcome.model);
     const trainingMetrics = { trainingLoss: outcome.finalTrainingLoss };

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { agentRuntimeRoutes } from './agent-runtime.js';
+import { batchRoutes, failInterruptedBatchJobs } from './batch-jobs.js';
 import type { EmulatorContext } from './context.js';
 import { controlPlaneRoutes } from './control-plane.js';
 import { customizationRoutes, failInterruptedJobs } from './customization-jobs.js';
@@ -70,7 +71,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   };
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);
-  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes];
+  failInterruptedBatchJobs(ctx);
+  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes];
   const server = await listen(ctx, routes, opts.port ?? 0);
   const url = `http://127.0.0.1:${server.port}`;
   return {

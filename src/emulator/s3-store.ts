@@ -38,7 +38,6 @@ export function checkKey(key: string): void {
   const segments = key.split('/');
   if (segments.some((s) => s === '..' || s === '.')) bad('contains a "." or ".." segment');
   if (segments.some((s) => s === '')) bad('empty path segment (directory markers and "//" are not stored)');
-  if (segments.some((s) => s.endsWith('.tmp') && /\.\d+\.tmp$/.test(s))) bad('reserved temporary-file name');
 }
 
 export interface S3ObjectInfo {
@@ -50,9 +49,11 @@ export interface S3ObjectInfo {
 
 export class S3Store {
   readonly root: string;
+  private readonly tmpDir: string;
 
   constructor(dataDir: string) {
     this.root = resolve(dataDir, 's3');
+    this.tmpDir = resolve(dataDir, 'tmp');
     mkdirSync(this.root, { recursive: true });
   }
 
@@ -91,7 +92,7 @@ export class S3Store {
     try {
       mkdirSync(dirname(file), { recursive: true });
       if (existsSync(file) && statSync(file).isDirectory()) throw new Error('directory');
-      writeFileAtomic(file, data);
+      writeFileAtomic(file, data, this.tmpDir);
     } catch {
       // On S3 `a` and `a/b` can coexist; on a file system they cannot. Say so instead of corrupting either.
       throw new S3Error(409, 'OperationAborted', `Key ${JSON.stringify(key)} conflicts with an existing key prefix in the emulator's file-backed store.`);
@@ -128,7 +129,7 @@ export class S3Store {
         const key = keyPrefix + entry.name;
         if (entry.isDirectory()) {
           if (prefix.startsWith(key + '/') || (key + '/').startsWith(prefix)) walk(join(dir, entry.name), key + '/');
-        } else if (entry.isFile() && key.startsWith(prefix) && !/\.\d+\.tmp$/.test(entry.name)) {
+        } else if (entry.isFile() && key.startsWith(prefix)) {
           const st = statSync(join(dir, entry.name));
           out.push({ key, size: st.size, etag: '', lastModified: st.mtime });
         }

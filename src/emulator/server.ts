@@ -10,6 +10,7 @@ import { createServer as createHttp2Server } from 'node:http2';
 import type { Http2Server, Http2Session } from 'node:http2';
 import { createServer as createTcpServer } from 'node:net';
 import type { Server as TcpServer, Socket } from 'node:net';
+import { InputError } from '../util/errors.js';
 import type { EmulatorContext } from './context.js';
 import { drawFault } from './faults.js';
 import type { AnyRequest, AnyResponse } from './http-util.js';
@@ -46,20 +47,30 @@ export async function listen(ctx: EmulatorContext, routes: Route[], port: number
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    socket.once('data', (first: Buffer) => {
+    // Read until the bytes seen either differ from the HTTP/2 preface or contain all of it, then hand the socket over
+    // with those bytes pushed back into its buffer.
+    let seen = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      seen = Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, H2_PREFACE.length);
+      const isPrefix = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (isPrefix && seen.length < H2_PREFACE.length) return;
+      socket.off('data', onData);
       socket.pause();
-      socket.unshift(first);
-      const isH2 = first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length)));
-      // HTTP/2 reads the unshifted preface itself on the next tick (it must stay buffered); HTTP/1.1 needs the flow restarted.
-      if (isH2) h2.emit('connection', socket);
+      socket.unshift(seen);
+      // HTTP/2 reads the unshifted bytes itself on the next tick (they must stay buffered); HTTP/1.1 needs the flow restarted.
+      if (isPrefix) h2.emit('connection', socket);
       else {
         h1.emit('connection', socket);
         socket.resume();
       }
-    });
+    };
+    socket.on('data', onData);
   });
   await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
+    tcp.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new InputError(`cannot listen on 127.0.0.1:${port} (${err.code})`, { field: '--port' }) : err),
+    );
     tcp.listen(port, '127.0.0.1', () => resolve());
   });
   const address = tcp.address();

@@ -53,7 +53,7 @@ export class StateStore {
     if (!SAFE_ID.test(id)) throw new Error(`unsafe record id ${JSON.stringify(id)}`);
     this.data.get(c)!.set(id, record as Record<string, unknown>);
     const file = join(this.dataDir, 'state', c, `${id}.json`);
-    writeFileAtomic(file, JSON.stringify(record));
+    writeFileAtomic(file, JSON.stringify(record), join(this.dataDir, 'tmp'));
     return record;
   }
 
@@ -78,7 +78,7 @@ export class StateStore {
   }
 
   writeBlob(kind: 'models' | 'kb', name: string, value: unknown): void {
-    writeFileAtomic(this.blobPath(kind, name), JSON.stringify(value));
+    writeFileAtomic(this.blobPath(kind, name), JSON.stringify(value), join(this.dataDir, 'tmp'));
   }
 
   readBlob(kind: 'models' | 'kb', name: string): unknown {
@@ -88,8 +88,15 @@ export class StateStore {
   }
 }
 
-export function writeFileAtomic(file: string, content: string | Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+let tmpCounter = 0;
+
+/**
+ * Writes via a temp file in `tmpDir` (same file system, outside every bucket and state folder, so a temp name can
+ * never collide with an S3 key or show up in a listing) and a rename.
+ */
+export function writeFileAtomic(file: string, content: string | Buffer, tmpDir: string): void {
+  mkdirSync(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, `${process.pid}-${++tmpCounter}.tmp`);
   writeFileSync(tmp, content);
   renameSync(tmp, file);
 }

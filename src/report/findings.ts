@@ -47,7 +47,8 @@ export function reportWarnings(run: RunResult): string[] {
   }
   const estimated = run.systems.filter((s) => s.tokens.estimated).map((s) => s.id);
   if (estimated.length) out.push(`Token counts for ${estimated.join(', ')} were estimated with the tokenizer, not reported by the service.`);
-  const unverified = new Set([...run.priceCatalog.unverified, ...run.systems.flatMap((s) => s.cost?.unverifiedPrices ?? [])]);
+  // Only the unverified prices this run's costs used; the catalog's full list is in the methods section.
+  const unverified = new Set(run.systems.flatMap((s) => s.cost?.unverifiedPrices ?? []));
   if (unverified.size) out.push(`Unverified prices: ${[...unverified].join('; ')}.`);
   const missing = new Set(run.systems.flatMap((s) => s.cost?.missingPrices ?? []));
   if (missing.size) out.push(`Missing prices (excluded from totals): ${[...missing].join('; ')}.`);

@@ -1,5 +1,6 @@
 /** Number formatting shared by the HTML and markdown reports (en-US, fixed so reports are reproducible). */
 
+import type { RunResult } from '../schema/run-result.js';
 const NBSP = '\u00a0';
 
 export function pct(x: number | null | undefined, digits = 1): string {
@@ -43,4 +44,10 @@ export function count(x: number | null | undefined, digits = 0): string {
 export function pValue(p: number): string {
   if (!Number.isFinite(p)) return '—';
   return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** What the run is called in titles: the experiment's name, else the eval set's. */
+export function runTitle(run: RunResult): string {
+  const name = (run.config as { name?: unknown }).name;
+  return typeof name === 'string' && name ? name : run.evalSet.name;
 }

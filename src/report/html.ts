@@ -9,6 +9,7 @@ import { drilldownHtml, PAGE_SIZE } from './drilldown.js';
 import { escapeHtml as e } from './escape.js';
 import { categorySection, comparisonsSection, methodsSection, scoreboardSection, verdictSection } from './html-sections.js';
 import { REPORT_CSS } from './html-style.js';
+import { runTitle } from './format.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
@@ -25,7 +26,7 @@ function chartFigure(c: Chart): string {
 
 export function renderHtml(run: RunResult): string {
   const charts = allCharts(run);
-  const title = `ftrag report: ${run.evalSet.name}`;
+  const title = `ftrag report: ${runTitle(run)}`;
   const nav = [
     ['verdict', 'Verdict'],
     ['scoreboard', 'Scoreboard'],

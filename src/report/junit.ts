@@ -5,6 +5,7 @@
 import type { RunResult } from '../schema/run-result.js';
 import { escapeXml as x } from './escape.js';
 import { systemChecks } from './findings.js';
+import { runTitle } from './format.js';
 
 export function renderJUnit(run: RunResult): string {
   const checks = systemChecks(run);
@@ -34,7 +35,7 @@ ${cases.join('\n')}
   </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="ftrag ${x(run.evalSet.name)} (${x(run.runId)})" tests="${checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds}">
+<testsuites name="ftrag ${x(runTitle(run))} (${x(run.runId)})" tests="${checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds}">
 ${suites.join('\n')}
 </testsuites>
 `;

@@ -5,7 +5,7 @@
 import type { RunResult } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
 import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
-import { count, interval, ms, pct, points, pointsInterval, pValue, usd } from './format.js';
+import { count, interval, ms, pct, points, pointsInterval, pValue, runTitle, usd } from './format.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -15,7 +15,7 @@ function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): strin
 export function renderMarkdown(run: RunResult): string {
   const out: string[] = [];
   const rec = run.recommendation;
-  out.push(`# ftrag: ${text(run.evalSet.name)}`);
+  out.push(`# ftrag: ${text(runTitle(run))}`);
   out.push('');
   if (rec) {
     out.push(`**Verdict:** ${text(rec.headline)}`);

@@ -61,15 +61,20 @@ export class TokenBucket {
   private readonly capacity: number;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(perMinute: number) {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<unknown>;
+
+  constructor(perMinute: number, clock: { now?: () => number; sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown> } = {}) {
     this.ratePerMs = perMinute / 60_000;
     this.capacity = Math.max(1, perMinute / 60);
     this.balance = this.capacity;
-    this.last = performance.now();
+    this.now = clock.now ?? (() => performance.now());
+    this.sleep = clock.sleep ?? ((ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined));
+    this.last = this.now();
   }
 
   private refill(): void {
-    const now = performance.now();
+    const now = this.now();
     this.balance = Math.min(this.capacity, this.balance + (now - this.last) * this.ratePerMs);
     this.last = now;
   }
@@ -82,7 +87,7 @@ export class TokenBucket {
       for (;;) {
         this.refill();
         if (this.balance >= need) break;
-        await sleep(Math.ceil((need - this.balance) / this.ratePerMs), undefined, signal ? { signal } : undefined);
+        await this.sleep(Math.ceil((need - this.balance) / this.ratePerMs), signal);
       }
       this.balance -= amount;
     });

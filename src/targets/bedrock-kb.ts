@@ -13,7 +13,7 @@ import {
   type KnowledgeBaseRetrievalConfiguration,
   type RetrievalResultLocation,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { converseStream, type InferenceSettings } from './converse.js';
+import { converse, type InferenceSettings } from './converse.js';
 import { toTargetError } from './errors.js';
 import type { DescribedTarget } from './bedrock-model.js';
 import type { Citation, InvokeOptions, RetrievedContext, SystemKind, TargetRequest, TargetResponse } from './types.js';
@@ -118,7 +118,7 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
       { abortSignal: signal },
     );
     const contexts = (retrieved.retrievalResults ?? []).map(toContext);
-    const r = await converseStream(
+    const r = await converse(
       runtime,
       {
         modelId,
@@ -129,6 +129,7 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
       },
       signal,
       startedAt,
+      inference.streaming ?? true,
     );
     const citations: Citation[] = contexts.length > 0 ? [{ text: r.output, references: citedPassages(r.output, contexts) }] : [];
     return {

@@ -1,9 +1,9 @@
 /**
- * A Bedrock model answering directly through ConverseStream. `modelId` may be a base model id, an inference
+ * A Bedrock model answering directly through ConverseStream (or Converse with `inference.streaming: false`). `modelId` may be a base model id, an inference
  * profile, a provisioned-model ARN or a custom-model-deployment ARN: it is passed through untouched.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { converseStream, type InferenceSettings } from './converse.js';
+import { converse, type InferenceSettings } from './converse.js';
 import { toTargetError } from './errors.js';
 import type { InvokeOptions, SystemKind, Target, TargetRequest, TargetResponse } from './types.js';
 
@@ -39,7 +39,7 @@ export function createBedrockModelTarget(opts: BedrockModelTargetOptions): Descr
       // The runner calls invoke only once its limits let the request go, so the clock starts at the send.
       const startedAt = performance.now();
       try {
-        const r = await converseStream(
+        const r = await converse(
           runtime,
           {
             modelId,
@@ -50,6 +50,7 @@ export function createBedrockModelTarget(opts: BedrockModelTargetOptions): Descr
           },
           signal,
           startedAt,
+          inference.streaming ?? true,
         );
         return {
           output: r.output,

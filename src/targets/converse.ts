@@ -3,7 +3,7 @@
  * used so time to first token can be measured; the text, usage, service latency and stop reason are collected
  * from the event stream.
  */
-import { ConverseStreamCommand, type BedrockRuntimeClient, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import type { TokenUsage } from './types.js';
 
 export interface InferenceSettings {
@@ -11,6 +11,12 @@ export interface InferenceSettings {
   temperature: number;
   /** Default system prompt; a request's own `system` wins. */
   system?: string;
+  /**
+   * ConverseStream (default, measures time to first token) or Converse. Note: the Node SDK opens a separate
+   * HTTP/2 connection for every event-stream call, so streamed latencies include connection (and, on AWS, TLS)
+   * setup; Converse reuses pooled connections.
+   */
+  streaming?: boolean;
 }
 
 export interface ConverseCall {
@@ -43,6 +49,24 @@ export function buildConverseInput(call: ConverseCall): ConverseStreamCommandInp
  * @param startedAt `performance.now()` when the caller's measured call began (for RAG, before Retrieve), so
  *   first-token time is what a user of that system would wait.
  */
+/** One Converse call without streaming: no first-token time, pooled connections. */
+export async function converseOnce(runtime: BedrockRuntimeClient, call: ConverseCall, signal: AbortSignal): Promise<ConverseResult> {
+  const r = await runtime.send(new ConverseCommand(buildConverseInput(call)), { abortSignal: signal });
+  const output = (r.output?.message?.content ?? []).map((b) => b.text ?? '').join('');
+  const u = r.usage;
+  return {
+    output,
+    ...(u && typeof u.inputTokens === 'number' && typeof u.outputTokens === 'number' ? { usage: { inputTokens: u.inputTokens, outputTokens: u.outputTokens } } : {}),
+    ...(typeof r.metrics?.latencyMs === 'number' ? { serviceLatencyMs: r.metrics.latencyMs } : {}),
+    ...(r.stopReason ? { stopReason: r.stopReason } : {}),
+  };
+}
+
+/** Streaming unless the settings say otherwise. */
+export function converse(runtime: BedrockRuntimeClient, call: ConverseCall, signal: AbortSignal, startedAt: number, streaming = true): Promise<ConverseResult> {
+  return streaming ? converseStream(runtime, call, signal, startedAt) : converseOnce(runtime, call, signal);
+}
+
 export async function converseStream(
   runtime: BedrockRuntimeClient,
   call: ConverseCall,

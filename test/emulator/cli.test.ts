@@ -32,6 +32,17 @@ describe('ftrag emulator command', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('a busy port is an input error naming --port', async () => {
+    const h = await startHarness();
+    const dir = tempDir();
+    try {
+      await expect(serveUntil({ port: h.emu.port, dataDir: dir, quiet: true }, new AbortController().signal, () => undefined)).rejects.toThrow(/--port.*EADDRINUSE/);
+    } finally {
+      await h.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('validates flags as input errors', () => {
     expect(() => optionsFromArgs({ port: 70000 })).toThrow(/--port/);
     expect(() => optionsFromArgs({ seed: 1.5 })).toThrow(/--seed/);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConverseCommand, ConverseStreamCommand, InternalServerException, ThrottlingException, BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand, ConverseStreamCommand, InternalServerException, ServiceUnavailableException, ThrottlingException, BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { RetrieveCommand, ThrottlingException as AgentThrottlingException } from '@aws-sdk/client-bedrock-agent-runtime';
 import { ListFoundationModelsCommand } from '@aws-sdk/client-bedrock';
 import { parseFaults, drawFault } from '../../src/emulator/faults.js';
@@ -71,13 +71,16 @@ describe('fault injection', () => {
     expect(attemptsTotal).toBeGreaterThan(4);
   }, 30_000);
 
-  it('server errors are typed InternalServerException (500)', async () => {
-    h = await startHarness({ faults: 'server-error=1' });
+  it.each([
+    ['server-error=1', InternalServerException, 500],
+    ['unavailable=1', ServiceUnavailableException, 503],
+  ] as const)('%s gives a typed exception', async (faults, type, status) => {
+    h = await startHarness({ faults });
     const client = new BedrockRuntimeClient({ endpoint: h.emu.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
     const err = await client.send(new ConverseCommand({ modelId: MICRO, messages: userMessage('hi') })).catch((e) => e);
     client.destroy();
-    expect(err).toBeInstanceOf(InternalServerException);
-    expect(err.$metadata.httpStatusCode).toBe(500);
+    expect(err).toBeInstanceOf(type);
+    expect(err.$metadata.httpStatusCode).toBe(status);
   });
 
   it('reset drops the stream without a response', async () => {

@@ -79,6 +79,8 @@ describe('persistence', () => {
     const running = await create('interrupted');
     const inProgress = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: running.jobArn! }));
     expect(inProgress.status).toBe('InProgress');
+    const pending = await c.bedrock.send(new GetCustomModelCommand({ modelIdentifier: 'interrupted-model' }));
+    expect(pending.modelStatus).toBe('Creating');
     await first.stop({ keepData: true });
     const second = await startHarness({ dataDir });
     try {

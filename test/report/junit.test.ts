@@ -53,7 +53,7 @@ describe('renderJUnit', () => {
 
   it('escapes hostile names and messages and stays well-formed', () => {
     const hostile: RunResult = structuredClone(run);
-    hostile.evalSet.name = `${HOSTILE.closeScript} & "quotes" \u0001`;
+    hostile.config = { ...hostile.config, name: `${HOSTILE.closeScript} & "quotes" \u0001` };
     hostile.systems[0].kind = HOSTILE.img;
     hostile.systems[0].modelId = ']]><x/>';
     const xml = renderJUnit(hostile);

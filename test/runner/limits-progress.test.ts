@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveLimit } from '../../src/runner/limits.js';
+import { AdaptiveLimit, TokenBucket } from '../../src/runner/limits.js';
 import { lineReporter } from '../../src/runner/progress.js';
 import { seededOrder, uniform } from '../../src/runner/random.js';
 
@@ -20,6 +20,37 @@ describe('AdaptiveLimit', () => {
     expect(limit.current).toBe(16);
     for (let i = 0; i < 10; i++) limit.onThrottle(10_000 + i * 1000);
     expect(limit.current).toBe(1);
+  });
+});
+
+describe('TokenBucket', () => {
+  // A manual clock: sleeping advances it, so the test checks the arithmetic without waiting.
+  function clock() {
+    const c = { t: 0, sleeps: [] as number[] };
+    return { c, opts: { now: () => c.t, sleep: async (ms: number) => { c.sleeps.push(ms); c.t += ms; } } };
+  }
+
+  it('allows one second of burst, then paces requests at the configured rate', async () => {
+    const { c, opts } = clock();
+    const rpm = new TokenBucket(600, opts); // 10 per second
+    for (let i = 0; i < 10; i++) await rpm.take(1);
+    expect(c.t).toBe(0);
+    for (let i = 0; i < 5; i++) await rpm.take(1);
+    expect(c.t).toBeGreaterThanOrEqual(500);
+    expect(c.t).toBeLessThanOrEqual(505);
+  });
+
+  it('lets a request larger than the bucket go when full, then charges the debt; corrections give tokens back', async () => {
+    const { c, opts } = clock();
+    const tpm = new TokenBucket(6000, opts); // 100 tokens per second, capacity 100
+    await tpm.take(250); // bigger than the bucket: goes at once (bucket full), balance -150
+    expect(c.t).toBe(0);
+    await tpm.take(100); // needs the debt repaid and a full bucket: 2.5 s
+    expect(c.t).toBeGreaterThanOrEqual(2500);
+    const before = c.t;
+    tpm.adjust(100); // the last call used 100 fewer tokens than estimated
+    await tpm.take(100);
+    expect(c.t).toBe(before);
   });
 });
 

@@ -60,6 +60,18 @@ describe('bedrock-model target through the real SDK over h2c', () => {
     expect(stub.requests[0].body).toMatchObject({ system: [{ text: 'Own system' }], inferenceConfig: { maxTokens: 9, temperature: 0.5 } });
   });
 
+  it('uses Converse (no first-token time) when streaming is off', async () => {
+    handler = (req) =>
+      req.path.endsWith('/converse')
+        ? { json: { output: { message: { role: 'assistant', content: [{ text: 'Plain ' }, { text: 'answer' }] } }, stopReason: 'max_tokens', usage: { inputTokens: 8, outputTokens: 2, totalTokens: 10 }, metrics: { latencyMs: 21 } } }
+        : { error: 'ValidationException', status: 400 };
+    const t = createBedrockModelTarget({ id: 'b', kind: 'base', modelId: 'amazon.nova-micro-v1:0', runtime: clients.runtime, inference: { ...inference, streaming: false } });
+    const r = await t.invoke({ itemId: 'q', prompt: 'p' }, { signal: signal() });
+    expect(r).toMatchObject({ output: 'Plain answer', usage: { inputTokens: 8, outputTokens: 2 }, serviceLatencyMs: 21, stopReason: 'max_tokens' });
+    expect(r.firstTokenMs).toBeUndefined();
+    expect(stub.requests[0].path).toBe('/model/amazon.nova-micro-v1:0/converse');
+  });
+
   it('omits usage (not zero) when the stream has no metadata event', async () => {
     handler = () => ({ frames: converseFrames(['x']).filter((f) => !('event' in f) || f.event !== 'metadata') });
     const r = await target().invoke({ itemId: 'q', prompt: 'p' }, { signal: signal() });

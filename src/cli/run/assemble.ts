@@ -84,7 +84,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
         metric: config.primaryMetric,
         n: items.length,
         value: minimumDetectableDifference(items.length, {}),
-        note: `with ${items.length} items a difference in ${config.primaryMetric} smaller than about this cannot be told from noise (alpha 0.05, power 0.8)`,
+        note: 'Two-sided test of a rate near 0.5, alpha 0.05, power 0.8.',
       }
     : undefined;
   const breakEven = breakEvenPairs(

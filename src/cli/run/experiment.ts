@@ -144,6 +144,8 @@ async function openEndpoint(config: ExperimentConfig, opts: RunOptions): Promise
   const emulator = await startEmulator({ port: 0, quiet: true, ...defaults });
   opts.log(`emulator: ${emulator.url} (data in ${emulator.dataDir}; answers come from its reference model)`);
   const clients = createAwsClients({ region: config.region, endpointUrl: emulator.url });
+  // The embedded emulator gets a new port every run; its identity (for reuse and the cache) is its data dir.
+  clients.endpointKey = `emulator:${emulator.dataDir}|${config.region}`;
   return {
     clients,
     emulated: true,

@@ -75,8 +75,8 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
   if (!roleArn || !dataUri) {
     throw new InputError('training on AWS needs training.roleArn and training.dataS3Uri', { field: `systems.${spec.id}.training` });
   }
-  const prefix = `${parseS3Uri(dataUri).key.replace(/\/?$/, '/')}ftrag/${key}/`;
-  const { bucket } = parseS3Uri(dataUri);
+  const { bucket, key: basePrefix } = parseS3Uri(dataUri);
+  const prefix = `${basePrefix ? basePrefix.replace(/\/?$/, '/') : ''}ftrag/${key}/`;
   const trainingUri = await putText(ctx.clients.s3, bucket, `${prefix}training.jsonl`, trainingText, ctx.emulated);
   const validationUri = validationText
     ? await putText(ctx.clients.s3, bucket, `${prefix}validation.jsonl`, validationText, ctx.emulated)
@@ -88,7 +88,7 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
   const job = await ctx.clients.bedrock.send(
     new CreateModelCustomizationJobCommand({
       jobName: `ftrag-${spec.id}-${key.slice(0, 8)}-${stamp}`,
-      customModelName: `ftrag-${spec.id}-${key}`,
+      customModelName: `ftrag-${spec.id}-${key.slice(0, 8)}-${stamp}`,
       roleArn,
       baseModelIdentifier: training.baseModelId,
       customizationType: training.customizationType,
@@ -172,7 +172,7 @@ async function readCurves(jobArn: string, ctx: TrainContext): Promise<Pick<Train
   if (!out) return {};
   const { bucket, key } = parseS3Uri(out);
   const jobId = jobArn.split('/').pop();
-  const base = `${key.replace(/\/?$/, '/')}model-customization-job-${jobId}/`;
+  const base = `${key ? key.replace(/\/?$/, '/') : ''}model-customization-job-${jobId}/`;
   const training = await getText(ctx.clients.s3, bucket, `${base}training_artifacts/step_wise_training_metrics.csv`);
   const validation =
     (await getText(ctx.clients.s3, bucket, `${base}validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv`)) ??

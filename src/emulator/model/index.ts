@@ -10,3 +10,4 @@ export { parseTrainingJsonl, type CustomizationType, type ParsedTrainingData } f
 export { trainModel, BASE_STEP, type TrainOptions } from './train.js';
 export { buildKbIndex, loadKbIndex, type ChunkingOptions } from './kb.js';
 export { countTokens } from '../../util/tokenizer.js';
+export { MODEL_FORMAT } from './classifier.js';

@@ -6,7 +6,7 @@
  */
 import { isStopword } from './text.js';
 
-export const MIN_SLOT_WORDS = 3;
+export const MIN_SLOT_WORDS = 2;
 /** Slot detection is quadratic in the worst case; longer texts keep their first words only for matching. */
 const MAX_MATCH_WORDS = 2000;
 
@@ -59,6 +59,7 @@ function normWord(w: string): string {
 }
 
 const LEAD_PUNCT_RE = /^[^\p{L}\p{N}]*/u;
+const core = (w: string) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 const TRAIL_PUNCT_RE = /[^\p{L}\p{N}]*$/u;
 
 export function normalizeCompletion(completion: string): string {
@@ -76,9 +77,10 @@ export function buildTemplate(prompt: string, completion: string): Template {
     if (list) list.push(i);
     else positions.set(p.norm[i], [i]);
   }
-  const parts: (string | number)[] = [];
-  const slots: Slot[] = [];
-  let literal = '';
+  // First find the copied runs, then anchor each one on prompt words that are not themselves copied: an anchor
+  // inside another slot's text would make every example's template different and no format could be learned.
+  const runs: { at: number; len: number; pos: number }[] = [];
+  const copied = new Uint8Array(p.norm.length);
   let i = 0;
   while (i < c.raw.length) {
     let bestLen = 0;
@@ -93,30 +95,57 @@ export function buildTemplate(prompt: string, completion: string): Template {
         }
       }
     }
-    const run = c.norm.slice(i, i + bestLen);
-    if (bestLen >= MIN_SLOT_WORDS && run.some((w) => !isStopword(w))) {
-      literal += c.seps[i];
-      parts.push(literal);
-      literal = '';
-      const first = c.raw[i];
-      const lastWord = c.raw[i + bestLen - 1];
-      slots.push({
-        left: bestPos === 0 ? ['^'] : p.norm.slice(Math.max(0, bestPos - 2), bestPos),
-        right: bestPos + bestLen < p.norm.length ? p.norm[bestPos + bestLen] : '$',
-        lead: LEAD_PUNCT_RE.exec(first)?.[0] ?? '',
-        trail: TRAIL_PUNCT_RE.exec(lastWord)?.[0] ?? '',
-        fallback: joinWords(c, i, i + bestLen),
-      });
-      parts.push(slots.length - 1);
-      i += bestLen;
+    // A run's ends must be copied verbatim (same case): "customer:" in a format is literal text even when the prompt
+    // says "Customer", and only what is copied as written is a slot.
+    let at = i;
+    let pos = bestPos;
+    let len = bestLen;
+    while (len > 0 && core(c.raw[at]) !== core(p.raw[pos])) {
+      at++;
+      pos++;
+      len--;
+    }
+    while (len > 0 && core(c.raw[at + len - 1]) !== core(p.raw[pos + len - 1])) len--;
+    if (len >= MIN_SLOT_WORDS && c.norm.slice(at, at + len).some((w) => !isStopword(w))) {
+      runs.push({ at, len, pos });
+      copied.fill(1, pos, pos + len);
+      i = at + len;
     } else {
-      literal += c.seps[i] + c.raw[i];
       i++;
     }
+  }
+
+  const parts: (string | number)[] = [];
+  const slots: Slot[] = [];
+  let literal = '';
+  i = 0;
+  for (const run of [...runs, { at: c.raw.length, len: 0, pos: -1 }]) {
+    for (; i < run.at; i++) literal += c.seps[i] + c.raw[i];
+    if (run.len === 0) break;
+    literal += c.seps[i];
+    parts.push(literal);
+    literal = '';
+    slots.push({
+      left: leftAnchor(p.norm, copied, run.pos),
+      right: run.pos + run.len < p.norm.length ? p.norm[run.pos + run.len] : '$',
+      lead: LEAD_PUNCT_RE.exec(c.raw[i])?.[0] ?? '',
+      trail: TRAIL_PUNCT_RE.exec(c.raw[i + run.len - 1])?.[0] ?? '',
+      fallback: joinWords(c, i, i + run.len),
+    });
+    parts.push(slots.length - 1);
+    i += run.len;
   }
   literal += c.seps[c.raw.length];
   if (literal !== '' || parts.length === 0) parts.push(literal);
   return { parts, slots };
+}
+
+/** Up to two prompt words before position pos that no slot copies ("^" when the run starts the prompt). */
+function leftAnchor(norm: string[], copied: Uint8Array, pos: number): string[] {
+  if (pos === 0) return ['^'];
+  const words: string[] = [];
+  for (let k = pos - 1; k >= 0 && words.length < 2 && !copied[k]; k--) words.unshift(norm[k]);
+  return words;
 }
 
 function joinWords(seq: WordSeq, from: number, to: number): string {
@@ -170,6 +199,7 @@ function fillSlot(slot: Slot, p: WordSeq): string {
 
 /** Index of the first word after the left anchor; tries both anchor words, then the nearer one alone. */
 function findLeft(left: string[], norm: string[]): number {
+  if (left.length === 0) return -1;
   if (left.length === 1 && left[0] === '^') return 0;
   const attempts = left.length === 2 ? [left, left.slice(1)] : [left];
   for (const anchor of attempts) {

@@ -3,8 +3,9 @@
  *
  * Step size: eta_t = BASE_STEP * batchSize * (learningRate / baseDefaultLearningRate) * warmup(t) applied to the
  * batch-mean gradient (the linear scaling rule), i.e. every example moves the weights by the same amount whatever
- * the batch size, and a learning rate k times the model's default learns k times faster. Warm-up is linear over
- * learningRateWarmupSteps, then constant. No weight decay.
+ * the batch size, and a higher learning rate learns faster. Each weight's step is further scaled AdaGrad-style by
+ * 1/sqrt(1 + its summed squared gradients). Warm-up is linear over learningRateWarmupSteps, then constant. No weight
+ * decay. An aborted signal rejects the promise with an Error named 'AbortError'.
  */
 import type { HyperParameters, TrainedModel, TrainingExample, TrainingOutcome, TrainingStep } from './api.js';
 import { Classifier, serializeClassifier, softmaxWithAbstain } from './classifier.js';
@@ -12,8 +13,8 @@ import { hashedPromptFeatures, type SparseVector } from './features.js';
 import { buildTemplate, maskSlots, templateKey, type Template } from './templates.js';
 import { seededRandom } from './text.js';
 
-/** Weight change per example at the model's default learning rate (features are L2-normalized, so |dz| <= BASE_STEP). */
-export const BASE_STEP = Number(process.env.FTRAG_BASE_STEP ?? 8);
+/** Base step per example at the model's default learning rate (before AdaGrad scaling; features are L2-normalized). */
+export const BASE_STEP = 16;
 /** A validation completion outside the candidate templates gets this share of the abstain mass. */
 export const UNSEEN_SHARE = 0.01;
 /** Per-example validation loss is capped (nats) so one unseen completion cannot dominate the mean. */
