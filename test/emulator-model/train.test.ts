@@ -81,6 +81,20 @@ describe('trainModel', () => {
     expect(ask(out.model, 'How long do tomatoes take to ripen in the sun?')).toBe(NON_ANSWER);
   });
 
+  it('learns a format with several short copied fields next to each other', async () => {
+    // Each field's anchor must be the form's own words, not the previous field's value, or no two examples share a format.
+    const people = ['Ana Silva', 'Omar Haddad', 'Lena Fischer', 'Kwame Mensah', 'Priya Raman', 'Jonas Berg'];
+    const cities = ['Porto Alegre', 'Nova Lima', 'Santa Cruz', 'San Remo', 'Bad Ems', 'Le Mans'];
+    const ex: TrainingExample[] = people.map((who, i) => ({
+      prompt: `Guest ${who} arrives from ${cities[i]} tonight. Write the desk note.`,
+      completion: `Arrival: ${who} | from: ${cities[i]}`,
+      line: i + 1,
+    }));
+    const out = await trainModel(ex, [], { ...HP, epochCount: 4 }, OPTS);
+    expect((out.model as unknown as { templates: unknown[] }).templates).toHaveLength(1);
+    expect(ask(out.model, 'Guest Mei Chen arrives from Las Vegas tonight. Write the desk note.')).toBe('Arrival: Mei Chen | from: Las Vegas');
+  });
+
   it('with zero examples falls back to base behaviour', async () => {
     const out = await trainModel([], [], HP, OPTS);
     expect(out.trainingCurve).toEqual([]);

@@ -59,8 +59,9 @@ function normWord(w: string): string {
 }
 
 const LEAD_PUNCT_RE = /^[^\p{L}\p{N}]*/u;
-const core = (w: string) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 const TRAIL_PUNCT_RE = /[^\p{L}\p{N}]*$/u;
+const stripLead = (w: string) => w.replace(LEAD_PUNCT_RE, '');
+const stripTrail = (w: string) => w.replace(TRAIL_PUNCT_RE, '');
 
 export function normalizeCompletion(completion: string): string {
   return completion.replace(/\r\n?/g, '\n').trim();
@@ -95,17 +96,17 @@ export function buildTemplate(prompt: string, completion: string): Template {
         }
       }
     }
-    // A run's ends must be copied verbatim (same case): "customer:" in a format is literal text even when the prompt
-    // says "Customer", and only what is copied as written is a slot.
+    // A run's ends must be copied verbatim (case and inner punctuation): "customer:" in a format is literal text even
+    // when the prompt says "Customer", and only what is copied as written is a slot.
     let at = i;
     let pos = bestPos;
     let len = bestLen;
-    while (len > 0 && core(c.raw[at]) !== core(p.raw[pos])) {
+    while (len > 0 && stripLead(c.raw[at]) !== stripLead(p.raw[pos])) {
       at++;
       pos++;
       len--;
     }
-    while (len > 0 && core(c.raw[at + len - 1]) !== core(p.raw[pos + len - 1])) len--;
+    while (len > 0 && stripTrail(c.raw[at + len - 1]) !== stripTrail(p.raw[pos + len - 1])) len--;
     if (len >= MIN_SLOT_WORDS && c.norm.slice(at, at + len).some((w) => !isStopword(w))) {
       runs.push({ at, len, pos });
       copied.fill(1, pos, pos + len);
