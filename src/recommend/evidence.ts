@@ -58,7 +58,30 @@ export function staleness(workload: WorkloadSpec): number {
   return workload.knowledgeChangePerMonth * (workload.retrainEveryMonths ?? workload.horizonMonths);
 }
 
-export function candidatesFor(systems: SystemSummary[], metric: string, category: string | undefined, workload: WorkloadSpec): Candidate[] {
+/** Each RAG kind and the kind that answers with the same generator but without retrieval. */
+const WITHOUT_RETRIEVAL: Record<string, string> = { rag: 'base', 'rag-fine-tuned': 'fine-tuned' };
+
+/**
+ * Whether retrieval measurably matters in a category: adding the Knowledge Base to a generator made it significantly
+ * better there (rag over base, rag-fine-tuned over fine-tuned). Only then can stale knowledge hurt; a format or style
+ * task does not go out of date.
+ */
+export function knowledgeBearing(systems: SystemSummary[], comparisons: Comparison[], metric: string, category: string): boolean {
+  const kind = (id: string) => systems.find((s) => s.id === id)?.kind ?? '';
+  return comparisons.some((c) => {
+    if (c.metric !== metric || c.category !== category || !c.significant) return false;
+    const [ragId, otherId] = c.difference > 0 ? [c.a, c.b] : [c.b, c.a];
+    return WITHOUT_RETRIEVAL[kind(ragId)] === kind(otherId);
+  });
+}
+
+export function candidatesFor(
+  systems: SystemSummary[],
+  metric: string,
+  category: string | undefined,
+  workload: WorkloadSpec,
+  opts: { freshnessMatters?: boolean } = {},
+): Candidate[] {
   const out: Candidate[] = [];
   for (const s of systems) {
     const m = category === undefined ? s.metrics[metric] : s.byCategory[category]?.metrics[metric];
@@ -73,7 +96,7 @@ export function candidatesFor(systems: SystemSummary[], metric: string, category
     }
     if (workload.citationsRequired && !RAG_KINDS.has(s.kind)) c.failures.push('cannot cite sources (citations are required)');
     const stale = staleness(workload);
-    if (s.kind === 'fine-tuned' && stale > FRESHNESS_TOLERANCE) {
+    if (s.kind === 'fine-tuned' && stale > FRESHNESS_TOLERANCE && opts.freshnessMatters !== false) {
       const cadence = workload.retrainEveryMonths ? `retraining every ${workload.retrainEveryMonths} months` : 'no retraining';
       c.stale = `up to ${Math.round(Math.min(1, stale) * 100)}% of facts change before the model is retrained (${Math.round(workload.knowledgeChangePerMonth * 100)}%/month, ${cadence})`;
     }

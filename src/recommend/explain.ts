@@ -100,7 +100,9 @@ export function itemsNeeded(mdd: { value: number; n: number }, difference: numbe
 export function freshnessHint(workload: WorkloadSpec): string | undefined {
   if (workload.knowledgeChangePerMonth <= 0) return undefined;
   const months = FRESHNESS_TOLERANCE / workload.knowledgeChangePerMonth;
-  return `Retraining at least every ${months < 1 ? `${Math.round(months * 30)} days` : `${Number(months.toPrecision(2))} months`} would keep fine-tuned knowledge within ${FRESHNESS_TOLERANCE * 100}% of current facts.`;
+  const rounded = Number(months.toPrecision(2));
+  const every = months < 1 ? `${Math.round(months * 30)} days` : rounded === 1 ? 'month' : `${rounded} months`;
+  return `Retraining at least every ${every} would keep fine-tuned knowledge within ${FRESHNESS_TOLERANCE * 100}% of current facts.`;
 }
 
 function names(cs: Candidate[]): string {

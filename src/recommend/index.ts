@@ -6,7 +6,7 @@ import type { WorkloadSpec } from '../config/schema.js';
 import { formatUsd } from '../cost/index.js';
 import type { Comparison, Recommendation, SystemSummary } from '../schema/run-result.js';
 import { type Decision, decide } from './decide.js';
-import { candidatesFor, type Candidate, compare } from './evidence.js';
+import { candidatesFor, type Candidate, compare, knowledgeBearing } from './evidence.js';
 import * as explain from './explain.js';
 
 export { COST_MARGIN, MDD_TOO_LARGE } from './decide.js';
@@ -77,7 +77,9 @@ function downgrade(c: 'high' | 'medium' | 'low'): 'high' | 'medium' | 'low' {
 
 function categoryVerdict(input: RecommendInput, category: string): Recommendation['byCategory'][string] {
   const { systems, comparisons, workload, primaryMetric: metric } = input;
-  const candidates = candidatesFor(systems, metric, category, workload);
+  const candidates = candidatesFor(systems, metric, category, workload, {
+    freshnessMatters: knowledgeBearing(systems, comparisons, metric, category),
+  });
   const hasComparisons = comparisons.some((c) => c.category === category && c.metric === metric);
   const d = decide({ candidates, comparisons, metric, category, mdd: hasComparisons ? undefined : input.mdd });
   const reasons: string[] = [];

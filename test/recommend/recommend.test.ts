@@ -123,6 +123,25 @@ describe('recommend: scenarios with a known right verdict', () => {
     expect(slow.choice).toBe('fine-tuned');
   });
 
+  it('stale knowledge only counts in categories where retrieval measurably helps', () => {
+    const systems = [
+      system('base', 'base', 0.3, { cost: cost(100), cats: { style: 0.0, facts: 0.0 } }),
+      system('ft', 'fine-tuned', 0.6, { cost: cost(150), cats: { style: 1.0, facts: 0.4 } }),
+      system('ragft', 'rag-fine-tuned', 0.9, { cost: cost(4000), cats: { style: 1.0, facts: 0.95 } }),
+    ];
+    const comparisons = [
+      cmp('ragft', 'ft', 0.3, true), cmp('ragft', 'base', 0.6, true), cmp('ft', 'base', 0.3, true),
+      cmp('ragft', 'ft', 0.0, false, 'style'), cmp('ft', 'base', 1.0, true, 'style'), cmp('ragft', 'base', 1.0, true, 'style'),
+      cmp('ragft', 'ft', 0.55, true, 'facts'), cmp('ragft', 'base', 0.95, true, 'facts'), cmp('ft', 'base', 0.4, true, 'facts'),
+    ];
+    const w = workload({ knowledgeChangePerMonth: 0.1, retrainEveryMonths: 6 });
+    const r = recommend({ systems, comparisons, workload: w, primaryMetric: METRIC, categories: ['style', 'facts'] });
+    // ragft beats base in "style" too, but so does ft: retrieval adds nothing over the fine-tuned model there.
+    expect(r.byCategory.style).toMatchObject({ choice: 'fine-tuned', systemId: 'ft' });
+    expect(r.byCategory.style.reasons.join(' ')).not.toMatch(/freshness/);
+    expect(r.byCategory.facts).toMatchObject({ choice: 'rag-fine-tuned' });
+  });
+
   it('without comparisons quality never decides (costs within 10% -> inconclusive); warns about unverified and missing prices; passes break-even through', () => {
     const systems = [
       system('base', 'base', 0.5, { cost: cost(100, 100 / 12, { unverifiedPrices: ['opensearch-serverless ocu-hour us-east-1 = 0.24'] }) }),

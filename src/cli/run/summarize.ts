@@ -80,7 +80,10 @@ export function summarizeSystem(
 
   const summarize = (subset: (ScoredRecord | undefined)[]): Record<string, MetricSummary> =>
     Object.fromEntries(
-      metrics.map((m) => [m.name, summarizeMetric(subset.map((r) => metricValue(r, m.name)), { binary: m.binary, seed })]),
+      metrics
+        .map((m) => [m.name, summarizeMetric(subset.map((r) => metricValue(r, m.name)), { binary: m.binary, seed })] as const)
+        // A metric that applies to none of the items (retrieval metrics for a system that retrieves nothing) is absent.
+        .filter(([, summary]) => summary.n > 0),
     );
 
   const categories = [...new Set(items.map((i) => i.category).filter((c): c is string => !!c))].sort();
