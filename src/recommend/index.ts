@@ -102,7 +102,7 @@ function collectWarnings(input: RecommendInput, d: Decision, candidates: Candida
   }
   for (const s of input.systems) {
     if (!candidates.some((c) => c.id === s.id)) warnings.push(`${s.id} has no ${input.primaryMetric} score and was not considered.`);
-    if (s.errors > 0) warnings.push(`${s.id}: ${s.errors} of ${s.items} items failed after retries; its scores cover the rest.`);
+    if (s.errors > 0) warnings.push(`${s.id}: ${s.errors} of ${s.items} items failed after retries; they count as wrong answers.`);
     if (!s.cost) warnings.push(`${s.id} has no cost estimate; cost, budget and break-even ignore it.`);
     else if (s.cost.missingPrices.length > 0) warnings.push(`${s.id}'s cost excludes missing prices: ${s.cost.missingPrices.join('; ')}.`);
   }

@@ -43,13 +43,14 @@ export function reportWarnings(run: RunResult): string[] {
   }
   if (run.evalSet.size < 100) out.push(`The eval set is small (${count(run.evalSet.size)} items); intervals are wide.`);
   for (const s of run.systems) {
-    if (s.errors > 0) out.push(`${s.id}: ${count(s.errors)} of ${count(s.items)} items failed after retries; failed items are left out of its scores.`);
+    if (s.errors > 0) out.push(`${s.id}: ${count(s.errors)} of ${count(s.items)} items failed after retries; they count as wrong answers in its scores.`);
   }
   const estimated = run.systems.filter((s) => s.tokens.estimated).map((s) => s.id);
   if (estimated.length) out.push(`Token counts for ${estimated.join(', ')} were estimated with the tokenizer, not reported by the service.`);
   // Only the unverified prices this run's costs used; the catalog's full list is in the methods section.
   const unverified = new Set(run.systems.flatMap((s) => s.cost?.unverifiedPrices ?? []));
-  if (unverified.size) out.push(`Unverified prices: ${[...unverified].join('; ')}.`);
+  // The verdict lists them among its own warnings; say it once.
+  if (unverified.size && !run.recommendation) out.push(`Unverified prices: ${[...unverified].join('; ')}.`);
   const missing = new Set(run.systems.flatMap((s) => s.cost?.missingPrices ?? []));
   if (missing.size) out.push(`Missing prices (excluded from totals): ${[...missing].join('; ')}.`);
   if (run.contamination && run.contamination.exact + run.contamination.near > 0) {

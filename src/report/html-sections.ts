@@ -50,7 +50,7 @@ export function scoreboardSection(run: RunResult): string {
       return `<tr${s.id === recommended ? ' class="recommended"' : ''}>
 <th scope="row"><span class="sys">${e(s.id)}</span>${s.id === recommended ? ' <span class="pill">recommended</span>' : ''}<div class="sub">${e(s.kind)} · <span class="model">${e(s.modelId)}</span></div></th>
 ${metrics.map((m) => metricCell(s, m)).join('')}
-<td class="num${slo !== undefined && s.latencyMs.p95 > slo ? ' bad' : ''}">${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}${slo !== undefined && s.latencyMs.p95 > slo ? `<div class="sub">p95 over the ${ms(slo)} objective</div>` : ''}${s.firstTokenMs ? `<div class="sub">first token ${ms(s.firstTokenMs.p50)}</div>` : ''}</td>
+<td class="num${slo !== undefined && s.latencyMs.p95 > slo ? ' bad' : ''}">${s.latencyMs.n === 0 ? '—' : `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`}${slo !== undefined && s.latencyMs.p95 > slo ? `<div class="sub">p95 over the ${ms(slo)} objective</div>` : ''}${s.firstTokenMs ? `<div class="sub">first token ${ms(s.firstTokenMs.p50)}</div>` : ''}</td>
 <td class="num">${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${est}</td>
 <td class="num">${c ? usd(c.per1kQueriesUsd) : '—'}</td>
 <td class="num">${c ? usd(c.monthlyTotalUsd) : '—'}${c ? `<div class="sub">${usd(c.monthlyFixedUsd)} fixed</div>` : ''}</td>

@@ -26,8 +26,9 @@ caption { text-align: left; color: var(--muted); padding: 4px 0 8px; caption-sid
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 thead th { background: var(--bg-soft); border-bottom: 2px solid #9aa3ad; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.board th, .board td { padding: 6px 6px; }
-.board tbody th { min-width: 170px; max-width: 230px; }
+.board { font-size: 0.84rem; }
+.board th, .board td { padding: 5px 5px; }
+.board tbody th { min-width: 140px; max-width: 200px; }
 .board .model { font-size: 0.78rem; }
 .board .model { overflow-wrap: anywhere; }
 .sys { font-weight: 700; }

@@ -43,7 +43,7 @@ export function renderMarkdown(run: RunResult): string {
         `${cell(s.id)}${s.id === rec?.systemId ? ' ✅' : ''}`,
         cell(s.kind),
         ...metrics.map((m) => (s.metrics[m] ? `${pct(s.metrics[m].mean)} (${interval(s.metrics[m].ci95)})` : '—')),
-        `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`,
+        s.latencyMs.n === 0 ? '—' : `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`,
         `${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${s.tokens.estimated ? ' (est.)' : ''}`,
         s.cost ? usd(s.cost.per1kQueriesUsd) : '—',
         s.cost ? usd(s.cost.monthlyTotalUsd) : '—',

@@ -70,13 +70,11 @@ export function summarizeSystem(
   const rows = items.map((item) => table.get(item.id)?.get(system.id));
   const done = rows.filter((r): r is ScoredRecord => r !== undefined);
   const ok = done.filter((r) => r.record.ok && r.record.response);
-  // Cached answers carry an earlier call's latency, so they are left out of this run's latency figures.
-  const timed = ok.filter((r) => !r.record.cached);
   const withUsage = ok.filter((r) => r.record.response!.usage);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const inputs = withUsage.map((r) => r.record.response!.usage!.inputTokens);
   const outputs = withUsage.map((r) => r.record.response!.usage!.outputTokens);
-  const firstTokens = timed.map((r) => r.record.response!.firstTokenMs).filter((x): x is number => typeof x === 'number');
+  const firstTokens = ok.map((r) => r.record.response!.firstTokenMs).filter((x): x is number => typeof x === 'number');
 
   const summarize = (subset: (ScoredRecord | undefined)[]): Record<string, MetricSummary> =>
     Object.fromEntries(
@@ -105,7 +103,9 @@ export function summarizeSystem(
     retries: sum(done.map((r) => r.record.retries)),
     throttles: sum(done.map((r) => r.record.throttles)),
     metrics: summarize(rows),
-    latencyMs: percentiles(timed.map((r) => r.record.response!.latencyMs)),
+    // A cached answer keeps the latency measured when its call was first made (a real measurement of the same
+    // request, counted in the run's notes) rather than leaving a re-run with no latency at all.
+    latencyMs: percentiles(ok.map((r) => r.record.response!.latencyMs)),
     firstTokenMs: firstTokens.length ? percentiles(firstTokens) : undefined,
     tokens: {
       input: { mean: inputs.length ? sum(inputs) / inputs.length : 0, total: sum(inputs) },
@@ -140,7 +140,7 @@ export function compareAll(
     systems: systems.map((s) => s.id),
     metrics,
     scores: (systemId, metric) => values(systemId, (r) => r.scores[metric]),
-    latency: (systemId) => values(systemId, (r) => (r.record.ok && !r.record.cached ? r.record.response?.latencyMs : null)),
+    latency: (systemId) => values(systemId, (r) => (r.record.ok ? r.record.response?.latencyMs : null)),
     categories: items.map((i) => i.category),
     seed,
   });
