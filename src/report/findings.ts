@@ -49,8 +49,7 @@ export function reportWarnings(run: RunResult): string[] {
   if (estimated.length) out.push(`Token counts for ${estimated.join(', ')} were estimated with the tokenizer, not reported by the service.`);
   // Only the unverified prices this run's costs used; the catalog's full list is in the methods section.
   const unverified = new Set(run.systems.flatMap((s) => s.cost?.unverifiedPrices ?? []));
-  // The verdict lists them among its own warnings; say it once.
-  if (unverified.size && !run.recommendation) out.push(`Unverified prices: ${[...unverified].join('; ')}.`);
+  if (unverified.size) out.push(`Unverified prices: ${[...unverified].join('; ')}.`);
   const missing = new Set(run.systems.flatMap((s) => s.cost?.missingPrices ?? []));
   if (missing.size) out.push(`Missing prices (excluded from totals): ${[...missing].join('; ')}.`);
   if (run.contamination && run.contamination.exact + run.contamination.near > 0) {
@@ -58,7 +57,9 @@ export function reportWarnings(run: RunResult): string[] {
   }
   // The emulator banner already says this; repeating it as a warning only adds noise.
   const saidByBanner = (w: string) => run.endpoint.emulated && /emulat/i.test(w) && /reference model/i.test(w);
-  for (const w of [...(run.recommendation?.warnings ?? []), ...run.notes]) if (!saidByBanner(w)) out.push(w);
+  // The verdict lists unverified prices among its own warnings too; they are said once, above.
+  const saidAbove = (w: string) => unverified.size > 0 && /^Unverified prices/.test(w);
+  for (const w of [...(run.recommendation?.warnings ?? []), ...run.notes]) if (!saidByBanner(w) && !saidAbove(w)) out.push(w);
   const seen = new Set<string>();
   return out.filter((w) => (seen.has(w) ? false : (seen.add(w), true)));
 }
