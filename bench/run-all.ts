@@ -18,7 +18,10 @@ let failed = 0;
 for (const script of scripts) {
   process.stdout.write(`\n## ${script}\n`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, script)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, script)], {
+    stdio: 'inherit',
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
+  });
   process.stdout.write(`(${script}: ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${result.status})\n`);
   if (result.status !== 0) failed++;
 }
