@@ -53,6 +53,13 @@ export const SystemSpec = z.object({
   serving: ServingSpec.optional(),
   knowledgeBase: KnowledgeBaseSpec.optional(),
   execution: z.enum(['on-demand', 'batch']).default('on-demand'),
+  batch: z
+    .object({
+      roleArn: z.string().optional().describe('IAM role Bedrock assumes for the batch job (required on AWS)'),
+      s3Uri: z.string().optional().describe('Where batch input and output files go, e.g. s3://my-bucket/ftrag/ (required on AWS)'),
+    })
+    .optional()
+    .describe('For execution: batch'),
   concurrency: z.number().int().min(1).optional(),
   requestsPerMinute: z.number().positive().optional(),
   tokensPerMinute: z.number().positive().optional(),

@@ -10,6 +10,7 @@ import { createScorers, isBinaryMetric } from '../../scoring/index.js';
 import type { Scorer } from '../../scoring/types.js';
 import { createTarget, type AwsClients, type DescribedTarget, type TargetSpec } from '../../targets/index.js';
 import { TargetError } from '../../targets/types.js';
+import { createBatchTargets } from '../../targets/batch.js';
 import { InputError } from '../../util/errors.js';
 import type { ProvisionedSystem } from './provision.js';
 import type { MetricInfo, ResultTable, ScoredRecord } from './summarize.js';
@@ -55,8 +56,35 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     judgeModelId: config.judge?.modelId,
     cacheDir: config.runner.cache ? join(input.cacheDir, 'scores') : undefined,
   });
-  const targets = input.systems.map((s) => createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region }));
-  if (!input.resume && evalSet.items.length > 0) await preflight(targets, evalSet, config.runner.timeoutMs);
+  const requestOf = (item: EvalSet['items'][number]) => ({
+    itemId: item.id,
+    prompt: item.prompt,
+    system: item.system ?? config.inference.system,
+    maxTokens: config.inference.maxTokens,
+    temperature: config.inference.temperature,
+  });
+  const onDemandTargets = new Map(
+    input.systems
+      .filter((s) => s.spec.execution !== 'batch')
+      .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region })]),
+  );
+  if (!input.resume && evalSet.items.length > 0) await preflight([...onDemandTargets.values()], evalSet, config.runner.timeoutMs);
+  // Systems with `execution: batch` run as one Bedrock batch job each (after the cheap checks above); their answers are
+  // then replayed through the runner, so the journal, scoring and reports treat them like on-demand answers.
+  const batchSystems = input.systems.filter((s) => s.spec.execution === 'batch');
+  const batchTargets = batchSystems.length
+    ? await createBatchTargets(batchSystems.map((s) => targetSpecOf(s, config)), {
+        bedrock: clients.bedrock,
+        s3: clients.s3,
+        requests: evalSet.items.map(requestOf),
+        emulated: !clients.endpointKey.startsWith('aws:'),
+        locations: Object.fromEntries(batchSystems.map((s) => [s.spec.id, s.spec.batch])),
+        pollMs: clients.endpointKey.startsWith('aws:') ? 60_000 : 100,
+        log: input.log,
+        workDir: input.outDir,
+      })
+    : new Map<string, DescribedTarget>();
+  const targets = input.systems.map((s) => batchTargets.get(s.spec.id) ?? onDemandTargets.get(s.spec.id)!);
 
   const perSystem = Object.fromEntries(
     config.systems.map((s) => [s.id, { concurrency: s.concurrency, requestsPerMinute: s.requestsPerMinute, tokensPerMinute: s.tokensPerMinute }]),
@@ -73,13 +101,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     cache: config.runner.cache ? { dir: input.cacheDir, endpointKey: clients.endpointKey } : null,
     progress: input.progress,
     seed: config.seed,
-    request: (item) => ({
-      itemId: item.id,
-      prompt: item.prompt,
-      system: item.system ?? config.inference.system,
-      maxTokens: config.inference.maxTokens,
-      temperature: config.inference.temperature,
-    }),
+    request: requestOf,
   });
   input.log(
     `ran ${outcome.total} calls in ${(outcome.durationMs / 1000).toFixed(1)} s: ${outcome.failed} failed, ` +

@@ -41,7 +41,17 @@ export interface TrainedSystem {
 const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/ftrag-emulator';
 const EMULATOR_DATA_URI = 's3://ftrag-data/';
 
-export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Promise<TrainedSystem> {
+/** What a customization needs before any call: the files' text, the reuse key and what the job will train on. */
+export interface PreparedTraining {
+  /** Reuse key in the provisioning state: a hash of base model, type, hyper-parameters, serving and the data bytes. */
+  key: string;
+  trainingText: string;
+  validationText?: string;
+  hyperParameters: Record<string, string>;
+  info: TrainingInfo;
+}
+
+export async function prepareTraining(spec: SystemSpec, ctx: Pick<TrainContext, 'resolvePath'>): Promise<PreparedTraining> {
   const training = spec.training!;
   const trainingPath = ctx.resolvePath(training.trainingData);
   const trainingText = await readText(trainingPath, `systems.${spec.id}.training.trainingData`);
@@ -62,6 +72,12 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
     epochs: Number(hyperParameters.epochCount ?? defaultEpochs(training.baseModelId)),
     hyperParameters,
   };
+  return { key, trainingText, validationText, hyperParameters, info };
+}
+
+export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Promise<TrainedSystem> {
+  const prepared = await prepareTraining(spec, ctx);
+  const { key, info } = prepared;
 
   const known = ctx.state.models[key];
   if (known && (await stillServable(known, ctx))) {
@@ -70,6 +86,26 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
     return { modelId: known.servingArn ?? known.customModelArn, training: { ...info, ...curves, jobArn: known.jobArn, customModelArn: known.customModelArn, reused: true } };
   }
 
+  const jobArn = await startCustomizationJob(spec, prepared, ctx);
+  const done = await poll(ctx, async () => {
+    const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    return j.status === 'InProgress' || j.status === 'Stopping' ? undefined : j;
+  });
+  if (done.status !== 'Completed' || !done.outputModelArn) {
+    throw new ServiceError(`customization job ${jobArn} ended ${done.status}: ${done.failureMessage ?? 'no message'}`, 'TrainingFailed');
+  }
+  const customModelArn = done.outputModelArn;
+  ctx.log(`fine-tuning: completed, training loss ${done.trainingMetrics?.trainingLoss?.toFixed(3) ?? '?'}`);
+  const serving = await makeServable(spec, customModelArn, key, ctx);
+  ctx.state.models[key] = { customModelArn, jobArn, servingArn: serving.arn, servingType: serving.type };
+  const curves = await readCurves(jobArn, ctx).catch(() => ({}));
+  return { modelId: serving.arn, training: { ...info, ...curves, jobArn, customModelArn, reused: false } };
+}
+
+/** Uploads the data under a prefix named by the reuse key and starts CreateModelCustomizationJob; returns the job ARN. */
+export async function startCustomizationJob(spec: SystemSpec, prepared: PreparedTraining, ctx: Pick<TrainContext, 'clients' | 'emulated' | 'log'>): Promise<string> {
+  const training = spec.training!;
+  const { key, trainingText, validationText, hyperParameters, info } = prepared;
   const roleArn = training.roleArn ?? (ctx.emulated ? EMULATOR_ROLE : undefined);
   const dataUri = training.dataS3Uri ?? (ctx.emulated ? EMULATOR_DATA_URI : undefined);
   if (!roleArn || !dataUri) {
@@ -98,23 +134,10 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
       outputDataConfig: { s3Uri: outputUri },
     }),
   );
-  const jobArn = job.jobArn!;
-  const done = await poll(ctx, async () => {
-    const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
-    return j.status === 'InProgress' || j.status === 'Stopping' ? undefined : j;
-  });
-  if (done.status !== 'Completed' || !done.outputModelArn) {
-    throw new ServiceError(`customization job ${jobArn} ended ${done.status}: ${done.failureMessage ?? 'no message'}`, 'TrainingFailed');
-  }
-  const customModelArn = done.outputModelArn;
-  ctx.log(`fine-tuning: completed, training loss ${done.trainingMetrics?.trainingLoss?.toFixed(3) ?? '?'}`);
-  const serving = await makeServable(spec, customModelArn, key, ctx);
-  ctx.state.models[key] = { customModelArn, jobArn, servingArn: serving.arn, servingType: serving.type };
-  const curves = await readCurves(jobArn, ctx).catch(() => ({}));
-  return { modelId: serving.arn, training: { ...info, ...curves, jobArn, customModelArn, reused: false } };
+  return job.jobArn!;
 }
 
-async function makeServable(spec: SystemSpec, customModelArn: string, key: string, ctx: TrainContext) {
+export async function makeServable(spec: SystemSpec, customModelArn: string, key: string, ctx: Pick<TrainContext, 'clients' | 'pollMs' | 'log'>): Promise<{ arn: string; type: 'provisioned' | 'on-demand' }> {
   const serving = spec.serving ?? { type: 'on-demand' as const, modelUnits: 1, commitment: 'none' as const };
   if (serving.type === 'provisioned') {
     const commitmentDuration = serving.commitment === '1-month' ? 'OneMonth' : serving.commitment === '6-month' ? 'SixMonths' : undefined;
@@ -148,7 +171,7 @@ async function makeServable(spec: SystemSpec, customModelArn: string, key: strin
   return { arn, type: 'on-demand' };
 }
 
-async function stillServable(known: ProvisionState['models'][string], ctx: TrainContext): Promise<boolean> {
+export async function stillServable(known: ProvisionState['models'][string], ctx: TrainContext): Promise<boolean> {
   try {
     await ctx.clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: known.customModelArn }));
     if (known.servingType === 'on-demand' && known.servingArn) {
@@ -165,8 +188,8 @@ async function stillServable(known: ProvisionState['models'][string], ctx: Train
   }
 }
 
-/** Bedrock's metric CSVs; AWS's sample notebooks read the validation file one folder deeper, so both are tried. */
-async function readCurves(jobArn: string, ctx: TrainContext): Promise<Pick<TrainingInfo, 'trainingLoss' | 'validationLoss'>> {
+/** Bedrock's metric CSVs as text; AWS's sample notebooks read the validation file one folder deeper, so both are tried. */
+export async function readMetricCsvs(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<{ training?: string; validation?: string }> {
   const job = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
   const out = job.outputDataConfig?.s3Uri;
   if (!out) return {};
@@ -177,6 +200,11 @@ async function readCurves(jobArn: string, ctx: TrainContext): Promise<Pick<Train
   const validation =
     (await getText(ctx.clients.s3, bucket, `${base}validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv`)) ??
     (await getText(ctx.clients.s3, bucket, `${base}validation_artifacts/post_fine_tuning_validation/validation_metrics.csv`));
+  return { training, validation };
+}
+
+export async function readCurves(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<Pick<TrainingInfo, 'trainingLoss' | 'validationLoss'>> {
+  const { training, validation } = await readMetricCsvs(jobArn, ctx);
   return { trainingLoss: training ? parseLossCsv(training) : undefined, validationLoss: validation ? parseLossCsv(validation) : undefined };
 }
 

@@ -1,0 +1,246 @@
+/**
+ * `ftrag train`: the customization lifecycle on its own — check the data and hyperparameters, upload, start the job,
+ * wait with progress, fetch the metric CSVs, make the model servable, and record the result both in a trained-model
+ * file and in the provisioning state that `ftrag run` reads, so the next run reuses this model instead of training.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeleteProvisionedModelThroughputCommand, StopModelCustomizationJobCommand } from '@aws-sdk/client-bedrock';
+import type { ExperimentConfig, SystemSpec } from '../../config/schema.js';
+import { findConfigFile, loadConfig, resolveConfigPath } from '../../config/load.js';
+import { validateTrainingData } from '../../datasets/validate.js';
+import { InputError, ServiceError } from '../../util/errors.js';
+import { DEMO_CONFIG } from '../run/experiment.js';
+import { ProvisionStateStore } from '../run/state.js';
+import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob, type PreparedTraining } from '../run/train-model.js';
+import { checkHyperParameters, familyOf } from './hyperparameters.js';
+import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
+import { waitForCustomizationJob } from './wait.js';
+
+export interface TrainOptions {
+  config?: string;
+  system?: string;
+  wait: boolean;
+  attach?: string;
+  stop?: string;
+  deleteProvisioned?: string;
+  out?: string;
+  cwd: string;
+  /** Progress and notes (stderr). */
+  log: (line: string) => void;
+  /** Results a script reads (stdout): the job ARN, the record file. */
+  print: (line: string) => void;
+  /** Raw progress output and whether it is a terminal. */
+  progress: { write: (text: string) => void; tty: boolean };
+  /** Poll interval; default 200 ms on the emulator, 30 s on AWS. */
+  pollMs?: number;
+}
+
+/** What `ftrag train` writes to `.ftrag/trained/<system>.json` (or --out). */
+export interface TrainedModelRecord {
+  systemId: string;
+  jobArn: string;
+  customModelArn: string;
+  /** The deployment or provisioned-model ARN to call. */
+  modelId: string;
+  servingType: 'on-demand' | 'provisioned';
+  baseModelId: string;
+  hyperParameters: Record<string, string>;
+  trainingLoss: { step: number; epoch: number; loss: number }[];
+  validationLoss: { step: number; epoch: number; loss: number }[];
+  trainedTokens: number;
+  trainingRecords: number;
+  epochs: number;
+  /** Key of this model in `.ftrag/state.json`; absent when an attached job was not trained on this config's data. */
+  stateKey?: string;
+  metricFiles: string[];
+  createdAt: string;
+}
+
+export interface TrainOutcome {
+  exitCode: number;
+  jobArn?: string;
+  recordFile?: string;
+  record?: TrainedModelRecord;
+}
+
+const NOT_FOUND = new Set(['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException', 'ConflictException']);
+
+/** The service refused what the user asked (bad ARN, wrong state): exit 2. Anything else is a service failure: exit 3. */
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof InputError || err instanceof ServiceError) throw err;
+    const name = (err as { name?: string }).name ?? 'Error';
+    if (NOT_FOUND.has(name)) throw new InputError(`${what} was refused: ${name}: ${(err as Error).message}`);
+    throw new ServiceError(`${what} failed: ${name}: ${(err as Error).message}`, name, { cause: err });
+  }
+}
+
+export async function runTrain(opts: TrainOptions): Promise<TrainOutcome> {
+  const configFile = opts.config ? resolve(opts.cwd, opts.config) : ((await findConfigFile(opts.cwd)) ?? fileURLToPath(DEMO_CONFIG));
+  const { config, baseDir } = await loadConfig(configFile, {});
+  const pollMs = opts.pollMs ?? (config.endpoint === 'aws' ? 30_000 : 200);
+
+  if (opts.stop || opts.deleteProvisioned) {
+    const endpoint = await openTrainEndpoint(config, opts.cwd, opts.log);
+    try {
+      if (opts.stop) {
+        await call(`stopping ${opts.stop}`, () => endpoint.clients.bedrock.send(new StopModelCustomizationJobCommand({ jobIdentifier: opts.stop })));
+        opts.print(`stopping ${opts.stop}`);
+      }
+      if (opts.deleteProvisioned) await deleteProvisioned(opts.deleteProvisioned, endpoint, opts);
+      return { exitCode: 0 };
+    } finally {
+      await endpoint.close();
+    }
+  }
+
+  const spec = pickSystem(config, opts.system);
+  const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
+  const prepared = await prepareTraining(spec, { resolvePath });
+  await checkBeforeTraining(spec, prepared, resolvePath, opts.log);
+
+  const endpoint = await openTrainEndpoint(config, opts.cwd, opts.log);
+  try {
+    if (!opts.wait && endpoint.embedded) {
+      throw new InputError(
+        '--no-wait needs an emulator that outlives this command: start `ftrag emulator` and set endpointUrl in the config (the embedded one stops, and its jobs fail, when ftrag exits)',
+        { field: '--no-wait' },
+      );
+    }
+    const jobArn =
+      opts.attach ?? (await call('CreateModelCustomizationJob', () => startCustomizationJob(spec, prepared, { clients: endpoint.clients, emulated: endpoint.emulated, log: opts.log })));
+    if (!opts.wait) {
+      opts.print(jobArn);
+      opts.log(`job started; resume waiting with: ftrag train --config ${opts.config ?? configFile} --system ${spec.id} --attach ${jobArn}`);
+      return { exitCode: 0, jobArn };
+    }
+    opts.log(`${opts.attach ? 'attached to' : 'started'} ${jobArn}`);
+    const job = await call(`waiting for ${jobArn}`, () =>
+      waitForCustomizationJob(endpoint.clients.bedrock, jobArn, { pollMs, write: opts.progress.write, tty: opts.progress.tty }),
+    );
+    if (job.status !== 'Completed' || !job.outputModelArn) {
+      throw new ServiceError(`customization job ${jobArn} ended ${job.status}: ${job.failureMessage ?? 'no failure message'}`, 'TrainingFailed');
+    }
+    // An attached job counts for this config only if it trained on this config's bytes (the upload prefix is the key).
+    const ours = !opts.attach || (job.trainingDataConfig?.s3Uri ?? '').includes(`/ftrag/${prepared.key}/`);
+    if (!ours) opts.log(`note: ${jobArn} did not train on this config's data; it is recorded in the file only, not for reuse by ftrag run`);
+
+    const recordFile = resolve(opts.cwd, opts.out ?? join('.ftrag', 'trained', `${spec.id}.json`));
+    await mkdir(dirname(recordFile), { recursive: true });
+    const csvs = await call('reading the metric CSVs', () => readMetricCsvs(jobArn, { clients: endpoint.clients }));
+    const metricFiles: string[] = [];
+    const stem = join(dirname(recordFile), basename(recordFile).replace(/\.json$/i, ''));
+    for (const [kind, text] of [['training', csvs.training], ['validation', csvs.validation]] as const) {
+      if (text === undefined) continue;
+      const file = `${stem}.${kind}-metrics.csv`;
+      await writeFile(file, text);
+      metricFiles.push(file);
+    }
+
+    const stateStore = new ProvisionStateStore(join(opts.cwd, '.ftrag', 'state.json'), endpoint.clients.endpointKey);
+    const state = await stateStore.load();
+    const previous = state.models[prepared.key];
+    const serving = await call('making the custom model servable', () =>
+      makeServable(spec, job.outputModelArn!, prepared.key, { clients: endpoint.clients, pollMs, log: opts.log }),
+    );
+    if (ours) {
+      state.models[prepared.key] = { customModelArn: job.outputModelArn, jobArn, servingArn: serving.arn, servingType: serving.type };
+      await stateStore.save(state);
+      if (previous?.servingType === 'provisioned' && previous.servingArn && previous.servingArn !== serving.arn) {
+        opts.log(`note: the previous model's provisioned throughput ${previous.servingArn} still exists and bills by the hour; delete it with --delete-provisioned ${previous.servingArn}`);
+      }
+    }
+
+    const record: TrainedModelRecord = {
+      systemId: spec.id,
+      jobArn,
+      customModelArn: job.outputModelArn,
+      modelId: serving.arn,
+      servingType: serving.type,
+      baseModelId: spec.training!.baseModelId,
+      hyperParameters: prepared.hyperParameters,
+      trainingLoss: csvs.training ? parseLossCsv(csvs.training) : [],
+      validationLoss: csvs.validation ? parseLossCsv(csvs.validation) : [],
+      trainedTokens: prepared.info.trainingTokens ?? 0,
+      trainingRecords: prepared.info.trainingRecords ?? 0,
+      epochs: Number(job.hyperParameters?.epochCount ?? prepared.info.epochs),
+      ...(ours ? { stateKey: prepared.key } : {}),
+      metricFiles,
+      createdAt: new Date().toISOString(),
+    };
+    await writeFile(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+    if (serving.type === 'provisioned') {
+      opts.log(`provisioned throughput ${serving.arn} bills by the hour until deleted: ftrag train --config ${opts.config ?? configFile} --delete-provisioned ${serving.arn}`);
+    }
+    opts.print(`${spec.id}: ${serving.arn}`);
+    opts.print(`recorded in ${recordFile}`);
+    return { exitCode: 0, jobArn, recordFile, record };
+  } finally {
+    await endpoint.close();
+  }
+}
+
+function pickSystem(config: ExperimentConfig, id: string | undefined): SystemSpec {
+  const trainable = config.systems.filter((s) => s.training);
+  if (id) {
+    const spec = config.systems.find((s) => s.id === id);
+    if (!spec) throw new InputError(`no system "${id}" in the config (systems: ${config.systems.map((s) => s.id).join(', ')})`, { field: '--system' });
+    if (!spec.training) throw new InputError(`system "${id}" has no training section to train from`, { field: `systems.${id}.training` });
+    return spec;
+  }
+  if (trainable.length === 1) return trainable[0];
+  if (trainable.length === 0) throw new InputError('no system in the config has a training section', { field: 'systems' });
+  throw new InputError(`several systems can be trained (${trainable.map((s) => s.id).join(', ')}): name one with --system`, { field: '--system' });
+}
+
+/** Everything that would make the job fail or the model unservable, checked before anything is uploaded or billed. */
+async function checkBeforeTraining(spec: SystemSpec, prepared: PreparedTraining, resolvePath: (p: string) => string, log: (line: string) => void): Promise<void> {
+  const training = spec.training!;
+  checkHyperParameters(training.baseModelId, training.hyperParameters, `systems.${spec.id}.training.hyperParameters`);
+  const family = familyOf(training.baseModelId);
+  if ((spec.serving?.type ?? 'on-demand') === 'on-demand' && family && !family.onDemandDeployment) {
+    throw new InputError(`on-demand deployment of custom models is not available for ${training.baseModelId}; use serving: {type: provisioned}`, {
+      field: `systems.${spec.id}.serving.type`,
+    });
+  }
+  const trainingFile = resolvePath(training.trainingData);
+  const report = await validateTrainingData(trainingFile, {
+    modelId: training.baseModelId,
+    customizationType: training.customizationType === 'CONTINUED_PRE_TRAINING' ? 'continued-pre-training' : 'fine-tuning',
+    validationFile: training.validationData ? resolvePath(training.validationData) : undefined,
+  });
+  for (const p of report.problems.filter((x) => x.severity === 'warning').slice(0, 5)) log(`warning: ${describeProblem(p)}`);
+  if (!report.ok) {
+    const errors = report.problems.filter((p) => p.severity === 'error');
+    const shown = errors.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
+    throw new InputError(
+      `the training data would fail the customization job (${errors.length} error(s)); nothing was uploaded:\n${shown.join('\n')}${errors.length > shown.length ? `\n  ... and ${errors.length - shown.length} more (ftrag data validate lists all)` : ''}`,
+      { file: trainingFile },
+    );
+  }
+  log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${report.tokenizer}), key ${prepared.key}`);
+}
+
+function describeProblem(p: { file: string; line?: number; field?: string; message: string }): string {
+  return [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ') + `: ${p.message}`;
+}
+
+async function deleteProvisioned(arn: string, endpoint: TrainEndpoint, opts: TrainOptions): Promise<void> {
+  await call(`deleting ${arn}`, () => endpoint.clients.bedrock.send(new DeleteProvisionedModelThroughputCommand({ provisionedModelId: arn })));
+  // A run must not try to reuse a model whose serving is gone (it would find it unservable and retrain anyway).
+  const stateStore = new ProvisionStateStore(join(opts.cwd, '.ftrag', 'state.json'), endpoint.clients.endpointKey);
+  const state = await stateStore.load();
+  let dropped = 0;
+  for (const [key, m] of Object.entries(state.models)) {
+    if (m.servingArn === arn) {
+      delete state.models[key];
+      dropped++;
+    }
+  }
+  if (dropped) await stateStore.save(state);
+  opts.print(`deleted ${arn}${dropped ? ' (and forgot it in .ftrag/state.json)' : ''}`);
+}
