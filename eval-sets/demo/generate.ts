@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../src/util/random.js';
 
 interface Product {
   name: string;
@@ -29,18 +30,7 @@ interface Facts {
 const here = dirname(fileURLToPath(import.meta.url));
 const facts: Facts = JSON.parse(readFileSync(join(here, 'facts.json'), 'utf8'));
 
-/** mulberry32: a small seeded PRNG, so the demo's random choices are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(20261121);
+const random = mulberry32(20261121);
 const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
 
 const fill = (template: string, values: Record<string, string>) =>

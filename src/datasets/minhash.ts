@@ -3,6 +3,7 @@
  * LSH only proposes candidates; each is confirmed with the exact Jaccard similarity of the (32-bit hashed)
  * shingle sets, so a reported similarity is not a MinHash estimate.
  */
+import { fmix32 } from '../util/random.js';
 
 /** SQuAD's normalization (lower case, no punctuation, no articles, single spaces), so "The Eiffel Tower." == "eiffel tower". */
 export function normalizeText(s: string): string {
@@ -27,15 +28,6 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** murmur3's finalizer: a cheap, well-mixed 32-bit permutation. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * Word k-shingles as sorted, unique 32-bit hashes (word hashes combined, never joined into strings: this is the

@@ -12,6 +12,7 @@ import { InputError } from '../util/errors.js';
 import { assertReadableFile, parseJsonObjectLine, readLines } from './lines.js';
 import { NearDuplicateIndex, normalizeText } from './minhash.js';
 import { toTrainingRecord } from './training.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface SplitOptions {
   /** Share of records for the test set, 0 < test < 1. */
@@ -86,17 +87,8 @@ async function readCsvRecords(file: string, stratify: string | undefined): Promi
   return { header: columns.map(csvCell).join(','), records };
 }
 
-/** mulberry32: small, fast, seedable; the split only needs reproducibility, not cryptographic quality. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The split only needs reproducibility, not cryptographic quality. */
+export const seededRandom = mulberry32;
 
 /** Union-find groups of records whose prompts are equal after normalization or near-duplicates. */
 export function duplicateGroups(prompts: string[], threshold = 0.8): number[][] {

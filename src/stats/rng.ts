@@ -1,17 +1,12 @@
+import { mulberry32 } from '../util/random.js';
+
 /**
  * Seeded pseudo-random numbers for resampling. We use mulberry32 (Tommy Ettinger's 32-bit generator, public domain):
  * one 32-bit state word, period 2^32, passes gjrand/PractRand at the sizes a bootstrap needs, and is tiny and fast.
  * Determinism matters more than cryptographic quality here: a CI gate must give the same answer for the same seed.
  */
 export function createRng(seed: number): () => number {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
 }
 
 /**

@@ -3,6 +3,7 @@
  * list, sentence spans, string hashing and a seeded PRNG. Everything is generic English processing: no word here is
  * chosen for any eval set.
  */
+import { fmix32, mulberry32 } from '../../util/random.js';
 
 // A common English function-word list (articles, pronouns, auxiliaries, prepositions, conjunctions, wh-words).
 const STOPWORDS = new Set(
@@ -102,24 +103,6 @@ export function hashString(s: string): number {
   return mix32(h);
 }
 
-export function mix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export const mix32 = fmix32;
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
