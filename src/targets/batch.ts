@@ -50,23 +50,37 @@ const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/ftrag-emulator';
 const EMULATOR_URI = 's3://ftrag-data/';
 const DONE = new Set(['Completed', 'PartiallyCompleted', 'Failed', 'Stopped', 'Expired']);
 
+/**
+ * Why a system cannot run as a batch job, or undefined when it can: batch inference serves models only (Converse
+ * bodies), needs at least BATCH_MIN_RECORDS records, and on AWS a role and an S3 location.
+ */
+export function batchRefusal(
+  system: { id: string; usesKnowledgeBase: boolean },
+  records: number,
+  location: { roleArn?: string; s3Uri?: string } | undefined,
+  emulated: boolean,
+): InputError | undefined {
+  const field = `systems.${system.id}.execution`;
+  if (system.usesKnowledgeBase) {
+    return new InputError(`system "${system.id}" uses a Knowledge Base; batch inference serves models only (Converse bodies): use execution: on-demand`, { field });
+  }
+  if (records < BATCH_MIN_RECORDS) {
+    return new InputError(
+      `system "${system.id}" runs as execution: batch, but the eval set has ${records} items; Bedrock batch inference needs at least ${BATCH_MIN_RECORDS} records per job: use execution: on-demand for a set this small`,
+      { field },
+    );
+  }
+  if (!emulated && (!location?.roleArn || !location?.s3Uri)) {
+    return new InputError('batch inference on AWS needs batch.roleArn and batch.s3Uri (the role Bedrock assumes and where input/output go)', { field: `systems.${system.id}.batch` });
+  }
+  return undefined;
+}
+
 /** Checks every batch system first (so nothing is submitted when one is wrong), then runs their jobs side by side. */
 export async function createBatchTargets(specs: readonly TargetSpec[], opts: BatchRunOptions): Promise<Map<string, DescribedTarget>> {
   for (const spec of specs) {
-    const field = `systems.${spec.id}.execution`;
-    if (spec.type !== 'bedrock-model') {
-      throw new InputError(`system "${spec.id}" uses a Knowledge Base; batch inference serves models only (Converse bodies): use execution: on-demand`, { field });
-    }
-    if (opts.requests.length < BATCH_MIN_RECORDS) {
-      throw new InputError(
-        `system "${spec.id}" runs as execution: batch, but the eval set has ${opts.requests.length} items; Bedrock batch inference needs at least ${BATCH_MIN_RECORDS} records per job: use execution: on-demand for a set this small`,
-        { field },
-      );
-    }
-    const loc = opts.locations[spec.id];
-    if (!opts.emulated && (!loc?.roleArn || !loc?.s3Uri)) {
-      throw new InputError('batch inference on AWS needs batch.roleArn and batch.s3Uri (the role Bedrock assumes and where input/output go)', { field: `systems.${spec.id}.batch` });
-    }
+    const refusal = batchRefusal({ id: spec.id, usesKnowledgeBase: spec.type !== 'bedrock-model' }, opts.requests.length, opts.locations[spec.id], opts.emulated);
+    if (refusal) throw refusal;
   }
   const targets = await Promise.all(
     specs.map(async (spec) => {

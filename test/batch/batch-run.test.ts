@@ -77,8 +77,8 @@ describe('execution: batch, end to end on the emulator', () => {
       expect(item.results.offline.output).toBe(item.results.online.output);
     }
     // Batch lines are priced at the batch rates, on-demand lines at the on-demand rates, and batch is cheaper.
-    expect(offline.cost!.lines.map((l) => l.label)).toEqual(expect.arrayContaining(['batch input tokens', 'batch output tokens']));
-    expect(online.cost!.lines.map((l) => l.label)).not.toContain('batch input tokens');
+    expect(offline.cost!.lines.map((l) => l.item)).toEqual(expect.arrayContaining(['batch input tokens', 'batch output tokens']));
+    expect(online.cost!.lines.map((l) => l.item)).not.toContain('batch input tokens');
     expect(offline.cost!.per1kQueriesUsd).toBeLessThan(online.cost!.per1kQueriesUsd);
 
     // Same journal, with the amortized latency labelled as such.

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runExperiment } from '../../src/cli/run/experiment.js';
 import gateCommand from '../../src/cli/commands/gate.js';
@@ -25,8 +25,15 @@ describe('retrain -> eval -> gate loop on the emulator', () => {
       expect(r.exitCode, log.join('\n')).toBe(0);
       return r.runJsonPath;
     };
-    const gate = (baseline: string, current: string) =>
-      gateCommand.run({ baseline, current, json: false, junit: join(cwd, `${current.split('/').at(-2)}-gate.xml`) });
+    // The gate's one-line explanations go to stdout; the assertions read its exit code and JUnit instead.
+    const gate = async (baseline: string, current: string) => {
+      const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        return await gateCommand.run({ baseline, current, json: false, junit: join(cwd, `${current.split('/').at(-2)}-gate.xml`) });
+      } finally {
+        quiet.mockRestore();
+      }
+    };
 
     const first = await train(cwd, { config });
     expect(first.outcome.exitCode).toBe(0);

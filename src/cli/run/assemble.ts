@@ -112,6 +112,10 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     notes.push('Answers came from the ftrag emulator\'s reference model, not from a real foundation model: the numbers show how the method works, not how Bedrock models perform.');
   }
   if (summaries.some((s) => s.tokens.estimated)) notes.push('Some token counts are estimates made with the cl100k tokenizer (the service reported none).');
+  const batchSystems = input.systems.filter((s) => s.spec.execution === 'batch').map((s) => s.spec.id);
+  if (batchSystems.length) {
+    notes.push(`${batchSystems.join(', ')} ran through Bedrock batch inference: its latency is the job's wall time divided by its records, not a response time.`);
+  }
   if (execution.cacheHits > 0) {
     notes.push(`${execution.cacheHits} answers came from the response cache (run with --no-cache to call the models again); their latency is the one measured when the call was first made.`);
   }

@@ -13,6 +13,7 @@ import { findConfigFile, loadConfig, resolveConfigPath } from '../../config/load
 import { loadEvalSet } from '../../datasets/load.js';
 import type { EvalSet } from '../../datasets/types.js';
 import { startEmulator } from '../../emulator/index.js';
+import { batchRefusal } from '../../targets/batch.js';
 import { checkAwsCredentials, createAwsClients, type AwsClients } from '../../targets/clients.js';
 import { InputError } from '../../util/errors.js';
 import { ProvisionStateStore } from './state.js';
@@ -62,6 +63,12 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
   if (limit !== undefined) evalSet = { ...evalSet, items: evalSet.items.slice(0, limit) };
   if (snapshot && snapshot.evalSetSha256 !== evalSet.sha256) {
     throw new InputError(`the eval set changed since this run started (sha256 ${snapshot.evalSetSha256.slice(0, 12)}… → ${evalSet.sha256.slice(0, 12)}…); start a new run`, { file: evalSetPath });
+  }
+
+  // Refuse what batch inference cannot do before anything is trained or ingested.
+  for (const s of config.systems.filter((x) => x.execution === 'batch')) {
+    const refusal = batchRefusal({ id: s.id, usesKnowledgeBase: !!s.knowledgeBase }, evalSet.items.length, s.batch, config.endpoint === 'emulator');
+    if (refusal) throw refusal;
   }
 
   const runId = snapshot?.runId ?? newRunId();
