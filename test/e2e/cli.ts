@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -43,7 +43,7 @@ export function tempDir(prefix = 'ftrag-e2e-'): string {
  * The demo experiment with absolute paths, a private emulator data dir and no simulated service time, so the
  * end-to-end tests run the real pipeline quickly. `patch` edits the config before it is written.
  */
-export function writeDemoConfig(dir: string, patch: (c: Record<string, any>) => void = () => {}): string {
+export function writeDemoConfig(dir: string, patch: (c: Record<string, any>) => void = () => {}, fileName = 'ftrag.yaml'): string {
   const config: Record<string, any> = {
     name: 'e2e-demo',
     endpoint: 'emulator',
@@ -81,7 +81,16 @@ export function writeDemoConfig(dir: string, patch: (c: Record<string, any>) => 
     emulator: { latencyProfile: 'none', dataDir: join(dir, 'emulator-data') },
   };
   patch(config);
-  const file = join(dir, 'ftrag.yaml');
+  const file = join(dir, fileName);
   writeFileSync(file, stringify(config));
+  return file;
+}
+
+/** The demo's fine-tuning data with every completion moved to another record: a retrain on deliberately worse data. */
+export function shuffledTrainingData(dir: string): string {
+  const lines = readFileSync(join(DEMO, 'training.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const completions = lines.map((r) => r.messages[1].content[0].text);
+  const file = join(dir, 'shuffled.jsonl');
+  writeFileSync(file, `${lines.map((r, i) => JSON.stringify({ ...r, messages: [r.messages[0], { role: 'assistant', content: [{ text: completions[(i + 7) % completions.length] }] }] })).join('\n')}\n`);
   return file;
 }

@@ -1,16 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, runCli, tempDir, writeDemoConfig } from './cli.js';
-
-/** The demo's fine-tuning data with every completion moved to another record: a retrain on deliberately worse data. */
-function shuffledTrainingData(dir: string): string {
-  const lines = readFileSync(join(DEMO, 'training.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const completions = lines.map((r) => r.messages[1].content[0].text);
-  const file = join(dir, 'shuffled.jsonl');
-  writeFileSync(file, `${lines.map((r, i) => JSON.stringify({ ...r, messages: [r.messages[0], { role: 'assistant', content: [{ text: completions[(i + 7) % completions.length] }] }] })).join('\n')}\n`);
-  return file;
-}
+import { DEMO, runCli, shuffledTrainingData, tempDir, writeDemoConfig } from './cli.js';
 
 const baseAndFineTuned = (c: Record<string, any>) => {
   c.systems = c.systems.filter((s: { id: string }) => s.id === 'base' || s.id === 'fine-tuned');
