@@ -13,7 +13,7 @@ import {
   type KnowledgeBaseRetrievalConfiguration,
   type RetrievalResultLocation,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { converse, type InferenceSettings } from './converse.js';
+import { converseForRequest, responseFrom, type InferenceSettings } from './converse.js';
 import { toTargetError } from './errors.js';
 import type { DescribedTarget } from './bedrock-model.js';
 import type { Citation, InvokeOptions, RetrievedContext, SystemKind, TargetRequest, TargetResponse } from './types.js';
@@ -118,30 +118,9 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
       { abortSignal: signal },
     );
     const contexts = (retrieved.retrievalResults ?? []).map(toContext);
-    const r = await converse(
-      runtime,
-      {
-        modelId,
-        prompt: renderRagPrompt(template!, request.prompt, contexts),
-        system: request.system ?? inference.system,
-        maxTokens: request.maxTokens ?? inference.maxTokens,
-        temperature: request.temperature ?? inference.temperature,
-      },
-      signal,
-      startedAt,
-      inference.streaming ?? true,
-    );
+    const r = await converseForRequest(runtime, modelId, renderRagPrompt(template!, request.prompt, contexts), request, inference, signal, startedAt);
     const citations: Citation[] = contexts.length > 0 ? [{ text: r.output, references: citedPassages(r.output, contexts) }] : [];
-    return {
-      output: r.output,
-      latencyMs: performance.now() - startedAt,
-      ...(r.firstTokenMs !== undefined ? { firstTokenMs: r.firstTokenMs } : {}),
-      ...(r.serviceLatencyMs !== undefined ? { serviceLatencyMs: r.serviceLatencyMs } : {}),
-      ...(r.usage ? { usage: r.usage } : {}),
-      contexts,
-      citations,
-      ...(r.stopReason ? { stopReason: r.stopReason } : {}),
-    };
+    return { ...responseFrom(r, startedAt), contexts, citations };
   }
 
   async function retrieveAndGenerate(request: TargetRequest, signal: AbortSignal, startedAt: number): Promise<TargetResponse> {

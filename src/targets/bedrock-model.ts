@@ -3,7 +3,7 @@
  * profile, a provisioned-model ARN or a custom-model-deployment ARN: it is passed through untouched.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { converse, type InferenceSettings } from './converse.js';
+import { converseForRequest, responseFrom, type InferenceSettings } from './converse.js';
 import { toTargetError } from './errors.js';
 import type { InvokeOptions, SystemKind, Target, TargetRequest, TargetResponse } from './types.js';
 
@@ -39,27 +39,8 @@ export function createBedrockModelTarget(opts: BedrockModelTargetOptions): Descr
       // The runner calls invoke only once its limits let the request go, so the clock starts at the send.
       const startedAt = performance.now();
       try {
-        const r = await converse(
-          runtime,
-          {
-            modelId,
-            prompt: request.prompt,
-            system: request.system ?? inference.system,
-            maxTokens: request.maxTokens ?? inference.maxTokens,
-            temperature: request.temperature ?? inference.temperature,
-          },
-          signal,
-          startedAt,
-          inference.streaming ?? true,
-        );
-        return {
-          output: r.output,
-          latencyMs: performance.now() - startedAt,
-          ...(r.firstTokenMs !== undefined ? { firstTokenMs: r.firstTokenMs } : {}),
-          ...(r.serviceLatencyMs !== undefined ? { serviceLatencyMs: r.serviceLatencyMs } : {}),
-          ...(r.usage ? { usage: r.usage } : {}),
-          ...(r.stopReason ? { stopReason: r.stopReason } : {}),
-        };
+        const r = await converseForRequest(runtime, modelId, request.prompt, request, inference, signal, startedAt);
+        return responseFrom(r, startedAt);
       } catch (err) {
         throw toTargetError(err, signal);
       }

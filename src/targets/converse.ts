@@ -4,7 +4,7 @@
  * from the event stream.
  */
 import { ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient, type ConverseStreamCommandInput } from '@aws-sdk/client-bedrock-runtime';
-import type { TokenUsage } from './types.js';
+import type { TargetRequest, TargetResponse, TokenUsage } from './types.js';
 
 export interface InferenceSettings {
   maxTokens: number;
@@ -45,10 +45,6 @@ export function buildConverseInput(call: ConverseCall): ConverseStreamCommandInp
   };
 }
 
-/**
- * @param startedAt `performance.now()` when the caller's measured call began (for RAG, before Retrieve), so
- *   first-token time is what a user of that system would wait.
- */
 /** One Converse call without streaming: no first-token time, pooled connections. */
 export async function converseOnce(runtime: BedrockRuntimeClient, call: ConverseCall, signal: AbortSignal): Promise<ConverseResult> {
   const r = await runtime.send(new ConverseCommand(buildConverseInput(call)), { abortSignal: signal });
@@ -62,11 +58,47 @@ export async function converseOnce(runtime: BedrockRuntimeClient, call: Converse
   };
 }
 
+/** Converse for a target's request: the request's own system prompt, max tokens and temperature win over the target's. */
+export function converseForRequest(
+  runtime: BedrockRuntimeClient,
+  modelId: string,
+  prompt: string,
+  request: TargetRequest,
+  inference: InferenceSettings,
+  signal: AbortSignal,
+  startedAt: number,
+): Promise<ConverseResult> {
+  const call = {
+    modelId,
+    prompt,
+    system: request.system ?? inference.system,
+    maxTokens: request.maxTokens ?? inference.maxTokens,
+    temperature: request.temperature ?? inference.temperature,
+  };
+  return converse(runtime, call, signal, startedAt, inference.streaming ?? true);
+}
+
+/** A target's answer from a Converse result: latency runs from `startedAt` to now; absent fields stay absent. */
+export function responseFrom(r: ConverseResult, startedAt: number): TargetResponse {
+  return {
+    output: r.output,
+    latencyMs: performance.now() - startedAt,
+    ...(r.firstTokenMs !== undefined ? { firstTokenMs: r.firstTokenMs } : {}),
+    ...(r.serviceLatencyMs !== undefined ? { serviceLatencyMs: r.serviceLatencyMs } : {}),
+    ...(r.usage ? { usage: r.usage } : {}),
+    ...(r.stopReason ? { stopReason: r.stopReason } : {}),
+  };
+}
+
 /** Streaming unless the settings say otherwise. */
 export function converse(runtime: BedrockRuntimeClient, call: ConverseCall, signal: AbortSignal, startedAt: number, streaming = true): Promise<ConverseResult> {
   return streaming ? converseStream(runtime, call, signal, startedAt) : converseOnce(runtime, call, signal);
 }
 
+/**
+ * @param startedAt `performance.now()` when the caller's measured call began (for RAG, before Retrieve), so
+ *   first-token time is what a user of that system would wait.
+ */
 export async function converseStream(
   runtime: BedrockRuntimeClient,
   call: ConverseCall,
