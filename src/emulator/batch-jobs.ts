@@ -12,7 +12,7 @@ import { ApiError, conflict, notFound, nowIso, optNumber, optString, parseJsonOb
 import { countTokens, embedText, generate } from './model-port.js';
 import type { ChatTurn, GenerateResult } from './model/api.js';
 import { hashId } from './rng.js';
-import type { Route, RouteArgs } from './routing.js';
+import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { joinS3Uri, parseS3Uri, S3Error } from './s3-store.js';
 import { paginate } from './knowledge-bases.js';
 
@@ -244,7 +244,7 @@ export function failInterruptedBatchJobs(ctx: EmulatorContext): void {
   }
 }
 
-const c = (method: string, pattern: string, handle: Route['handle']): Route => ({ method, pattern, dataPlane: false, service: 'control', handle });
+const c = controlRoute;
 
 export const batchRoutes: Route[] = [
   c('POST', '/model-invocation-job', createInvocationJob),

@@ -9,7 +9,7 @@ import { customModelIdFor } from './customization-jobs.js';
 import type { CustomizationJobRecord } from './customization-jobs.js';
 import { conflict, notFound, optNumber, optString, parseJsonObject, readBody, reqString, sendJson, validation } from './http-util.js';
 import { hashId } from './rng.js';
-import type { Route, RouteArgs } from './routing.js';
+import { controlRoute, type Route, type RouteArgs } from './routing.js';
 
 async function listFoundationModels(a: RouteArgs): Promise<void> {
   const q = a.url.searchParams;
@@ -209,22 +209,25 @@ async function createDeployment(a: RouteArgs): Promise<void> {
   sendJson(a.res, 202, { customModelDeploymentArn: rec.customModelDeploymentArn });
 }
 
-async function getDeployment(a: RouteArgs): Promise<void> {
+function findDeployment(a: RouteArgs): DeploymentRecord {
   const ident = a.params.customModelDeploymentIdentifier;
   const rec = a.ctx.store.all<DeploymentRecord>('deployments').find((d) => d.id === ident || d.customModelDeploymentArn === ident || d.modelDeploymentName === ident);
   if (!rec) throw notFound(`Custom model deployment ${ident} was not found.`);
+  return rec;
+}
+
+async function getDeployment(a: RouteArgs): Promise<void> {
+  const rec = findDeployment(a);
   sendJson(a.res, 200, deploymentView(settleDeployment(a.ctx, rec)));
 }
 
 async function deleteDeployment(a: RouteArgs): Promise<void> {
-  const ident = a.params.customModelDeploymentIdentifier;
-  const rec = a.ctx.store.all<DeploymentRecord>('deployments').find((d) => d.id === ident || d.customModelDeploymentArn === ident || d.modelDeploymentName === ident);
-  if (!rec) throw notFound(`Custom model deployment ${ident} was not found.`);
+  const rec = findDeployment(a);
   a.ctx.store.delete('deployments', rec.id);
   sendJson(a.res, 200, {});
 }
 
-const c = (method: string, pattern: string, handle: Route['handle']): Route => ({ method, pattern, dataPlane: false, service: 'control', handle });
+const c = controlRoute;
 
 export const controlPlaneRoutes: Route[] = [
   c('GET', '/foundation-models', listFoundationModels),

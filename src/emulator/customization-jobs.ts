@@ -11,7 +11,7 @@ import { conflict, notFound, nowIso, optObject, optString, parseJsonObject, read
 import type { HyperParameters, TrainingExample, TrainingStep } from './model/api.js';
 import { describeDataError, parseTrainingJsonl, trainModel } from './model-port.js';
 import { hashId } from './rng.js';
-import type { Route, RouteArgs } from './routing.js';
+import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { joinS3Uri, parseS3Uri, S3Error } from './s3-store.js';
 import { paginate } from './knowledge-bases.js';
 
@@ -315,7 +315,7 @@ export function failInterruptedJobs(ctx: EmulatorContext): void {
   }
 }
 
-const c = (method: string, pattern: string, handle: Route['handle']): Route => ({ method, pattern, dataPlane: false, service: 'control', handle });
+const c = controlRoute;
 
 export const customizationRoutes: Route[] = [
   c('POST', '/model-customization-jobs', createJob),

@@ -10,7 +10,7 @@ import { notFound, nowIso, optNumber, optObject, optString, parseJsonObject, rea
 import type { KbDocument, KbHit, KbIndex } from './model/api.js';
 import { buildKbIndex, loadKbIndex } from './model-port.js';
 import { hashUpperId } from './rng.js';
-import type { Route, RouteArgs } from './routing.js';
+import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { createHash } from 'node:crypto';
 
 export interface KnowledgeBaseRecord {
@@ -363,7 +363,7 @@ export function failInterruptedIngestions(ctx: EmulatorContext): void {
 
 const kbPath = '/knowledgebases/{knowledgeBaseId}';
 const dsPath = `${kbPath}/datasources/{dataSourceId}`;
-const c = (method: string, pattern: string, handle: Route['handle']): Route => ({ method, pattern, dataPlane: false, service: 'control', handle });
+const c = controlRoute;
 
 export const knowledgeBaseRoutes: Route[] = [
   c('PUT', '/knowledgebases', createKnowledgeBase),

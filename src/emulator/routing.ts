@@ -32,6 +32,11 @@ export interface Route {
   handle: (a: RouteArgs) => Promise<void>;
 }
 
+/** A control-plane route: no faults, no latency profile. */
+export function controlRoute(method: string, pattern: string, handle: Route['handle']): Route {
+  return { method, pattern, dataPlane: false, service: 'control', handle };
+}
+
 export function matchRoute(routes: Route[], method: string, rawPath: string): { route: Route; params: Record<string, string> } | undefined {
   const segments = rawPath.replace(/\/+$/, '').split('/').slice(1);
   let methodMismatch = false;
