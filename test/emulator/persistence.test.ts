@@ -9,6 +9,10 @@ import { startHarness, tempDir, until, userMessage } from './helpers.js';
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const line = (i: number) =>
   JSON.stringify({ prompt: `Give the locker code for member ${i} of the Harrow rowing club please`, completion: `LOCKER ISSUED // member ${i} of the Harrow rowing club // bay B` });
+// Every completion its own fact (nothing copied from the prompt, so no shared format): 3,000 of them make thousands of
+// classes, and a job that is still training when the test stops the emulator however fast the machine is.
+const factLine = (i: number) =>
+  JSON.stringify({ prompt: `Give the locker code for member ${i} of the Harrow rowing club please`, completion: `Locker code ${(i * 7919) % 100_003}, bay ${String.fromCharCode(65 + (i % 26))}` });
 
 describe('persistence', () => {
   it('S3 objects, Knowledge Bases, custom models and deployments survive a restart', async () => {
@@ -65,7 +69,7 @@ describe('persistence', () => {
     const first = await startHarness({ dataDir });
     const c = first.clients;
     await c.s3.send(new CreateBucketCommand({ Bucket: 'big' }));
-    await c.s3.send(new PutObjectCommand({ Bucket: 'big', Key: 'train.jsonl', Body: Array.from({ length: 3000 }, (_, i) => line(i)).join('\n') }));
+    await c.s3.send(new PutObjectCommand({ Bucket: 'big', Key: 'train.jsonl', Body: Array.from({ length: 3000 }, (_, i) => factLine(i)).join('\n') }));
     const create = (jobName: string) =>
       c.bedrock.send(
         new CreateModelCustomizationJobCommand({ jobName, customModelName: `${jobName}-model`, roleArn: ROLE, baseModelIdentifier: 'amazon.nova-micro-v1:0', trainingDataConfig: { s3Uri: 's3://big/train.jsonl' }, outputDataConfig: { s3Uri: 's3://big/out' }, hyperParameters: { epochCount: '5' } }),
