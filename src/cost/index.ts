@@ -6,4 +6,4 @@ export { formatUsd, formatPrice, formatVolume, formatCount } from './format.js';
 export type * from './types.js';
 export { planCostInputs, assumedTokens, ASSUMED_TOKENS } from './plan.js';
 export type { PlannedSystem, PlanOptions } from './plan.js';
-export { countTrainingTokens, countCorpusTokens } from './token-counts.js';
+export { countTrainingTokens, countTrainingTextTokens, countCorpusTokens } from './token-counts.js';

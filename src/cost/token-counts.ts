@@ -3,8 +3,8 @@
  * trained) and in a folder of knowledge documents (ingestion is billed per token embedded). Counted with the
  * repo's tokenizer, a stand-in for each model's own, so the results are labelled estimates.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { readTextDocuments } from '../datasets/documents.js';
 import { InputError } from '../util/errors.js';
 import { countTokens, TOKENIZER_NAME } from '../util/tokenizer.js';
 
@@ -34,6 +34,11 @@ export async function countTrainingTokens(file: string): Promise<{ tokens: numbe
   } catch (err) {
     throw new InputError(`cannot read training data: ${(err as Error).message}`, { file });
   }
+  return countTrainingTextTokens(text, file);
+}
+
+/** The same count for training data already in memory; `file` names it in errors. */
+export function countTrainingTextTokens(text: string, file: string): { tokens: number; records: number } {
   let tokens = 0;
   let records = 0;
   const lines = text.split(/\r?\n/);
@@ -54,32 +59,8 @@ export async function countTrainingTokens(file: string): Promise<{ tokens: numbe
   return { tokens, records };
 }
 
-const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json', '.jsonl', '.csv', '.xml', '.yaml', '.yml']);
-
-/** Tokens in the text documents under a folder (recursively); other files are listed as skipped. */
+/** Tokens in the text documents under a folder (recursively); other files are counted as skipped. */
 export async function countCorpusTokens(dir: string): Promise<{ tokens: number; files: number; skipped: number }> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch (err) {
-    throw new InputError(`cannot read knowledge documents: ${(err as Error).message}`, { file: dir, field: 'knowledgeBase.documents' });
-  }
-  if (!info.isDirectory()) throw new InputError('knowledge documents must be a folder', { file: dir, field: 'knowledgeBase.documents' });
-  let tokens = 0;
-  let files = 0;
-  let skipped = 0;
-  const walk = async (d: string): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true });
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && TEXT_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-        tokens += countTokens(await readFile(p, 'utf8'));
-        files++;
-      } else skipped++;
-    }
-  };
-  await walk(dir);
-  return { tokens, files, skipped };
+  const { documents, skipped } = await readTextDocuments(dir, 'knowledgeBase.documents');
+  return { tokens: documents.reduce((sum, d) => sum + countTokens(d.text), 0), files: documents.length, skipped };
 }

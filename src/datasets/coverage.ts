@@ -4,9 +4,8 @@
  * the reference reaches token-F1 >= threshold (SQuAD's F1 on bags of words). Chunks follow Bedrock's default shape
  * (about 300 tokens, 20 % overlap), approximated in words so no tokenizer pass is needed.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
 import { InputError } from '../util/errors.js';
+import { readTextDocuments, TEXT_DOCUMENT_EXTENSIONS } from './documents.js';
 import { normalizeText, words } from './minhash.js';
 import type { EvalSet } from './types.js';
 
@@ -31,41 +30,25 @@ export interface CoverageReport {
   missing: string[];
 }
 
-const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.csv', '.json', '.jsonl', '.xml', '.rst']);
 const CHUNK_WORDS = 225; // ≈ 300 cl100k tokens of English prose
 const OVERLAP_WORDS = 45; // 20 %
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(p)));
-    else if (entry.isFile() && TEXT_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(p);
-  }
-  return out.sort();
-}
-
 export async function readKbChunks(folder: string): Promise<{ documents: number; chunks: KbChunk[] }> {
-  try {
-    if (!(await stat(folder)).isDirectory()) throw new Error('not a folder');
-  } catch {
-    throw new InputError('Knowledge Base documents folder not found (or not a folder)', { file: folder });
-  }
-  const files = await listFiles(folder);
-  if (files.length === 0) throw new InputError(`no text documents (${[...TEXT_EXTENSIONS].join(' ')}) in the folder`, { file: folder });
+  const { documents } = await readTextDocuments(folder);
+  if (documents.length === 0) throw new InputError(`no text documents (${[...TEXT_DOCUMENT_EXTENSIONS].join(' ')}) in the folder`, { file: folder });
   const chunks: KbChunk[] = [];
-  for (const f of files) {
-    let text = await readFile(f, 'utf8');
-    if (/\.html?$/i.test(f)) text = text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ');
+  for (const doc of documents) {
+    let text = doc.text;
+    if (/\.html?$/i.test(doc.path)) text = text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ');
     const w = words(normalizeText(text));
-    const source = relative(folder, f);
+    const source = doc.path;
     for (let start = 0; start < w.length; start += CHUNK_WORDS - OVERLAP_WORDS) {
       const slice = w.slice(start, start + CHUNK_WORDS);
       chunks.push({ source, words: slice, text: slice.join(' ') });
       if (start + CHUNK_WORDS >= w.length) break;
     }
   }
-  return { documents: files.length, chunks };
+  return { documents: documents.length, chunks };
 }
 
 /** Best token-F1 of any window of `chunk` with the reference's length. Windows of equal length make P = R. */

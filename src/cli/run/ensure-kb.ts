@@ -5,8 +5,6 @@
  * the config names an existing one (`knowledgeBase.id`).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import {
   CreateDataSourceCommand,
   CreateKnowledgeBaseCommand,
@@ -15,6 +13,7 @@ import {
   StartIngestionJobCommand,
 } from '@aws-sdk/client-bedrock-agent';
 import type { SystemSpec } from '../../config/schema.js';
+import { readTextDocuments, TEXT_DOCUMENT_EXTENSIONS, type TextDocument } from '../../datasets/documents.js';
 import { InputError, ServiceError } from '../../util/errors.js';
 import { countTokens } from '../../util/tokenizer.js';
 import { putText } from './s3.js';
@@ -27,8 +26,6 @@ export interface ReadyKnowledgeBase {
   corpusTokens?: number;
   documents?: number;
 }
-
-const TEXT_EXTENSIONS = /\.(md|markdown|txt|text|html?|csv|json)$/i;
 
 export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): Promise<ReadyKnowledgeBase> {
   const kb = spec.knowledgeBase!;
@@ -103,20 +100,11 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
   return { knowledgeBaseId, corpusTokens, documents: docs.length };
 }
 
-/** Text documents under root (recursively), with paths relative to root using `/`. Links are not followed. */
-export async function readDocuments(root: string, field: string): Promise<{ path: string; text: string }[]> {
-  let entries;
-  try {
-    entries = await readdir(root, { recursive: true, withFileTypes: true });
-  } catch (err) {
-    throw new InputError(`cannot read the documents folder ${root}: ${(err as Error).message}`, { field });
+/** The documents ftrag ingests: the text files under root, as `ftrag data check` and `ftrag cost` see them. */
+async function readDocuments(root: string, field: string): Promise<TextDocument[]> {
+  const { documents } = await readTextDocuments(root, field);
+  if (documents.length === 0) {
+    throw new InputError(`no text documents (${[...TEXT_DOCUMENT_EXTENSIONS].join(' ')}) in ${root}`, { field });
   }
-  const docs = [];
-  for (const e of entries) {
-    if (!e.isFile() || !TEXT_EXTENSIONS.test(e.name)) continue;
-    const full = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
-    docs.push({ path: relative(root, full).split(sep).join('/'), text: await readFile(full, 'utf8') });
-  }
-  if (docs.length === 0) throw new InputError(`no text documents (.md, .txt, .html, ...) in ${root}`, { field });
-  return docs.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return documents;
 }

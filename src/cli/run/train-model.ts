@@ -18,7 +18,7 @@ import type { AwsClients } from '../../targets/clients.js';
 import type { SystemSpec } from '../../config/schema.js';
 import type { TrainingInfo } from '../../schema/run-result.js';
 import { InputError, ServiceError } from '../../util/errors.js';
-import { countTokens } from '../../util/tokenizer.js';
+import { countTrainingTextTokens } from '../../cost/index.js';
 import { getText, parseS3Uri, putText } from './s3.js';
 import type { ProvisionState } from './state.js';
 
@@ -65,10 +65,11 @@ export async function prepareTraining(spec: SystemSpec, ctx: Pick<TrainContext, 
     .update(validationText ?? '')
     .digest('hex')
     .slice(0, 16);
+  const counted = countTrainingTextTokens(trainingText, trainingPath);
   const info: TrainingInfo = {
     baseModelId: training.baseModelId,
-    trainingRecords: trainingText.split('\n').filter((l) => l.trim()).length,
-    trainingTokens: countTrainingTokens(trainingText),
+    trainingRecords: counted.records,
+    trainingTokens: counted.tokens,
     epochs: Number(hyperParameters.epochCount ?? defaultEpochs(training.baseModelId)),
     hyperParameters,
   };
@@ -219,31 +220,6 @@ export function parseLossCsv(csv: string): { step: number; epoch: number; loss: 
     .map((r) => r.split(','))
     .map((c) => ({ step: Number(c[step]), epoch: Number(c[epoch]), loss: Number(c[loss]) }))
     .filter((p) => Number.isFinite(p.loss));
-}
-
-/** Tokens a customization job bills: the text of every record (prompts and completions), counted with our tokenizer. */
-export function countTrainingTokens(jsonl: string): number {
-  let total = 0;
-  for (const line of jsonl.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      total += countTokens(collectText(JSON.parse(line)).join('\n'));
-    } catch {
-      total += countTokens(line);
-    }
-  }
-  return total;
-}
-
-function collectText(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(collectText);
-  if (value && typeof value === 'object') {
-    return Object.entries(value)
-      .filter(([k]) => k !== 'schemaVersion' && k !== 'role')
-      .flatMap(([, v]) => collectText(v));
-  }
-  return [];
 }
 
 function defaultEpochs(baseModelId: string): number {

@@ -13,7 +13,7 @@ import { validateTrainingData } from '../../datasets/validate.js';
 import { InputError, ServiceError } from '../../util/errors.js';
 import { DEMO_CONFIG } from '../run/experiment.js';
 import { ProvisionStateStore } from '../run/state.js';
-import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob, type PreparedTraining } from '../run/train-model.js';
+import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob } from '../run/train-model.js';
 import { checkHyperParameters, familyOf } from './hyperparameters.js';
 import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
 import { waitForCustomizationJob } from './wait.js';
@@ -100,8 +100,10 @@ export async function runTrain(opts: TrainOptions): Promise<TrainOutcome> {
 
   const spec = pickSystem(config, opts.system);
   const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
+  // Validation first: it lists every bad line, where preparing (which counts tokens) would stop at the first.
+  const tokenizer = await checkBeforeTraining(spec, resolvePath, opts.log);
   const prepared = await prepareTraining(spec, { resolvePath });
-  await checkBeforeTraining(spec, prepared, resolvePath, opts.log);
+  opts.log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${tokenizer}), key ${prepared.key}`);
 
   const endpoint = await openTrainEndpoint(config, opts.cwd, opts.log);
   try {
@@ -198,7 +200,7 @@ function pickSystem(config: ExperimentConfig, id: string | undefined): SystemSpe
 }
 
 /** Everything that would make the job fail or the model unservable, checked before anything is uploaded or billed. */
-async function checkBeforeTraining(spec: SystemSpec, prepared: PreparedTraining, resolvePath: (p: string) => string, log: (line: string) => void): Promise<void> {
+async function checkBeforeTraining(spec: SystemSpec, resolvePath: (p: string) => string, log: (line: string) => void): Promise<string> {
   const training = spec.training!;
   checkHyperParameters(training.baseModelId, training.hyperParameters, `systems.${spec.id}.training.hyperParameters`);
   const family = familyOf(training.baseModelId);
@@ -222,7 +224,7 @@ async function checkBeforeTraining(spec: SystemSpec, prepared: PreparedTraining,
       { file: trainingFile },
     );
   }
-  log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${report.tokenizer}), key ${prepared.key}`);
+  return report.tokenizer;
 }
 
 function describeProblem(p: { file: string; line?: number; field?: string; message: string }): string {
