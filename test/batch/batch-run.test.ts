@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runExperiment } from '../../src/cli/run/experiment.js';
+import { runExperiment } from '../../src/experiment/experiment.js';
 import { readRunResult } from '../../src/schema/read.js';
 import { exitCodeOf } from '../../src/util/errors.js';
 import { DEMO, tempDir } from '../train/helpers.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemoConfig } from '../e2e/cli.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { runTrain, type TrainOptions } from '../../src/cli/train/train.js';
+import { runTrain, type TrainOptions } from '../../src/training/train.js';
 
 export { DEMO, REPO, shuffledTrainingData } from '../e2e/cli.js';
 

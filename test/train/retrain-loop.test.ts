@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { runExperiment } from '../../src/cli/run/experiment.js';
+import { runExperiment } from '../../src/experiment/experiment.js';
 import gateCommand from '../../src/cli/commands/gate.js';
 import { shuffledTrainingData, startTestEmulator, tempDir, train, writeTrainConfig } from './helpers.js';
 

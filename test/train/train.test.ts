@@ -5,7 +5,7 @@ import { GetModelCustomizationJobCommand, GetProvisionedModelThroughputCommand, 
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createAwsClients } from '../../src/targets/clients.js';
 import { exitCodeOf } from '../../src/util/errors.js';
-import { runExperiment } from '../../src/cli/run/experiment.js';
+import { runExperiment } from '../../src/experiment/experiment.js';
 import { readRunResult } from '../../src/schema/read.js';
 import { DEMO, startTestEmulator, tempDir, train, writeTrainConfig } from './helpers.js';
 

@@ -3,7 +3,6 @@
  * any model. Tokens per query come from a saved run (--run) or from labelled assumptions.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { findConfigFile, loadConfig, resolveConfigPath } from '../../config/load.js';
 import {
@@ -18,9 +17,9 @@ import {
 import { renderCostText, type CostReport } from '../../cost/render-text.js';
 import { readRunResult } from '../../schema/read.js';
 import { InputError } from '../../util/errors.js';
+import { DEMO_CONFIG_PATH as DEMO_CONFIG } from '../../experiment/demo.js';
 import type { CommandModule } from '../command.js';
 
-const DEMO_CONFIG = fileURLToPath(new URL('../../../eval-sets/demo/experiment.yaml', import.meta.url));
 const DEFAULT_VOLUMES = '1e3,1e4,1e5,1e6';
 
 export function parseVolumes(raw: unknown): number[] {

@@ -22,7 +22,7 @@ const command: CommandModule = {
         return true;
       }),
   run: async (args) => {
-    const { runCommand } = await import('../run/command.js');
+    const { runCommand } = await import('../run-command.js');
     return runCommand(args);
   },
 };

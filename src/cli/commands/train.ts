@@ -20,7 +20,7 @@ const command: CommandModule = {
         return true;
       }),
   run: async (args) => {
-    const { runTrain } = await import('../train/train.js');
+    const { runTrain } = await import('../../training/train.js');
     const quiet = args.quiet === true;
     const outcome = await runTrain({
       config: args.config as string | undefined,

@@ -5,7 +5,7 @@
  */
 import { GetModelCustomizationJobCommand, type GetModelCustomizationJobCommandOutput } from '@aws-sdk/client-bedrock';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
-import { ServiceError } from '../../util/errors.js';
+import { ServiceError } from '../util/errors.js';
 
 export interface WaitOptions {
   pollMs: number;

@@ -3,15 +3,15 @@
  * fast with exit 2 instead of as a run of failed items), runs the eval through the journaled runner, then scores.
  */
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../../config/schema.js';
-import type { EvalSet } from '../../datasets/types.js';
-import { runEval, type ProgressMode, type JournalRecord } from '../../runner/index.js';
-import { createScorers, isBinaryMetric } from '../../scoring/index.js';
-import type { Scorer } from '../../scoring/types.js';
-import { createTarget, type AwsClients, type DescribedTarget, type TargetSpec } from '../../targets/index.js';
-import { TargetError } from '../../targets/types.js';
-import { createBatchTargets } from '../../targets/batch.js';
-import { InputError } from '../../util/errors.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import type { EvalSet } from '../datasets/types.js';
+import { runEval, type ProgressMode, type JournalRecord } from '../runner/index.js';
+import { createScorers, isBinaryMetric } from '../scoring/index.js';
+import type { Scorer } from '../scoring/types.js';
+import { createTarget, type AwsClients, type DescribedTarget, type TargetSpec } from '../targets/index.js';
+import { TargetError } from '../targets/types.js';
+import { createBatchTargets } from '../targets/batch.js';
+import { InputError } from '../util/errors.js';
 import type { ProvisionedSystem } from './provision.js';
 import type { MetricInfo, ResultTable, ScoredRecord } from './summarize.js';
 

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { runGate } from '../gate-run.js';
+import { runGate } from './gate-run.js';
 
 /** `ftrag run --baseline`: the gate's markdown and JUnit go beside the run's own reports. */
 export async function gateAfterRun(baseline: string, currentRunJson: string, rules: string | undefined, outDir: string, log: (l: string) => void): Promise<number> {

@@ -14,11 +14,11 @@ import {
   GetModelCustomizationJobCommand,
   GetProvisionedModelThroughputCommand,
 } from '@aws-sdk/client-bedrock';
-import type { AwsClients } from '../../targets/clients.js';
-import type { SystemSpec } from '../../config/schema.js';
-import type { TrainingInfo } from '../../schema/run-result.js';
-import { InputError, ServiceError } from '../../util/errors.js';
-import { countTrainingTextTokens } from '../../cost/index.js';
+import type { AwsClients } from '../targets/clients.js';
+import type { SystemSpec } from '../config/schema.js';
+import type { TrainingInfo } from '../schema/run-result.js';
+import { InputError, ServiceError } from '../util/errors.js';
+import { countTrainingTextTokens } from '../cost/index.js';
 import { getText, parseS3Uri, putText } from './s3.js';
 import type { ProvisionState } from './state.js';
 

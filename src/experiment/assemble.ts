@@ -2,20 +2,20 @@
  * Assembles run.json from the executed run: summaries, comparisons, the minimum detectable difference, cost per
  * system, break-even volumes, the verdict and the contamination check. Validated against the schema before it is written.
  */
-import type { ExperimentConfig } from '../../config/schema.js';
-import { checkContamination } from '../../datasets/contamination.js';
-import { loadTrainingData } from '../../datasets/training.js';
-import type { EvalSet } from '../../datasets/types.js';
-import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog } from '../../cost/index.js';
-import { recommend } from '../../recommend/index.js';
-import { RunResult, SCHEMA_VERSION, type SystemSummary } from '../../schema/run-result.js';
-import { minimumDetectableDifference } from '../../stats/index.js';
-import { countTokens } from '../../util/tokenizer.js';
-import { TOOL_VERSION } from '../version.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { checkContamination } from '../datasets/contamination.js';
+import { loadTrainingData } from '../datasets/training.js';
+import type { EvalSet } from '../datasets/types.js';
+import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog } from '../cost/index.js';
+import { recommend } from '../recommend/index.js';
+import { RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
+import { minimumDetectableDifference } from '../stats/index.js';
+import { countTokens } from '../util/tokenizer.js';
+import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
 import type { ProvisionedSystem } from './provision.js';
 import { buildItemResults, compareAll, summarizeSystem, type SystemDescriptor } from './summarize.js';
-import { resolveConfigPath } from '../../config/load.js';
+import { resolveConfigPath } from '../config/load.js';
 
 export interface AssembleInput {
   runId: string;

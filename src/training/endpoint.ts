@@ -2,10 +2,10 @@
  * Where `ftrag train` sends its calls, opened exactly as `ftrag run` opens it (same endpoint key, same emulator data
  * dir), so a model trained here is found in the provisioning state by the next `ftrag run`.
  */
-import type { ExperimentConfig } from '../../config/schema.js';
-import { startEmulator } from '../../emulator/index.js';
-import { checkAwsCredentials, createAwsClients, type AwsClients } from '../../targets/clients.js';
-import { emulatorDefaultsFor } from '../run/defaults.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { startEmulator } from '../emulator/index.js';
+import { checkAwsCredentials, createAwsClients, type AwsClients } from '../targets/clients.js';
+import { emulatorDefaultsFor } from '../experiment/defaults.js';
 
 export interface TrainEndpoint {
   clients: AwsClients;

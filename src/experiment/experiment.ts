@@ -8,21 +8,24 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExperimentConfig } from '../../config/schema.js';
-import { findConfigFile, loadConfig, resolveConfigPath } from '../../config/load.js';
-import { loadEvalSet } from '../../datasets/load.js';
-import type { EvalSet } from '../../datasets/types.js';
-import { startEmulator } from '../../emulator/index.js';
-import { batchRefusal } from '../../targets/batch.js';
-import { checkAwsCredentials, createAwsClients, type AwsClients } from '../../targets/clients.js';
-import { InputError } from '../../util/errors.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { findConfigFile, loadConfig, resolveConfigPath } from '../config/load.js';
+import { loadEvalSet } from '../datasets/load.js';
+import type { EvalSet } from '../datasets/types.js';
+import { startEmulator } from '../emulator/index.js';
+import { batchRefusal } from '../targets/batch.js';
+import { checkAwsCredentials, createAwsClients, type AwsClients } from '../targets/clients.js';
+import { InputError } from '../util/errors.js';
 import { ProvisionStateStore } from './state.js';
 import { provisionSystems } from './provision.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
 import { writeAllReports } from './outputs.js';
-import type { ProgressMode } from '../../runner/progress.js';
+import type { ProgressMode } from '../runner/progress.js';
 import { emulatorDefaultsFor } from './defaults.js';
+import { DEMO_CONFIG } from './demo.js';
+
+export { DEMO_CONFIG };
 
 export interface RunOptions {
   config?: string;
@@ -44,7 +47,6 @@ export interface RunOutcome {
   headline?: string;
 }
 
-export const DEMO_CONFIG = new URL('../../../eval-sets/demo/experiment.yaml', import.meta.url);
 
 export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
   const resumeDir = opts.resume ? resolve(opts.cwd, opts.resume) : undefined;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ExperimentConfig } from '../../config/schema.js';
+import type { ExperimentConfig } from '../config/schema.js';
 
 /** How `ftrag run` starts its embedded emulator: state under .ftrag/ so trained models and KBs are reused across runs. */
 export function emulatorDefaultsFor(config: ExperimentConfig, cwd: string) {

@@ -3,7 +3,7 @@
  * customization job is started: a job refused by Bedrock after the upload costs minutes; a refusal here costs none.
  * Kept client-side on purpose: the same check must hold on AWS, where the emulator's catalog is not there.
  */
-import { InputError } from '../../util/errors.js';
+import { InputError } from '../util/errors.js';
 
 export interface ParameterRange {
   min: number;

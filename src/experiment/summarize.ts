@@ -2,10 +2,10 @@
  * Turns journal records and scores into run.json's per-system summaries, per-item results and comparisons.
  * Pure: everything it needs is passed in, so a saved run can be re-summarized without calling a model.
  */
-import type { EvalItem } from '../../datasets/types.js';
-import type { JournalRecord } from '../../runner/journal.js';
-import type { Comparison, ItemResult, ItemSystemResult, MetricSummary, SystemSummary } from '../../schema/run-result.js';
-import { compareSystems, percentiles, summarizeMetric } from '../../stats/index.js';
+import type { EvalItem } from '../datasets/types.js';
+import type { JournalRecord } from '../runner/journal.js';
+import type { Comparison, ItemResult, ItemSystemResult, MetricSummary, SystemSummary } from '../schema/run-result.js';
+import { compareSystems, percentiles, summarizeMetric } from '../stats/index.js';
 
 export interface ScoredRecord {
   record: JournalRecord;

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import type { ProgressMode } from '../../runner/progress.js';
-import { runExperiment } from './experiment.js';
+import type { ProgressMode } from '../runner/progress.js';
+import { runExperiment } from '../experiment/experiment.js';
 import { gateAfterRun } from './gate-after-run.js';
 
 export async function runCommand(args: Record<string, unknown>): Promise<number> {

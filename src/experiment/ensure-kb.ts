@@ -12,10 +12,10 @@ import {
   GetKnowledgeBaseCommand,
   StartIngestionJobCommand,
 } from '@aws-sdk/client-bedrock-agent';
-import type { SystemSpec } from '../../config/schema.js';
-import { readTextDocuments, TEXT_DOCUMENT_EXTENSIONS, type TextDocument } from '../../datasets/documents.js';
-import { InputError, ServiceError } from '../../util/errors.js';
-import { countTokens } from '../../util/tokenizer.js';
+import type { SystemSpec } from '../config/schema.js';
+import { readTextDocuments, TEXT_DOCUMENT_EXTENSIONS, type TextDocument } from '../datasets/documents.js';
+import { InputError, ServiceError } from '../util/errors.js';
+import { countTokens } from '../util/tokenizer.js';
 import { putText } from './s3.js';
 import type { TrainContext } from './train-model.js';
 import { poll } from './train-model.js';

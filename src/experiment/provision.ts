@@ -2,9 +2,9 @@
  * Makes every configured system callable: trains and deploys custom models, ingests Knowledge Bases, and resolves
  * which model each system calls and which base model's prices apply to it.
  */
-import type { ExperimentConfig, SystemSpec } from '../../config/schema.js';
-import type { TrainingInfo } from '../../schema/run-result.js';
-import { InputError } from '../../util/errors.js';
+import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
+import type { TrainingInfo } from '../schema/run-result.js';
+import { InputError } from '../util/errors.js';
 import { ensureKnowledgeBase } from './ensure-kb.js';
 import { ensureCustomModel, type TrainContext } from './train-model.js';
 

@@ -1,7 +1,7 @@
 import { lstat, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { writeReports } from '../../report/index.js';
-import type { RunResult } from '../../schema/run-result.js';
+import { writeReports } from '../report/index.js';
+import type { RunResult } from '../schema/run-result.js';
 
 /** Writes run.json and the reports; when the run lives in <cwd>/reports/, points reports/latest at it. */
 export async function writeAllReports(run: RunResult, outDir: string, cwd: string): Promise<string> {
