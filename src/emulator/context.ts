@@ -33,6 +33,8 @@ export interface EmulatorContext {
   running: Map<string, AbortController>;
   /** Set by close(): work aborted because the emulator is stopping fails instead of counting as a user stop. */
   shuttingDown: boolean;
+  /** Customization jobs stay at training InProgress until stopped or the emulator closes (see EmulatorOptions). */
+  holdCustomizationJobs: boolean;
   /** Background work (training, ingestion) that close() waits for. */
   background: Set<Promise<unknown>>;
 }

@@ -149,6 +149,12 @@ async function createJob(a: RouteArgs): Promise<void> {
   sendJson(a.res, 201, { jobArn: job.jobArn });
 }
 
+/** Resolves once `signal` aborts (Stop or close); a held job waits here instead of training. */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 function lossCsv(header: string, curve: TrainingStep[]): string {
   const rows = curve.map((s) => `${s.step},${s.epoch},${s.loss},${Math.exp(s.loss)}`);
   return `step_number,epoch_number,${header},perplexity\n${rows.join('\n')}\n`;
@@ -193,6 +199,10 @@ async function runJob(ctx: EmulatorContext, job: CustomizationJobRecord, base: C
   }
   update({ statusDetails: { validationDetails: { status: 'Completed' }, dataProcessingDetails: { status: 'Completed' }, trainingDetails: { status: 'InProgress' } } });
   try {
+    if (ctx.holdCustomizationJobs) {
+      await untilAborted(signal);
+      throw new DOMException('stopped', 'AbortError');
+    }
     const outcome = await trainModel(examples, validationExamples, trainingKnobs(base, hp), {
       seed: ctx.seed,
       baseDefaultLearningRate: base.defaultLearningRate,

@@ -37,6 +37,11 @@ export interface EmulatorOptions {
   region?: string;
   /** Time Creating -> InService/Active takes for provisioned throughput and deployments (default 1,000 ms). */
   provisioningDelayMs?: number;
+  /**
+   * Hold every customization job at training InProgress until it is stopped or the emulator closes. For tests that
+   * need a job still running at a given moment: they control the job instead of racing the trainer.
+   */
+  holdCustomizationJobs?: boolean;
 }
 
 export interface RunningEmulator {
@@ -68,6 +73,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     running: new Map(),
     background: new Set(),
     shuttingDown: false,
+    holdCustomizationJobs: opts.holdCustomizationJobs ?? false,
   };
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);

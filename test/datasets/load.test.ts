@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generatedItemId, loadEvalSet } from '../../src/datasets/load.js';
 import { InputError } from '../../src/util/errors.js';
+import { SQUAD_DEV } from '../shared-data.js';
 
 const FX = 'test/fixtures/eval-sets';
 const tmp = mkdtempSync(join(tmpdir(), 'ftrag-load-'));
@@ -88,8 +89,8 @@ describe('loadEvalSet happy paths', () => {
     ]);
   });
 
-  it('loads the real SQuAD v2 dev file (6,078 questions, 3,168 unanswerable) in file order', async () => {
-    const set = await loadEvalSet('/work/shared/data/squad-dev-v2.0-cs224n.json');
+  it.skipIf(!SQUAD_DEV)('loads the real SQuAD v2 dev file (6,078 questions, 3,168 unanswerable) in file order', async () => {
+    const set = await loadEvalSet(SQUAD_DEV!);
     expect(set.items).toHaveLength(6078);
     expect(set.items.filter((i) => i.references.length === 1 && i.references[0] === '')).toHaveLength(3168);
     expect(set.items[0]).toMatchObject({ prompt: 'In what country is Normandy located?', references: ['France'], category: 'Normans' });

@@ -9,11 +9,6 @@ import { startHarness, tempDir, until, userMessage } from './helpers.js';
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const line = (i: number) =>
   JSON.stringify({ prompt: `Give the locker code for member ${i} of the Harrow rowing club please`, completion: `LOCKER ISSUED // member ${i} of the Harrow rowing club // bay B` });
-// Every completion its own fact (nothing copied from the prompt, so no shared format): 3,000 of them make thousands of
-// classes, and a job that is still training when the test stops the emulator however fast the machine is.
-const factLine = (i: number) =>
-  JSON.stringify({ prompt: `Give the locker code for member ${i} of the Harrow rowing club please`, completion: `Locker code ${(i * 7919) % 100_003}, bay ${String.fromCharCode(65 + (i % 26))}` });
-
 describe('persistence', () => {
   it('S3 objects, Knowledge Bases, custom models and deployments survive a restart', async () => {
     const dataDir = tempDir();
@@ -62,27 +57,31 @@ describe('persistence', () => {
     } finally {
       await second.stop();
     }
-  }, 30_000);
+  });
 
   it('a job still running when the emulator stops is Failed with a message after the restart; Stop works', async () => {
     const dataDir = tempDir();
-    const first = await startHarness({ dataDir });
+    // The emulator holds every job at training InProgress, so "still running" is a fact the test sets, not a race
+    // against how fast this machine trains.
+    const first = await startHarness({ dataDir, holdCustomizationJobs: true });
     const c = first.clients;
     await c.s3.send(new CreateBucketCommand({ Bucket: 'big' }));
-    await c.s3.send(new PutObjectCommand({ Bucket: 'big', Key: 'train.jsonl', Body: Array.from({ length: 3000 }, (_, i) => factLine(i)).join('\n') }));
+    await c.s3.send(new PutObjectCommand({ Bucket: 'big', Key: 'train.jsonl', Body: Array.from({ length: 20 }, (_, i) => line(i)).join('\n') }));
     const create = (jobName: string) =>
       c.bedrock.send(
         new CreateModelCustomizationJobCommand({ jobName, customModelName: `${jobName}-model`, roleArn: ROLE, baseModelIdentifier: 'amazon.nova-micro-v1:0', trainingDataConfig: { s3Uri: 's3://big/train.jsonl' }, outputDataConfig: { s3Uri: 's3://big/out' }, hyperParameters: { epochCount: '5' } }),
       );
+    const trainingStatus = (arn: string) => c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: arn }));
     const stopped = await create('stop-me');
-    await until(() => c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: stopped.jobArn! })), (j) => j.statusDetails?.trainingDetails?.status === 'InProgress', 'training start');
+    await until(() => trainingStatus(stopped.jobArn!), (j) => j.statusDetails?.trainingDetails?.status === 'InProgress', 'training start');
     await c.bedrock.send(new StopModelCustomizationJobCommand({ jobIdentifier: stopped.jobArn! }));
-    const s = await until(() => c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: stopped.jobArn! })), (j) => j.status === 'Stopped' || j.status === 'Completed', 'stop');
+    const s = await until(() => trainingStatus(stopped.jobArn!), (j) => j.status !== 'InProgress' && j.status !== 'Stopping', 'stop');
     expect(s.status).toBe('Stopped');
+    expect(s.statusDetails?.trainingDetails?.status).toBe('Stopped');
 
     const running = await create('interrupted');
-    const inProgress = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: running.jobArn! }));
-    expect(inProgress.status).toBe('InProgress');
+    await until(() => trainingStatus(running.jobArn!), (j) => j.statusDetails?.trainingDetails?.status === 'InProgress', 'training start');
+    expect((await trainingStatus(running.jobArn!)).status).toBe('InProgress');
     const pending = await c.bedrock.send(new GetCustomModelCommand({ modelIdentifier: 'interrupted-model' }));
     expect(pending.modelStatus).toBe('Creating');
     await first.stop({ keepData: true });
@@ -91,8 +90,10 @@ describe('persistence', () => {
       const job = await second.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: running.jobArn! }));
       expect(job.status).toBe('Failed');
       expect(job.failureMessage).toMatch(/emulator (shut down|restarted)/);
+      // The interrupted job never produced a model.
+      await expect(second.clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: 'interrupted-model' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     } finally {
       await second.stop();
     }
-  }, 30_000);
+  });
 });

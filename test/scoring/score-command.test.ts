@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.js';
 import { createScorers, readPredictions, scoreOne } from '../../src/scoring/index.js';
 import { loadEvalSet } from '../../src/datasets/load.js';
 import { InputError } from '../../src/util/errors.js';
+import { SQUAD_DEV } from '../shared-data.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ftrag-score-'));
 function write(name: string, content: string): string {
@@ -117,14 +118,13 @@ describe('readPredictions', () => {
   });
 });
 
-const SQUAD_DEV = '/work/shared/data/squad-dev-v2.0-cs224n.json';
 // Scored through the loader and the scorers directly: the CLI path is covered above, and the bootstrap over
 // 6,078 items x 16 categories would dominate the suite's run time.
-describe.skipIf(!existsSync(SQUAD_DEV))('SQuAD v2 dev (CS224n split) through loadEvalSet and the scorers', () => {
+describe.skipIf(!SQUAD_DEV)('SQuAD v2 dev (CS224n split) through loadEvalSet and the scorers', () => {
   it('gold answers give exact = f1 = 1; empty answers give the NoAns share 3168/6078', async () => {
-    const set = await loadEvalSet(SQUAD_DEV);
+    const set = await loadEvalSet(SQUAD_DEV!);
     expect(set.items).toHaveLength(6078);
-    const data = JSON.parse(readFileSync(SQUAD_DEV, 'utf8')) as {
+    const data = JSON.parse(readFileSync(SQUAD_DEV!, 'utf8')) as {
       data: { paragraphs: { qas: { id: string; answers: { text: string }[] }[] }[] }[];
     };
     const firstGold = new Map<string, string>();

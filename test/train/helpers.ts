@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemoConfig } from '../e2e/cli.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 import { runTrain, type TrainOptions } from '../../src/training/train.js';
 
 export { DEMO, REPO, shuffledTrainingData } from '../e2e/cli.js';
@@ -11,8 +11,8 @@ export function tempDir(prefix = 'ftrag-train-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestEmulator(dir: string): Promise<RunningEmulator> {
-  return startEmulator({ dataDir: join(dir, 'emulator'), port: 0, seed: 7, latencyProfile: 'none', quiet: true, provisioningDelayMs: 50 });
+export async function startTestEmulator(dir: string, opts: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+  return startEmulator({ dataDir: join(dir, 'emulator'), port: 0, seed: 7, latencyProfile: 'none', quiet: true, provisioningDelayMs: 50, ...opts });
 }
 
 /** A config with one base and one trainable system on a running emulator; `patch` edits it before it is written. */

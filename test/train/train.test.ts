@@ -120,29 +120,27 @@ describe('ftrag train against the emulator through the SDK', () => {
 
   it('--stop stops a running job; attaching to it then exits 3 with the job status', async () => {
     const cwd = tempDir();
-    // Enough data that training is still under way when the stop arrives.
-    const lines = readFileSync(join(DEMO, 'training.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const big = lines.flatMap((r, i) => Array.from({ length: 20 }, (_, k) => {
-      const copy = structuredClone(r);
-      copy.messages[0].content[0].text += ` (variant ${k}-${i})`;
-      return JSON.stringify(copy);
-    }));
-    writeFileSync(join(cwd, 'big.jsonl'), `${big.join('\n')}\n`);
-    const config = writeTrainConfig(cwd, emu.url, (c) => {
-      c.systems[1].training.trainingData = join(cwd, 'big.jsonl');
-      c.systems[1].training.hyperParameters.epochCount = 5;
-    });
-    const started = await train(cwd, { config, wait: false });
-    const jobArn = started.captured.printed[0];
-    const stopped = await train(cwd, { config, stop: jobArn });
-    expect(stopped.outcome.exitCode).toBe(0);
-    const attached = await exitCodeOfTrain(train(cwd, { config, attach: jobArn }));
-    expect(attached.code).toBe(3);
-    expect(attached.message).toMatch(/ended Stopped/);
-    const job = await clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
-    expect(job.status).toBe('Stopped');
-    // Stopping a job that is no longer running is bad input, not a service failure.
-    expect((await exitCodeOfTrain(train(cwd, { config, stop: jobArn }))).code).toBe(2);
+    // An emulator that holds jobs at training InProgress: the job is running when the stop arrives by construction.
+    const held = await startTestEmulator(cwd, { holdCustomizationJobs: true });
+    const heldClients = createAwsClients({ region: 'us-east-1', endpointUrl: held.url });
+    try {
+      const config = writeTrainConfig(cwd, held.url);
+      const started = await train(cwd, { config, wait: false });
+      const jobArn = started.captured.printed[0];
+      expect((await heldClients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }))).status).toBe('InProgress');
+      const stopped = await train(cwd, { config, stop: jobArn });
+      expect(stopped.outcome.exitCode).toBe(0);
+      const attached = await exitCodeOfTrain(train(cwd, { config, attach: jobArn }));
+      expect(attached.code).toBe(3);
+      expect(attached.message).toMatch(/ended Stopped/);
+      const job = await heldClients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+      expect(job.status).toBe('Stopped');
+      // Stopping a job that is no longer running is bad input, not a service failure.
+      expect((await exitCodeOfTrain(train(cwd, { config, stop: jobArn }))).code).toBe(2);
+    } finally {
+      heldClients.destroy();
+      await held.close();
+    }
   });
 
   it('serves by provisioned throughput when the config asks, and --delete-provisioned deletes it and forgets it', async () => {
