@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../util/errors.js';
-import type { CustomOnDemandSupport, PriceCatalog, PriceEntry, PriceOverride } from './types.js';
+import { customOnDemandSupport as modelOnDemandSupport } from '../models/index.js';
+import type { PriceCatalog, PriceEntry, PriceOverride } from './types.js';
 
 /** src/cost and dist/cost are both two levels below the package root, where prices/ ships. */
 export const BUNDLED_CATALOG_PATH = fileURLToPath(new URL('../../prices/bedrock-catalog.json', import.meta.url));
@@ -69,21 +70,16 @@ export function priceOf(catalog: PriceCatalog, modelId: string, unit: string, re
   return matches.find((e) => e.region === region) ?? matches.find((e) => e.region === '*');
 }
 
-/** Whether a custom model of this base can be deployed on demand in this Region, and why not when it cannot. */
+/**
+ * Whether a custom model of this base can be deployed on demand in this Region, and why not when it cannot. The fact
+ * is the model table's (src/models); the catalog argument is kept so callers need not change.
+ */
 export function customOnDemandSupport(
-  catalog: PriceCatalog,
+  _catalog: PriceCatalog,
   baseModelId: string,
   region: string,
 ): { supported: boolean; reason: string; launchDate?: string } {
-  const spec: CustomOnDemandSupport | undefined = catalog.customOnDemand;
-  if (!spec) return { supported: false, reason: `the price catalog ${catalog.id} lists no custom on-demand models` };
-  const key = priceKeyOf(baseModelId);
-  const model = spec.models.find((m) => priceKeyOf(m.modelId) === key);
-  if (!model) return { supported: false, reason: `${baseModelId} does not support custom model on-demand deployment`, launchDate: spec.launchDate };
-  if (!model.regions.includes(region)) {
-    return { supported: false, reason: `custom on-demand for ${model.modelId} is offered in ${model.regions.join(', ')}, not ${region}`, launchDate: spec.launchDate };
-  }
-  return { supported: true, reason: `custom on-demand supported for ${model.modelId} in ${region}`, launchDate: spec.launchDate };
+  return modelOnDemandSupport(baseModelId, region);
 }
 
 export async function loadCatalog(file?: string, overrides: PriceOverride[] = []): Promise<PriceCatalog> {

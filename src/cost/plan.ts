@@ -7,21 +7,12 @@ import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
 import { InputError } from '../util/errors.js';
 import { customOnDemandSupport, isCustomModelArn } from './catalog.js';
 import { formatCount } from './format.js';
+import { defaultEpochCount } from '../models/index.js';
 import { countCorpusTokens, countTrainingTokens, TOKEN_COUNT_LABEL } from './token-counts.js';
 import type { CostInput, MeasuredTokens, PriceCatalog } from './types.js';
 
 /** Token assumptions when nothing was measured: a short question and answer; RAG adds ~5 retrieved chunks. */
 export const ASSUMED_TOKENS = { input: 300, output: 60, ragContext: 1000 } as const;
-
-/** Bedrock's default epochCount per family (reference/bedrock.md §3), used when hyperParameters omit it. */
-const DEFAULT_EPOCHS: [RegExp, number][] = [
-  [/^amazon\.titan-text-premier/, 2],
-  [/^amazon\.titan-text/, 5],
-  [/^amazon\.nova/, 2],
-  [/^anthropic\.claude-3-haiku/, 2],
-  [/^meta\.llama/, 5],
-  [/^cohere\./, 1],
-];
 
 /** Bedrock's size-planning rule of thumb (~6 characters per token), for corpora given only as a size. */
 const CHARS_PER_TOKEN = 6;
@@ -120,9 +111,8 @@ function epochsOf(training: NonNullable<SystemSpec['training']>, assumptions: st
     if (!Number.isFinite(n) || n <= 0) throw new InputError(`epochCount must be a positive number, got "${raw}"`, { field: 'training.hyperParameters.epochCount' });
     return n;
   }
-  const family = DEFAULT_EPOCHS.find(([re]) => re.test(training.baseModelId));
-  const epochs = family ? family[1] : 1;
-  assumptions.push(`epochCount not set: ${epochs} assumed (${family ? "Bedrock's default for this family" : 'no known default'}).`);
+  const { epochs, known } = defaultEpochCount(training.baseModelId);
+  assumptions.push(`epochCount not set: ${epochs} assumed (${known ? "Bedrock's default for this family" : 'no known default'}).`);
   return epochs;
 }
 

@@ -1,17 +1,13 @@
 /**
- * The foundation models the emulator serves, mirroring real Bedrock ids and their published capabilities
- * (reference/bedrock.md §3). Every model is backed by the same reference model; the catalog decides what each id
- * accepts (customization types, hyperparameter ranges, on-demand custom deployment, embeddings).
+ * The foundation models the emulator serves, under real Bedrock ids, with the capabilities of the one model table
+ * (src/models). Every model is backed by the same reference model; the catalog decides what each id accepts
+ * (customization types, hyperparameter ranges, on-demand custom deployment, embeddings).
  */
 
-export type CustomizationType = 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' | 'DISTILLATION';
+import { modelFacts, type CustomizationType, type ModelFacts, type ParameterRange } from '../models/index.js';
 
-export interface HyperParameterSpec {
-  min: number;
-  max: number;
-  default: number;
-  integer: boolean;
-}
+export type { CustomizationType } from '../models/index.js';
+export type HyperParameterSpec = ParameterRange;
 
 export interface CatalogModel {
   modelId: string;
@@ -35,128 +31,45 @@ export interface CatalogModel {
   maxOutputTokens: number;
 }
 
-const int = (min: number, max: number, def: number): HyperParameterSpec => ({ min, max, default: def, integer: true });
-const real = (min: number, max: number, def: number): HyperParameterSpec => ({ min, max, default: def, integer: false });
+/** The base models the emulator serves; every fact about them comes from the one model table (src/models). */
+export const SERVED_MODEL_IDS = [
+  'amazon.nova-micro-v1:0',
+  'amazon.nova-lite-v1:0',
+  'amazon.nova-pro-v1:0',
+  'meta.llama3-1-8b-instruct-v1:0',
+  'meta.llama3-1-70b-instruct-v1:0',
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'amazon.titan-text-express-v1',
+  'amazon.titan-embed-text-v2:0',
+] as const;
 
-const NOVA_HP = { epochCount: int(1, 5, 2), learningRate: real(1e-6, 1e-4, 1e-5), learningRateWarmupSteps: int(0, 100, 10) };
-const LLAMA31_HP = { epochCount: int(1, 10, 5), batchSize: int(1, 1, 1), learningRate: real(5e-6, 0.1, 1e-4) };
-const HAIKU_HP = {
-  epochCount: int(1, 10, 2),
-  batchSize: int(4, 256, 32),
-  learningRateMultiplier: real(0.1, 2, 1),
-  earlyStoppingThreshold: real(0, 0.1, 0.001),
-  earlyStoppingPatience: int(1, 10, 2),
-};
-const TITAN_EXPRESS_HP = {
-  epochCount: int(1, 10, 5),
-  batchSize: int(1, 64, 1),
-  learningRate: real(0, 1, 1e-5),
-  learningRateWarmupSteps: int(0, 250, 5),
-};
+/** A model the table knows but whose output limit is unconfirmed is served with Converse's common 4,096 ceiling. */
+const UNKNOWN_MAX_OUTPUT = 4096;
 
-function text(
-  modelId: string,
-  modelName: string,
-  providerName: string,
-  extra: Partial<CatalogModel> & Pick<CatalogModel, 'hyperParameters' | 'defaultLearningRate' | 'customizationsSupported'>,
-): CatalogModel {
+function fromFacts(m: ModelFacts): CatalogModel {
   return {
-    modelId,
-    modelName,
-    providerName,
-    inputModalities: ['TEXT'],
-    outputModalities: ['TEXT'],
-    responseStreamingSupported: true,
-    inferenceTypesSupported: ['ON_DEMAND'],
-    lifecycle: 'ACTIVE',
-    customizationSuffixes: [],
-    onDemandCustomDeployment: false,
-    maxOutputTokens: 4096,
-    ...extra,
+    modelId: m.modelId,
+    modelName: m.modelName,
+    providerName: m.providerName,
+    inputModalities: m.inputModalities,
+    outputModalities: m.outputModalities,
+    responseStreamingSupported: m.responseStreamingSupported,
+    customizationsSupported: m.customizationsSupported,
+    inferenceTypesSupported: m.inferenceTypesSupported,
+    lifecycle: m.lifecycle,
+    customizationSuffixes: m.customizationSuffixes,
+    onDemandCustomDeployment: m.onDemandCustomDeploymentRegions.length > 0,
+    hyperParameters: m.family.hyperParameters,
+    defaultLearningRate: m.family.defaultLearningRate,
+    maxOutputTokens: m.maxOutputTokens ?? UNKNOWN_MAX_OUTPUT,
   };
 }
 
-export const CATALOG: readonly CatalogModel[] = [
-  text('amazon.nova-micro-v1:0', 'Nova Micro', 'Amazon', {
-    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    customizationSuffixes: [':128k'],
-    onDemandCustomDeployment: true,
-    hyperParameters: NOVA_HP,
-    defaultLearningRate: 1e-5,
-    maxOutputTokens: 10000,
-  }),
-  text('amazon.nova-lite-v1:0', 'Nova Lite', 'Amazon', {
-    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
-    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    customizationSuffixes: [':300k'],
-    onDemandCustomDeployment: true,
-    hyperParameters: NOVA_HP,
-    defaultLearningRate: 1e-5,
-    maxOutputTokens: 10000,
-  }),
-  text('amazon.nova-pro-v1:0', 'Nova Pro', 'Amazon', {
-    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
-    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    customizationSuffixes: [':300k'],
-    onDemandCustomDeployment: true,
-    hyperParameters: NOVA_HP,
-    defaultLearningRate: 1e-5,
-    maxOutputTokens: 10000,
-  }),
-  text('meta.llama3-1-8b-instruct-v1:0', 'Llama 3.1 8B Instruct', 'Meta', {
-    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    customizationSuffixes: [':128k'],
-    hyperParameters: LLAMA31_HP,
-    defaultLearningRate: 1e-4,
-    maxOutputTokens: 2048,
-  }),
-  text('meta.llama3-1-70b-instruct-v1:0', 'Llama 3.1 70B Instruct', 'Meta', {
-    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    customizationSuffixes: [':128k'],
-    hyperParameters: LLAMA31_HP,
-    defaultLearningRate: 1e-4,
-    maxOutputTokens: 2048,
-  }),
-  text('anthropic.claude-3-haiku-20240307-v1:0', 'Claude 3 Haiku', 'Anthropic', {
-    inputModalities: ['TEXT', 'IMAGE'],
-    customizationsSupported: ['FINE_TUNING'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    customizationSuffixes: [':200k'],
-    hyperParameters: HAIKU_HP,
-    defaultLearningRate: 1e-5,
-    maxOutputTokens: 4096,
-  }),
-  text('amazon.titan-text-express-v1', 'Titan Text G1 - Express', 'Amazon', {
-    customizationsSupported: ['FINE_TUNING', 'CONTINUED_PRE_TRAINING'],
-    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
-    lifecycle: 'LEGACY',
-    customizationSuffixes: [':0:8k'],
-    hyperParameters: TITAN_EXPRESS_HP,
-    defaultLearningRate: 1e-5,
-    maxOutputTokens: 8192,
-  }),
-  {
-    modelId: 'amazon.titan-embed-text-v2:0',
-    modelName: 'Titan Text Embeddings V2',
-    providerName: 'Amazon',
-    inputModalities: ['TEXT'],
-    outputModalities: ['EMBEDDING'],
-    responseStreamingSupported: false,
-    customizationsSupported: [],
-    inferenceTypesSupported: ['ON_DEMAND'],
-    lifecycle: 'ACTIVE',
-    customizationSuffixes: [],
-    onDemandCustomDeployment: false,
-    hyperParameters: {},
-    defaultLearningRate: 0,
-    maxOutputTokens: 0,
-  },
-];
+export const CATALOG: readonly CatalogModel[] = SERVED_MODEL_IDS.map((id) => {
+  const facts = modelFacts(id);
+  if (!facts) throw new Error(`emulator serves ${id}, which the model table does not know`);
+  return fromFacts(facts);
+});
 
 const BY_ID = new Map(CATALOG.map((m) => [m.modelId, m]));
 

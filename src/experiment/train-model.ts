@@ -19,6 +19,7 @@ import type { SystemSpec } from '../config/schema.js';
 import type { TrainingInfo } from '../schema/run-result.js';
 import { InputError, ServiceError } from '../util/errors.js';
 import { countTrainingTextTokens } from '../cost/index.js';
+import { defaultEpochCount } from '../models/index.js';
 import { getText, parseS3Uri, putText } from './s3.js';
 import type { ProvisionState } from './state.js';
 
@@ -70,7 +71,7 @@ export async function prepareTraining(spec: SystemSpec, ctx: Pick<TrainContext, 
     baseModelId: training.baseModelId,
     trainingRecords: counted.records,
     trainingTokens: counted.tokens,
-    epochs: Number(hyperParameters.epochCount ?? defaultEpochs(training.baseModelId)),
+    epochs: Number(hyperParameters.epochCount ?? defaultEpochCount(training.baseModelId).epochs),
     hyperParameters,
   };
   return { key, trainingText, validationText, hyperParameters, info };
@@ -220,10 +221,6 @@ export function parseLossCsv(csv: string): { step: number; epoch: number; loss: 
     .map((r) => r.split(','))
     .map((c) => ({ step: Number(c[step]), epoch: Number(c[epoch]), loss: Number(c[loss]) }))
     .filter((p) => Number.isFinite(p.loss));
-}
-
-function defaultEpochs(baseModelId: string): number {
-  return baseModelId.startsWith('amazon.nova') || baseModelId.startsWith('anthropic.') ? 2 : 5;
 }
 
 async function readText(path: string, field: string): Promise<string> {

@@ -14,7 +14,8 @@ import { InputError, ServiceError } from '../util/errors.js';
 import { DEMO_CONFIG } from '../experiment/demo.js';
 import { ProvisionStateStore } from '../experiment/state.js';
 import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob } from '../experiment/train-model.js';
-import { checkHyperParameters, familyOf } from './hyperparameters.js';
+import { checkHyperParameters } from './hyperparameters.js';
+import { customOnDemandSupport } from '../models/index.js';
 import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
 import { waitForCustomizationJob } from './wait.js';
 
@@ -101,7 +102,7 @@ export async function runTrain(opts: TrainOptions): Promise<TrainOutcome> {
   const spec = pickSystem(config, opts.system);
   const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
   // Validation first: it lists every bad line, where preparing (which counts tokens) would stop at the first.
-  const tokenizer = await checkBeforeTraining(spec, resolvePath, opts.log);
+  const tokenizer = await checkBeforeTraining(spec, config.region, resolvePath, opts.log);
   const prepared = await prepareTraining(spec, { resolvePath });
   opts.log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${tokenizer}), key ${prepared.key}`);
 
@@ -200,12 +201,12 @@ function pickSystem(config: ExperimentConfig, id: string | undefined): SystemSpe
 }
 
 /** Everything that would make the job fail or the model unservable, checked before anything is uploaded or billed. */
-async function checkBeforeTraining(spec: SystemSpec, resolvePath: (p: string) => string, log: (line: string) => void): Promise<string> {
+async function checkBeforeTraining(spec: SystemSpec, region: string, resolvePath: (p: string) => string, log: (line: string) => void): Promise<string> {
   const training = spec.training!;
   checkHyperParameters(training.baseModelId, training.hyperParameters, `systems.${spec.id}.training.hyperParameters`);
-  const family = familyOf(training.baseModelId);
-  if ((spec.serving?.type ?? 'on-demand') === 'on-demand' && family && !family.onDemandDeployment) {
-    throw new InputError(`on-demand deployment of custom models is not available for ${training.baseModelId}; use serving: {type: provisioned}`, {
+  const onDemand = customOnDemandSupport(training.baseModelId, region);
+  if ((spec.serving?.type ?? 'on-demand') === 'on-demand' && !onDemand.supported) {
+    throw new InputError(`on-demand deployment of custom models is not available: ${onDemand.reason}; use serving: {type: provisioned}`, {
       field: `systems.${spec.id}.serving.type`,
     });
   }
