@@ -120,8 +120,12 @@ export const ExperimentConfig = z.object({
       maxTokens: z.number().int().min(1).default(256),
       temperature: z.number().min(0).max(1).default(0),
       system: z.string().optional(),
+      streaming: z
+        .boolean()
+        .default(true)
+        .describe('ConverseStream (true: time to first token is measured) or Converse (false: no first-token time)'),
     })
-    .default({ maxTokens: 256, temperature: 0 }),
+    .default({ maxTokens: 256, temperature: 0, streaming: true }),
   metrics: z.array(z.string()).default(['exact', 'f1', 'rougeL']),
   primaryMetric: z.string().default('f1'),
   judge: z.object({ modelId: z.string(), faithfulness: z.boolean().default(true) }).optional(),

@@ -38,6 +38,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     modelId: s.modelId,
     knowledgeBaseId: s.knowledgeBaseId,
     ragMode: s.spec.knowledgeBase?.mode,
+    streaming: streamingOf(s, config),
   }));
   const summaries: SystemSummary[] = descriptors.map((d) => summarizeSystem(d, items, execution.table, execution.metrics, config.seed));
 
@@ -116,6 +117,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
   if (batchSystems.length) {
     notes.push(`${batchSystems.join(', ')} ran through Bedrock batch inference: its latency is the job's wall time divided by its records, not a response time.`);
   }
+  notes.push(latencyNote(summaries));
   if (execution.cacheHits > 0) {
     notes.push(`${execution.cacheHits} answers came from the response cache (run with --no-cache to call the models again); their latency is the one measured when the call was first made.`);
   }
@@ -143,4 +145,27 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     items: buildItemResults(items, descriptors, execution.table),
   };
   return RunResult.parse(run);
+}
+
+/** Whether a system's calls streamed: batch has no per-call latency; RetrieveAndGenerate is one unstreamed call. */
+function streamingOf(system: ProvisionedSystem, config: ExperimentConfig): boolean | undefined {
+  if (system.spec.execution === 'batch') return undefined;
+  if (system.spec.knowledgeBase?.mode === 'retrieve-and-generate') return false;
+  return config.inference.streaming;
+}
+
+/** Says which latency each figure is, so nobody reads client time as service time or the reverse. */
+export function latencyNote(summaries: SystemSummary[]): string {
+  const withService = summaries.filter((s) => s.serviceLatencyMs).map((s) => s.id);
+  const without = summaries.filter((s) => !s.serviceLatencyMs && s.latencyMs.n > 0).map((s) => s.id);
+  const streamed = summaries.filter((s) => s.streaming === true).map((s) => s.id);
+  const unstreamed = summaries.filter((s) => s.streaming === false).map((s) => s.id);
+  const parts = [
+    'Latency: "service" is the service\'s own time (Converse metrics.latencyMs; for retrieve-then-converse, the Retrieve call plus Converse metrics.latencyMs) and decides SLOs; "client" is wall time from send to last byte on this machine.',
+  ];
+  if (streamed.length) parts.push(`Streamed (ConverseStream, first-token time measured): ${streamed.join(', ')}.`);
+  if (unstreamed.length) parts.push(`Not streamed (no first-token time): ${unstreamed.join(', ')}.`);
+  if (withService.length && without.length) parts.push(`No service time reported for ${without.join(', ')}: client time is used for them.`);
+  else if (!withService.length && without.length) parts.push('No system reported a service time: every latency figure is client time.');
+  return parts.join(' ');
 }

@@ -148,7 +148,12 @@ async function scoreRecord(scorers: Scorer[], item: EvalSet['items'][number], re
 }
 
 export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig): TargetSpec {
-  const inference = { maxTokens: config.inference.maxTokens, temperature: config.inference.temperature, system: config.inference.system };
+  const inference = {
+    maxTokens: config.inference.maxTokens,
+    temperature: config.inference.temperature,
+    system: config.inference.system,
+    streaming: config.inference.streaming,
+  };
   const kb = system.spec.knowledgeBase;
   if (kb && system.knowledgeBaseId) {
     return {

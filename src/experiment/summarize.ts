@@ -5,7 +5,7 @@
 import type { EvalItem } from '../datasets/types.js';
 import type { JournalRecord } from '../runner/journal.js';
 import type { Comparison, ItemResult, ItemSystemResult, MetricSummary, SystemSummary } from '../schema/run-result.js';
-import { compareSystems, percentiles, summarizeMetric } from '../stats/index.js';
+import { compareSystems, deriveSeed, percentilesWithCi, summarizeMetric } from '../stats/index.js';
 
 export interface ScoredRecord {
   record: JournalRecord;
@@ -19,6 +19,10 @@ export interface SystemDescriptor {
   modelId: string;
   knowledgeBaseId?: string;
   ragMode?: string;
+  /** ConverseStream (true) or Converse (false); absent for systems that do not call Converse themselves. */
+  streaming?: boolean;
+  /** Connection use of this system's calls, when the transport counts it. */
+  connections?: { opened: number; setupCalls: number };
 }
 
 export interface MetricInfo {
@@ -48,7 +52,9 @@ function toItemSystemResult({ record, scores, reasons }: ScoredRecord): ItemSyst
     scores,
     judgeReasons: reasons && Object.keys(reasons).length ? reasons : undefined,
     latencyMs: r ? round(r.latencyMs) : undefined,
+    serviceLatencyMs: r?.serviceLatencyMs !== undefined ? round(r.serviceLatencyMs) : undefined,
     firstTokenMs: r?.firstTokenMs !== undefined ? round(r.firstTokenMs) : undefined,
+    connectionSetup: r?.connectionSetup || undefined,
     inputTokens: r?.usage?.inputTokens,
     outputTokens: r?.usage?.outputTokens,
     tokensEstimated: r?.usage?.estimated || undefined,
@@ -75,6 +81,10 @@ export function summarizeSystem(
   const inputs = withUsage.map((r) => r.record.response!.usage!.inputTokens);
   const outputs = withUsage.map((r) => r.record.response!.usage!.outputTokens);
   const firstTokens = ok.map((r) => r.record.response!.firstTokenMs).filter((x): x is number => typeof x === 'number');
+  const serviceLatencies = ok.map((r) => r.record.response!.serviceLatencyMs).filter((x): x is number => typeof x === 'number');
+  // A service figure only when every answered call reported one: a mix would compare different things.
+  const serviceComplete = ok.length > 0 && serviceLatencies.length === ok.length;
+  const latencySeed = (label: string) => deriveSeed(seed, `latency\u0000${system.id}\u0000${label}`);
 
   const summarize = (subset: (ScoredRecord | undefined)[]): Record<string, MetricSummary> =>
     Object.fromEntries(
@@ -105,8 +115,11 @@ export function summarizeSystem(
     metrics: summarize(rows),
     // A cached answer keeps the latency measured when its call was first made (a real measurement of the same
     // request, counted in the run's notes) rather than leaving a re-run with no latency at all.
-    latencyMs: percentiles(ok.map((r) => r.record.response!.latencyMs)),
-    firstTokenMs: firstTokens.length ? percentiles(firstTokens) : undefined,
+    latencyMs: percentilesWithCi(ok.map((r) => r.record.response!.latencyMs), latencySeed('client')),
+    serviceLatencyMs: serviceComplete ? percentilesWithCi(serviceLatencies, latencySeed('service')) : undefined,
+    firstTokenMs: firstTokens.length ? percentilesWithCi(firstTokens, latencySeed('first-token')) : undefined,
+    streaming: system.streaming,
+    connections: system.connections,
     tokens: {
       input: { mean: inputs.length ? sum(inputs) / inputs.length : 0, total: sum(inputs) },
       output: { mean: outputs.length ? sum(outputs) / outputs.length : 0, total: sum(outputs) },

@@ -3,6 +3,7 @@ import type { RunResult, SystemSummary } from '../schema/run-result.js';
 import { escapeHtml as e } from './escape.js';
 import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
 import { count, interval, ms, pct, points, pointsInterval, pValue, usd } from './format.js';
+import { decisionLatency, latencyDetails, streamingLabel } from './latency-labels.js';
 
 export function verdictSection(run: RunResult): string {
   const rec = run.recommendation;
@@ -28,6 +29,16 @@ function metricCell(s: SystemSummary, metric: string): string {
   return m ? `<td class="num">${pct(m.mean)}<div class="sub">${interval(m.ci95)}</div></td>` : '<td class="num">—</td>';
 }
 
+/** Service p50/p95 when the service reported it (else client), labelled, with the other figures underneath. */
+function latencyCell(s: SystemSummary, slo: number | undefined): string {
+  const { basis, p } = decisionLatency(s);
+  const over = slo !== undefined && p.n > 0 && p.p95 > slo;
+  const mode = streamingLabel(s);
+  const main = p.n === 0 ? '—' : `${ms(p.p50)} / ${ms(p.p95)}<div class="sub">${basis}${mode ? `, ${mode}` : ''}</div>`;
+  const subs = latencyDetails(s).map((d) => `<div class="sub">${e(d)}</div>`).join('');
+  return `<td class="num${over ? ' bad' : ''}">${main}${over ? `<div class="sub">${basis} p95 over the ${ms(slo)} objective</div>` : ''}${subs}</td>`;
+}
+
 export function scoreboardSection(run: RunResult): string {
   const metrics = [run.primaryMetric, ...run.metrics.filter((m) => m !== run.primaryMetric)];
   const volume = workloadOf(run).monthlyQueries;
@@ -35,7 +46,7 @@ export function scoreboardSection(run: RunResult): string {
   const head = [
     '<th scope="col">System</th>',
     ...metrics.map((m) => `<th scope="col">${e(m)}${m === run.primaryMetric ? ' <span class="sub">(primary)</span>' : ''}</th>`),
-    '<th scope="col">Latency p50 / p95<div class="sub">first token p50</div></th>',
+    '<th scope="col">Latency p50 / p95<div class="sub">service time when reported; client and first token below</div></th>',
     '<th scope="col">Tokens in / out<div class="sub">mean per query</div></th>',
     '<th scope="col">Per 1,000 queries</th>',
     `<th scope="col">Monthly cost${volume !== undefined ? `<div class="sub">at ${count(volume)} queries</div>` : ''}</th>`,
@@ -50,7 +61,7 @@ export function scoreboardSection(run: RunResult): string {
       return `<tr${s.id === recommended ? ' class="recommended"' : ''}>
 <th scope="row"><span class="sys">${e(s.id)}</span>${s.id === recommended ? ' <span class="pill">recommended</span>' : ''}<div class="sub">${e(s.kind)} · <span class="model">${e(s.modelId)}</span></div></th>
 ${metrics.map((m) => metricCell(s, m)).join('')}
-<td class="num${slo !== undefined && s.latencyMs.p95 > slo ? ' bad' : ''}">${s.latencyMs.n === 0 ? '—' : `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`}${slo !== undefined && s.latencyMs.p95 > slo ? `<div class="sub">p95 over the ${ms(slo)} objective</div>` : ''}${s.firstTokenMs ? `<div class="sub">first token ${ms(s.firstTokenMs.p50)}</div>` : ''}</td>
+${latencyCell(s, slo)}
 <td class="num">${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${est}</td>
 <td class="num">${c ? usd(c.per1kQueriesUsd) : '—'}</td>
 <td class="num">${c ? usd(c.monthlyTotalUsd) : '—'}${c ? `<div class="sub">${usd(c.monthlyFixedUsd)} fixed</div>` : ''}</td>
@@ -62,7 +73,7 @@ ${metrics.map((m) => metricCell(s, m)).join('')}
   return `<section id="scoreboard" aria-labelledby="scoreboard-h">
 <h2 id="scoreboard-h">Scoreboard</h2>
 <div class="scroll"><table class="board">
-<caption>Every system on the same ${count(run.evalSet.size)} held-out questions. Quality scores are means on a 0–100% scale with their 95% intervals underneath; latency is end-to-end per question; cost is in US dollars.</caption>
+<caption>Every system on the same ${count(run.evalSet.size)} held-out questions. Quality scores are means on a 0–100% scale with their 95% intervals underneath; latency is the service's own time where it reports one (client wall time otherwise, as labelled); cost is in US dollars.</caption>
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${rows}

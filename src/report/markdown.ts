@@ -6,6 +6,7 @@ import type { RunResult } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
 import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
 import { count, interval, ms, pct, points, pointsInterval, pValue, runTitle, usd } from './format.js';
+import { latencyDetails, latencyFigure } from './latency-labels.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -43,7 +44,7 @@ export function renderMarkdown(run: RunResult): string {
         `${cell(s.id)}${s.id === rec?.systemId ? ' ✅' : ''}`,
         cell(s.kind),
         ...metrics.map((m) => (s.metrics[m] ? `${pct(s.metrics[m].mean)} (${interval(s.metrics[m].ci95)})` : '—')),
-        s.latencyMs.n === 0 ? '—' : `${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`,
+        [latencyFigure(s), ...latencyDetails(s)].join('; '),
         `${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${s.tokens.estimated ? ' (est.)' : ''}`,
         s.cost ? usd(s.cost.per1kQueriesUsd) : '—',
         s.cost ? usd(s.cost.monthlyTotalUsd) : '—',

@@ -26,6 +26,7 @@ export const Percentiles = z.object({
   p99: z.number(),
   mean: z.number(),
   n: z.number().int(),
+  p95Ci95: Interval.optional().describe('Seeded percentile-bootstrap 95% interval of p95 (absent for runs written before it existed)'),
 });
 export type Percentiles = z.infer<typeof Percentiles>;
 
@@ -87,8 +88,21 @@ export const SystemSummary = z.object({
   retries: z.number().int(),
   throttles: z.number().int(),
   metrics: z.record(z.string(), MetricSummary),
-  latencyMs: Percentiles,
-  firstTokenMs: Percentiles.optional(),
+  latencyMs: Percentiles.describe('Client wall time per answered call, from send to last byte (includes network and client overhead)'),
+  serviceLatencyMs: Percentiles.optional().describe(
+    "The service's own latency per answered call: Converse/ConverseStream metrics.latencyMs; for retrieve-then-converse, " +
+      'the Retrieve time plus the Converse metrics.latencyMs. Absent when the service reports none (RetrieveAndGenerate, batch). ' +
+      'SLO decisions use it when present.',
+  ),
+  firstTokenMs: Percentiles.optional().describe('Client time to the first text delta; streaming runs only'),
+  streaming: z.boolean().optional().describe('True: calls used ConverseStream (first-token time measured); false: Converse'),
+  connections: z
+    .object({
+      opened: z.number().int().describe('Connections (HTTP/2 sessions) this system\'s calls opened, warm-up included'),
+      setupCalls: z.number().int().describe('Timed calls that paid a connection set-up (a reconnect), so their client latency includes it'),
+    })
+    .optional()
+    .describe('Connection use; absent when the transport does not report it'),
   tokens: z.object({
     input: TokenSummary,
     output: TokenSummary,
@@ -157,8 +171,10 @@ export const ItemSystemResult = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   scores: z.record(z.string(), z.number().nullable()),
   judgeReasons: z.record(z.string(), z.string()).optional(),
-  latencyMs: z.number().optional(),
+  latencyMs: z.number().optional().describe('Client wall time of the call, send to last byte'),
+  serviceLatencyMs: z.number().optional().describe("The service's own latency (see SystemSummary.serviceLatencyMs)"),
   firstTokenMs: z.number().optional(),
+  connectionSetup: z.boolean().optional().describe('True when this call opened a new connection (its client latency includes the set-up)'),
   inputTokens: z.number().optional(),
   outputTokens: z.number().optional(),
   tokensEstimated: z.boolean().optional(),

@@ -2,7 +2,8 @@
  * Bootstrap intervals and the paired bootstrap test (Koehn 2004): resample item indices with replacement and
  * recompute the statistic for both systems on the same resample, so item difficulty cancels out.
  */
-import { quantile } from './descriptive.js';
+import type { Percentiles } from '../schema/run-result.js';
+import { percentiles, quantile } from './descriptive.js';
 import { createRng } from './rng.js';
 
 /** 'mean', a named percentile, or any function of a (multi)set of values. */
@@ -100,6 +101,35 @@ export function bootstrapMeanCi(values: readonly number[], options: BootstrapOpt
     means[r] = sum / n;
   }
   return percentileInterval(means);
+}
+
+/** Percentile bootstrap 95% interval of any statistic of one sample (e.g. 'p95' of latencies). */
+export function bootstrapCi(values: readonly number[], statistic: Statistic, options: BootstrapOptions): [number, number] {
+  const n = values.length;
+  if (n === 0) return [NaN, NaN];
+  const resamples = options.resamples ?? 10_000;
+  const stat = countStatistic(values, statistic);
+  const rng = createRng(options.seed);
+  const counts = new Uint32Array(n);
+  const draws = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[Math.floor(rng() * n)]++;
+    draws[r] = stat(counts, n);
+  }
+  return percentileInterval(draws);
+}
+
+/**
+ * p50/p95/p99/mean plus a bootstrap 95% interval of p95, so an SLO check can tell "above the objective" from
+ * "above it within noise". 2,000 resamples: the interval's ends move by well under 1% of p95 between seeds, and
+ * 10k-item runs stay fast.
+ */
+export function percentilesWithCi(values: readonly (number | null | undefined)[], seed: number, resamples = 2_000): Percentiles {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const p = percentiles(xs);
+  if (xs.length === 0) return p;
+  return { ...p, p95Ci95: bootstrapCi(xs, 'p95', { seed, resamples }) };
 }
 
 /** Paired bootstrap of statistic(a) - statistic(b); a[i] and b[i] are the same item. */

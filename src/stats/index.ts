@@ -2,7 +2,7 @@
 export { createRng, deriveSeed } from './rng.js';
 export { erfc, normalCdf, normalSf, normalQuantile } from './normal.js';
 export { Z95, wilson, quantile, mean, sampleSd, percentiles } from './descriptive.js';
-export { bootstrapMeanCi, pairedBootstrap } from './bootstrap.js';
+export { bootstrapCi, bootstrapMeanCi, pairedBootstrap, percentilesWithCi } from './bootstrap.js';
 export type { Statistic, BootstrapOptions, PairedBootstrapResult } from './bootstrap.js';
 export { mcnemarExact, wilcoxonSignedRank } from './paired-tests.js';
 export type { ZeroMethod, WilcoxonResult } from './paired-tests.js';

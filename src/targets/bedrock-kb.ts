@@ -117,10 +117,18 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
       new RetrieveCommand({ knowledgeBaseId, retrievalQuery: { text: request.prompt }, retrievalConfiguration }),
       { abortSignal: signal },
     );
+    // Retrieve reports no service time of its own, so its share is its client wall time (see docs/runner.md).
+    const retrieveMs = performance.now() - startedAt;
     const contexts = (retrieved.retrievalResults ?? []).map(toContext);
     const r = await converseForRequest(runtime, modelId, renderRagPrompt(template!, request.prompt, contexts), request, inference, signal, startedAt);
     const citations: Citation[] = contexts.length > 0 ? [{ text: r.output, references: citedPassages(r.output, contexts) }] : [];
-    return { ...responseFrom(r, startedAt), contexts, citations };
+    const response = responseFrom(r, startedAt);
+    return {
+      ...response,
+      ...(r.serviceLatencyMs !== undefined ? { serviceLatencyMs: retrieveMs + r.serviceLatencyMs } : {}),
+      contexts,
+      citations,
+    };
   }
 
   async function retrieveAndGenerate(request: TargetRequest, signal: AbortSignal, startedAt: number): Promise<TargetResponse> {

@@ -39,8 +39,13 @@ export interface TargetResponse {
   latencyMs: number;
   /** Time to the first content token (streaming only). */
   firstTokenMs?: number;
-  /** The service's own `metrics.latencyMs`, when reported. */
+  /**
+   * The service's own latency, when reported: Converse/ConverseStream `metrics.latencyMs`; for retrieve-then-converse,
+   * Retrieve's time plus Converse's `metrics.latencyMs`. Absent for RetrieveAndGenerate (the service reports none).
+   */
   serviceLatencyMs?: number;
+  /** True when this call had to open a new connection (its `latencyMs` includes the set-up). */
+  connectionSetup?: boolean;
   /** Absent (not zero) when the service does not report it and no estimate was made. */
   usage?: TokenUsage;
   contexts?: RetrievedContext[];

@@ -81,6 +81,20 @@ describe('bedrock-kb target, retrieve-then-converse', () => {
     expect(prompt.endsWith('Question: When was Zorblax founded?')).toBe(true);
   });
 
+  it('reports the service latency as Retrieve time plus the Converse metrics.latencyMs', async () => {
+    const converseServiceMs = 987_654; // far from any real wall time, so the sum is recognisable
+    handler = (req) => {
+      if (req.path.endsWith('/retrieve')) return { json: { retrievalResults: passages } };
+      return { frames: converseFrames(['Founded in 2031 [1].'], { inputTokens: 120, outputTokens: 8 }, converseServiceMs) };
+    };
+    const t = createBedrockKbTarget({ id: 'rag', kind: 'rag', knowledgeBaseId: 'KB1', modelId: 'm', mode: 'retrieve-then-converse', numberOfResults: 2, runtime: clients.runtime, agentRuntime: clients.agentRuntime, inference });
+    const r = await t.invoke({ itemId: 'q', prompt: 'When?' }, { signal: signal() });
+    const retrievePart = r.serviceLatencyMs! - converseServiceMs;
+    // The Retrieve share is a real, positive part of the call, never more than the whole call's client time.
+    expect(retrievePart).toBeGreaterThan(0);
+    expect(retrievePart).toBeLessThanOrEqual(r.latencyMs);
+  });
+
   it('substitutes $search_results$ and $query$ in a user template literally', () => {
     const out = renderRagPrompt('Q=$query$ | $search_results$', 'cost in $$?', [{ text: 'costs $& $1' }]);
     expect(out).toBe('Q=cost in $$? | [1] costs $& $1');
@@ -118,6 +132,8 @@ describe('bedrock-kb target, retrieve-and-generate', () => {
     const expectedInput = countTokens('When was Zorblax founded?') + countTokens(passages[0].content.text) + countTokens(passages[1].content.text);
     expect(r.usage).toEqual({ inputTokens: expectedInput, outputTokens: countTokens('It was founded in 2031.'), estimated: true });
     expect(r.firstTokenMs).toBeUndefined();
+    // RetrieveAndGenerate reports no service time: absent, never guessed.
+    expect(r.serviceLatencyMs).toBeUndefined();
   });
 
   it('passes ARNs through untouched', () => {
