@@ -66,6 +66,12 @@ describe('custom model with passages', () => {
   });
 });
 
+/** The longest text that ends `a` and starts `b`: what a chunk carries over from the previous one. */
+function sharedBoundary(a: string, b: string): string {
+  for (let n = Math.min(a.length, b.length); n > 0; n--) if (a.endsWith(b.slice(0, n))) return b.slice(0, n);
+  return '';
+}
+
 function document(seed: number, sentences: number, marker: string): string {
   let r = seed;
   const rand = () => ((r = (Math.imul(r, 1103515245) + 12345) >>> 0) / 4294967296);
@@ -94,9 +100,17 @@ describe('Knowledge Base index', () => {
     expect(alpha.map((c) => c.chunkId)).toEqual(alpha.map((_, i) => `alpha.txt#${i + 1}`));
     for (const c of alpha) expect(countTokens(c.text)).toBeLessThanOrEqual(300);
     expect(alpha[0].metadata).toEqual({ team: 'a' });
-    // 20% overlap: the next chunk starts with text the previous one ended with.
-    const tail = alpha[0].text.slice(-40);
-    expect(alpha[1].text.includes(tail.trim().split(' ').slice(-2).join(' '))).toBe(true);
+    // 20% overlap, in whole sentences: each chunk starts with the sentences that ended the one before, as many as fit
+    // in 20% of the 300-token budget; one more sentence would not fit.
+    for (let i = 0; i + 1 < alpha.length; i++) {
+      const overlap = sharedBoundary(alpha[i].text, alpha[i + 1].text);
+      const tokens = countTokens(overlap);
+      expect(tokens, `chunks ${i + 1}/${i + 2}`).toBeGreaterThan(0);
+      expect(tokens, `chunks ${i + 1}/${i + 2}`).toBeLessThanOrEqual(0.2 * 300);
+      const before = alpha[i].text.slice(0, alpha[i].text.length - overlap.length).trimEnd();
+      const previousSentence = before.slice(before.search(/[^.!?\s][^.!?]*[.!?]\s*$/));
+      expect(tokens + countTokens(previousSentence), `chunks ${i + 1}/${i + 2}`).toBeGreaterThan(0.2 * 300);
+    }
     expect(json.chunks.find((c) => c.uri === 's3://kb/other/alpha.txt')!.chunkId).toBe('alpha.txt~2#1');
     expect(index.chunkCount).toBe(json.chunks.length);
   });

@@ -3,6 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema, runResultJsonSchema } from '../../src/schema/json-schema.js';
 import { parseRunResult } from '../../src/schema/read.js';
 
+/** What `fn` throws; fails the test when it returns instead. */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a throw, but the call returned');
+}
+
 describe('committed JSON Schemas', () => {
   it('run.v1.schema.json is generated from the zod source (run `npm run schema:generate`)', () => {
     const committed = JSON.parse(readFileSync('schema/run.v1.schema.json', 'utf8'));
@@ -17,12 +27,9 @@ describe('committed JSON Schemas', () => {
 describe('readRunResult versioning', () => {
   it('refuses a newer schemaVersion with exit code 2 and names the field', () => {
     expect(() => parseRunResult({ schemaVersion: 2 }, 'x/run.json')).toThrowError(/schemaVersion 2 is newer/);
-    try {
-      parseRunResult({ schemaVersion: 99 }, 'x/run.json');
-    } catch (err) {
-      expect((err as { exitCode: number }).exitCode).toBe(2);
-      expect((err as Error).message).toContain('x/run.json');
-    }
+    const err = thrownBy(() => parseRunResult({ schemaVersion: 99 }, 'x/run.json'));
+    expect(err).toMatchObject({ exitCode: 2 });
+    expect((err as Error).message).toContain('x/run.json');
   });
   it('rejects a document without schemaVersion', () => {
     expect(() => parseRunResult({}, 'r.json')).toThrowError(/schemaVersion/);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkAwsCredentials } from '../../src/targets/index.js';
 import { InputError } from '../../src/util/errors.js';
 
@@ -31,6 +31,43 @@ describe('checkAwsCredentials', () => {
     isolate();
     process.env.AWS_ACCESS_KEY_ID = 'AKIAFTRAGTESTONLY0001';
     process.env.AWS_SECRET_ACCESS_KEY = 'not-a-real-secret-value';
-    await expect(checkAwsCredentials('us-east-1')).resolves.toBeUndefined();
+    const { result, output } = await captureOutput(() => checkAwsCredentials('us-east-1'));
+    expect(result).toEqual({ ok: true, value: undefined });
+    expect(output).not.toContain('AKIAFTRAGTESTONLY0001');
+    expect(output).not.toContain('not-a-real-secret-value');
+  });
+
+  it('names no credential in its error or its output when the chain has only part of one', async () => {
+    isolate();
+    // A key id without its secret: the environment provider refuses it and the chain finds nothing else.
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAFTRAGTESTONLY0002';
+    process.env.AWS_SESSION_TOKEN = 'session-token-that-must-not-leak';
+    const { result, output } = await captureOutput(() => checkAwsCredentials('us-east-1'));
+    expect(result.ok).toBe(false);
+    const err = (result as { error: unknown }).error;
+    expect(err).toBeInstanceOf(InputError);
+    const shown = `${(err as Error).message}\n${(err as Error).stack}\n${JSON.stringify(err)}\n${output}`;
+    for (const secret of ['AKIAFTRAGTESTONLY0002', 'session-token-that-must-not-leak']) expect(shown).not.toContain(secret);
   });
 });
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Runs `fn` with everything written to stdout, stderr and the console captured instead of printed. */
+async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: Outcome<T>; output: string }> {
+  const chunks: string[] = [];
+  const record = (...args: unknown[]) => void chunks.push(args.map(String).join(' '));
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (record(chunk), true)),
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (record(chunk), true)),
+    ...(['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) => vi.spyOn(console, m).mockImplementation(record)),
+  ];
+  try {
+    const value = await fn();
+    return { result: { ok: true, value }, output: chunks.join('\n') };
+  } catch (error) {
+    return { result: { ok: false, error }, output: chunks.join('\n') };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
