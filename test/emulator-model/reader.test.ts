@@ -34,7 +34,7 @@ describe('embedText', () => {
 describe('base model reading', () => {
   it('answers from context in the prompt with a trimmed span', () => {
     expect(ask(`Context: ${TIDES}\nQuestion: What causes tides mainly?`).text).toBe('gravitational pull of the Moon');
-    expect(ask(`${TIDES}\n\nWhere is the largest tidal range on Earth?`).text).toBe('found in the Bay of Fundy in Canada');
+    expect(ask(`${TIDES}\n\nWhere is the largest tidal range on Earth?`).text).toBe('Bay of Fundy in Canada');
     expect(ask(`${VOLCANO}\nWhich is the largest active shield volcano?`).text).toBe('Mauna Loa in Hawaii');
   });
 
@@ -44,7 +44,7 @@ describe('base model reading', () => {
   });
 
   it('reads system text as context, takes the last question-marked sentence otherwise the last line', () => {
-    expect(generate({ system: VOLCANO, messages: [{ role: 'user', text: 'Be brief. What slopes do shield volcanoes have?' }], maxTokens: 50, seed: 1 }).text).toBe('gentle slopes built from fluid lava flows');
+    expect(generate({ system: VOLCANO, messages: [{ role: 'user', text: 'Be brief. What slopes do shield volcanoes have?' }], maxTokens: 50, seed: 1 }).text).toBe('gentle slopes');
     expect(ask(`${TIDES}\nThe largest tidal range on Earth is found where`).text).toBe('Bay of Fundy in Canada');
   });
 

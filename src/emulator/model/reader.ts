@@ -4,13 +4,21 @@
  * IDF-weighted overlap with the question, then trim the words the question already contains from both ends.
  */
 import type { ChatTurn } from './api.js';
+import { analyzeQuestion, type QuestionAnalysis } from './question.js';
+import { bestSpan, tokenize } from './spans.js';
 import { contentTerms, isStopword, sentenceSpans, stem, words } from './text.js';
 
 /** The base model's fixed honest non-answer (no context, or no context sentence overlaps the question enough). */
 export const NON_ANSWER = "I don't have enough information to answer that.";
 
+/**
+ * Reader constants, set on the first half of SQuAD v2 dev (by article): minCoverage = the share of the question's
+ * IDF weight a sentence must carry to be read at all (below it: the non-answer); coverageWeight = how much sentence
+ * coverage counts against the span score when the best sentences compete.
+ */
+export const READER_WEIGHTS = { minCoverage: 0.4, coverageWeight: 4.5 };
 /** A sentence must carry at least this share of the question's IDF weight to be read as the answer. */
-export const MIN_COVERAGE = 0.4;
+export const MIN_COVERAGE = READER_WEIGHTS.minCoverage;
 
 export interface PromptParts {
   question: string;
@@ -78,11 +86,20 @@ export interface ReadAnswer {
 
 const LEADING_LABEL_RE = /^(?:\[\d+\]\s*|(?:context|passage|document|source|background|text|reference)\s*\d*\s*[:：]\s*)/iu;
 
+/** How many of the best-covered sentences compete for the answer span. */
+const SENTENCES_READ = 3;
+
+interface Sentence {
+  text: string;
+  terms: Set<string>;
+  passageIndex?: number;
+}
+
 /** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
 export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
   const qTerms = [...new Set(contentTerms(question))];
   if (qTerms.length === 0) return undefined;
-  const sentences: { text: string; terms: Set<string>; passageIndex?: number }[] = [];
+  const sentences: Sentence[] = [];
   for (const src of sources) {
     for (const span of sentenceSpans(src.text)) {
       const text = src.text.slice(span.start, span.end).replace(LEADING_LABEL_RE, '').trim();
@@ -95,24 +112,36 @@ export function readAnswer(question: string, sources: ContextSource[]): ReadAnsw
   // A question term absent from the context weighs like the rarest present term: missing evidence counts against.
   const idf = (t: string) => Math.log(1 + sentences.length / Math.max(df.get(t) ?? 0, 1));
   const total = qTerms.reduce((sum, t) => sum + idf(t), 0);
-  let best = -1;
-  let bestScore = 0;
-  sentences.forEach((s, i) => {
-    const score = qTerms.reduce((sum, t) => (s.terms.has(t) ? sum + idf(t) : sum), 0);
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  });
-  const coverage = total > 0 ? bestScore / total : 0;
-  if (best < 0 || coverage < MIN_COVERAGE) return undefined;
-  const chosen = sentences[best];
-  return { answer: answerSpan(chosen.text, question), sentence: chosen.text, coverage, passageIndex: chosen.passageIndex };
+  const coverages = sentences.map((s) => (total > 0 ? qTerms.reduce((sum, t) => (s.terms.has(t) ? sum + idf(t) : sum), 0) / total : 0));
+  const order = sentences.map((_, i) => i).filter((i) => coverages[i] > 0).sort((a, b) => coverages[b] - coverages[a] || a - b);
+  if (order.length === 0 || coverages[order[0]] < READER_WEIGHTS.minCoverage) return undefined;
+  const analysis = analyzeQuestion(question);
+  const qStems = new Set(qTerms);
+  let best: { sentence: number; answer: string; score: number } | undefined;
+  for (const i of order.slice(0, SENTENCES_READ)) {
+    if (coverages[i] < READER_WEIGHTS.minCoverage) break;
+    const text = sentences[i].text;
+    const choice = answerIn(text, qStems, analysis);
+    const score = READER_WEIGHTS.coverageWeight * coverages[i] + (choice?.score ?? -5);
+    if (!best || score > best.score) best = { sentence: i, answer: choice?.answer ?? answerSpan(text, question), score };
+  }
+  const chosen = sentences[(best as NonNullable<typeof best>).sentence];
+  return { answer: (best as NonNullable<typeof best>).answer, sentence: chosen.text, coverage: coverages[(best as NonNullable<typeof best>).sentence], passageIndex: chosen.passageIndex };
+}
+
+function answerIn(sentence: string, qStems: Set<string>, analysis: QuestionAnalysis): { answer: string; score: number } | undefined {
+  const tokens = tokenize(sentence, qStems);
+  if (analysis.choices) {
+    const found = analysis.choices.filter((c) => tokens.some((t) => t.stem === stem(c)));
+    if (found.length === 1) return { answer: found[0], score: 3 };
+  }
+  const span = bestSpan(sentence, tokens, analysis);
+  return span ? { answer: sentence.slice(span.start, span.end), score: span.score } : undefined;
 }
 
 const TOKEN_RE = /[\p{L}\p{N}]+(?:['’.,:/-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
 
-/** Strip the maximal leading and trailing runs of question words, stopwords and punctuation. */
+/** Fallback when no candidate span exists: strip the maximal leading and trailing runs of question words, stopwords and punctuation. */
 export function answerSpan(sentence: string, question: string): string {
   const qWords = new Set(words(question));
   const qStems = new Set([...qWords].map(stem));

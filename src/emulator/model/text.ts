@@ -1,9 +1,10 @@
 /**
- * Text primitives shared by the reference model: word splitting, a light suffix-stripping stemmer, an English stopword
+ * Text primitives shared by the reference model: word splitting, the shared stemmer (Porter + derivational links), an English stopword
  * list, sentence spans, string hashing and a seeded PRNG. Everything is generic English processing: no word here is
  * chosen for any eval set.
  */
 import { fmix32, mulberry32 } from '../../util/random.js';
+import { porterStem } from '../../scoring/porter.js';
 
 // A common English function-word list (articles, pronouns, auxiliaries, prepositions, conjunctions, wh-words).
 const STOPWORDS = new Set(
@@ -35,27 +36,35 @@ export function words(text: string): string[] {
 }
 
 /**
- * A light, deterministic suffix stripper (plural -s/-es/-ies, -ing, -ed, -ly, final -e). It conflates the common inflections
- * that paraphrases differ by ("opens", "opened", "opening" -> "open") without a dictionary.
+ * Light derivational links applied after Porter: agent and adjective suffixes Porter leaves on ("inventor" ->
+ * "invent", "volcanic" -> "volcan", "governor" -> "govern"), so a question and a sentence that name the same idea with
+ * a different word class still meet. At most two suffixes go ("earlier" -> "earli" -> "earl", as "early"), and
+ * only while at least four letters remain.
  */
-export function stem(word: string): string {
-  let w = word;
-  if (w.length <= 3 || /^\p{N}/u.test(w)) return w;
-  if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
-  else if (w.endsWith('sses')) w = w.slice(0, -2);
-  else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
-  if (w.endsWith('ing') && w.length > 5) w = undouble(w.slice(0, -3));
-  else if (w.endsWith('ed') && w.length > 4) w = undouble(w.slice(0, -2));
-  else if (w.endsWith('ly') && w.length > 5) w = w.slice(0, -2);
-  // A final silent e goes too, so "causes" and "caused" meet at "caus".
-  if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
-  return w;
+const DERIVATIONAL_SUFFIXES = ['ist', 'ian', 'or', 'er', 'ic', 'al', 'li', 'i', 'y'];
+
+function derivationalRoot(s: string): string {
+  for (const suffix of DERIVATIONAL_SUFFIXES) {
+    if (s.endsWith(suffix) && s.length - suffix.length >= 4) return s.slice(0, -suffix.length);
+  }
+  return s;
 }
 
-function undouble(w: string): string {
-  const n = w.length;
-  if (n >= 3 && w[n - 1] === w[n - 2] && !'aeiouls'.includes(w[n - 1])) return w.slice(0, -1);
-  return w;
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_LIMIT = 100_000;
+
+/**
+ * The term every component matches on (reader, BM25, embeddings, classifier features): the Porter stemmer
+ * (src/scoring/porter.ts, NLTK's rules) followed by light derivational links, so "hardness"/"hard",
+ * "caused"/"causes" and "inventor"/"invented" meet. Numbers are kept as written.
+ */
+export function stem(word: string): string {
+  const cached = STEM_CACHE.get(word);
+  if (cached !== undefined) return cached;
+  const s = word.length <= 3 || /^\p{N}/u.test(word) ? word : derivationalRoot(derivationalRoot(porterStem(word)));
+  if (STEM_CACHE.size >= STEM_CACHE_LIMIT) STEM_CACHE.clear();
+  STEM_CACHE.set(word, s);
+  return s;
 }
 
 /** Stemmed, stopword-free terms in text order. */

@@ -1,0 +1,63 @@
+/**
+ * Question analysis for the extractive reader: the expected answer type from the question word (who / when / where /
+ * how many / how much / why / which or what <noun>), the head noun after what/which, whether a list is asked for,
+ * and an either-or choice ("soft or hard?"). Rules are general English question forms.
+ */
+import { HOW_QUANTITY, NUMBER_WORDS, TYPE_NOUNS, WH_WORDS } from './lexicon.js';
+import { isStopword, stem, words } from './text.js';
+
+export type AnswerType = 'person' | 'date' | 'number' | 'location' | 'reason' | 'manner' | 'entity';
+
+export interface QuestionAnalysis {
+  type: AnswerType;
+  /** Stem of the noun after what/which ("what river" -> "river"), when there is one. */
+  headNoun?: string;
+  /** The question asks for several things (a list, "what are the three ...", "name all"). */
+  wantsList: boolean;
+  /** Either-or options ("Is the water soft or hard?" -> ["soft", "hard"]), lower-cased. */
+  choices?: [string, string];
+}
+
+const SKIP_AFTER_WH = new Set(['kind', 'type', 'sort', 'form', 'part', 'name', 'kinds', 'types', 'sorts', 'forms', 'parts', 'names', 'of']);
+const LIST_CUES = /\b(?:list|name (?:all|the|some|two|three|four|five)|what are (?:the|some)|which (?:are|were) the|what were (?:the|some)|enumerate)\b/i;
+
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const ws = words(question);
+  const whAt = ws.findIndex((w) => WH_WORDS.has(w));
+  const wh = whAt >= 0 ? ws[whAt] : undefined;
+  const next = whAt >= 0 ? ws[whAt + 1] : undefined;
+  let type: AnswerType = 'entity';
+  let headNoun: string | undefined;
+  if (wh === 'who' || wh === 'whom' || wh === 'whose') type = 'person';
+  else if (wh === 'when') type = 'date';
+  else if (wh === 'where') type = 'location';
+  else if (wh === 'why') type = 'reason';
+  else if (wh === 'how') {
+    // "How often" asks for a frequency ("every Friday"), scored like a time expression; "how many/long/far" a quantity.
+    if (next === 'often') type = 'date';
+    else if (next !== undefined && HOW_QUANTITY.has(next)) type = 'number';
+    else type = 'manner';
+  } else if (wh === 'what' || wh === 'which') {
+    let k = whAt + 1;
+    while (k < ws.length && SKIP_AFTER_WH.has(ws[k])) k++;
+    // A two-word compound right before the auxiliary is headed by its last word ("what signal color does ...").
+    if (ws[k + 1] !== undefined && !isStopword(ws[k + 1]) && ws[k + 2] !== undefined && isStopword(ws[k + 2]) && !isStopword(ws[k] ?? 'a')) k++;
+    const noun = ws[k];
+    if (noun !== undefined && !isStopword(noun)) {
+      headNoun = stem(noun);
+      const typed = TYPE_NOUNS[noun];
+      if (typed) type = typed;
+    }
+  }
+  const wantsList = LIST_CUES.test(question) || ws.some((w, i) => NUMBER_WORDS.has(w) && i > 0 && /^(?:two|three|four|five|six|seven|eight|nine|ten|several)$/.test(w) && /s$/.test(ws[i + 1] ?? ''));
+  return { type, headNoun, wantsList, choices: eitherOr(question) };
+}
+
+/** "... soft or hard?" -> ["soft", "hard"]: the single words either side of the last " or ". */
+function eitherOr(question: string): [string, string] | undefined {
+  const m = /([\p{L}\p{N}-]+)\s*,?\s+or\s+([\p{L}\p{N}-]+)\s*\??\s*$/iu.exec(question.trim());
+  if (!m) return undefined;
+  const [a, b] = [m[1].toLowerCase(), m[2].toLowerCase()];
+  if (isStopword(a) || isStopword(b) || a === b) return undefined;
+  return [a, b];
+}
