@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { exitCodeOf } from '../util/errors.js';
-import type { CommandModule } from './command.js';
+import { usageError, type CommandModule } from './command.js';
 
 type Loader = () => Promise<{ default: CommandModule }>;
 
@@ -26,6 +26,13 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .version(false)
     .demandCommand(1, 'Name a command, e.g. `ftrag run`.')
+    .check((argv) => {
+      // yargs turns `--limit abc` into NaN and lets it through; every numeric flag must be a number.
+      for (const [key, value] of Object.entries(argv)) {
+        if (typeof value === 'number' && Number.isNaN(value) && key.length > 1 && !/[A-Z]/.test(key)) throw usageError(`--${key} must be a number`);
+      }
+      return true;
+    })
     .fail((msg, err) => {
       if (err) throw err;
       throw Object.assign(new Error(msg), { exitCode: 2 });

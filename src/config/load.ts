@@ -7,6 +7,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExperimentConfig } from './schema.js';
 import { InputError, type InputLocation } from '../util/errors.js';
+import { describeUnknownKey, findUnknownKeys } from './strict.js';
 import { formatPath, jsonErrorLine, lineOfPath, parseWithLines, type ConfigSource } from './source-map.js';
 
 export interface LoadedConfig {
@@ -15,6 +16,8 @@ export interface LoadedConfig {
   file?: string;
   /** Folder relative paths were resolved against. */
   baseDir: string;
+  /** File and line of a field (`systems.<id>.serving.type`, `systems[0].modelId`), for errors raised after loading. */
+  locate: (field: string) => InputLocation;
 }
 
 /** Names `ftrag run` looks for in the working folder, in this order. */
@@ -104,7 +107,12 @@ async function readConfigFile(file: string): Promise<{ data: Record<string, unkn
       const line = first.linePos?.[0]?.line;
       throw new InputError(`invalid YAML (${first.message.split('\n')[0]})`, { file, line });
     }
-    data = doc.toJS({ maxAliasCount: 100 });
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // The yaml library refuses alias bombs ("excessive alias count"); that is bad input, not a crash.
+      throw new InputError(`invalid YAML (${(err as Error).message})`, { file });
+    }
   }
   const src: ConfigSource = doc.errors.length ? {} : { doc, lines };
   if (!isPlainObject(data)) throw new InputError('the config must be a mapping (key: value pairs) at the top level', { file, line: 1 });
@@ -178,6 +186,14 @@ export async function loadConfig(path: string | undefined, overrides: Record<str
     const fromFlag = p.length > 0 && hasPath(expanded, p);
     return { file, line: fromFlag ? undefined : lineOfPath(src, p), field: formatPath(p) };
   };
+  const unknown = findUnknownKeys(ExperimentConfig, merged);
+  if (unknown.length) {
+    const [first, ...rest] = unknown;
+    const more = rest.length
+      ? ` (and ${rest.length} more: ${rest.map((u) => { const l = at(u.path); return `${l.field}${l.line !== undefined ? ` line ${l.line}` : ''}`; }).join(', ')})`
+      : '';
+    throw new InputError(`${describeUnknownKey(first)}${more}`, at(first.path));
+  }
   const parsed = ExperimentConfig.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -191,7 +207,31 @@ export async function loadConfig(path: string | undefined, overrides: Record<str
     throw new InputError(`${problems[0].message}${extra}`, at(problems[0].path));
   }
   resolvePaths(config, baseDir, at);
-  return { config, file, baseDir };
+  return { config, file, baseDir, locate: (field) => locateField(config, field, at) };
+}
+
+/**
+ * File and line of a field named the way later stages name it: `systems.<id>.training`, `systems[1].modelId` or
+ * `systems.1.modelId`. A field the config does not hold still gets the file.
+ */
+function locateField(config: ExperimentConfig, field: string, at: (path: PropertyKey[]) => InputLocation): InputLocation {
+  const segs = field.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+  if (segs[0] === 'systems' && segs[1] !== undefined && !/^\d+$/.test(segs[1])) {
+    const index = config.systems.findIndex((s) => s.id === segs[1]);
+    if (index >= 0) segs[1] = String(index);
+  }
+  const path = segs.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return { ...at(path), field };
+}
+
+/** Adds the config's file and line to an InputError that names only a field (thrown after the config loaded). */
+export function withConfigLocation(err: unknown, loaded: Pick<LoadedConfig, 'file' | 'locate'>): unknown {
+  if (!(err instanceof InputError) || err.location.file || !err.location.field || !loaded.file) return err;
+  const loc = loaded.locate(err.location.field);
+  const raw = err.message.startsWith(`field "${err.location.field}": `) ? err.message.slice(`field "${err.location.field}": `.length) : err.message;
+  const located = new InputError(raw, loc);
+  located.stack = err.stack;
+  return located;
 }
 
 function hasPath(obj: unknown, path: PropertyKey[]): boolean {

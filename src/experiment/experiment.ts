@@ -4,12 +4,12 @@
  * This is the one place the stages are wired together.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExperimentConfig } from '../config/schema.js';
-import { findConfigFile, loadConfig, resolveConfigPath } from '../config/load.js';
+import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
 import { loadEvalSet } from '../datasets/load.js';
 import type { EvalSet } from '../datasets/types.js';
 import { startEmulator } from '../emulator/index.js';
@@ -56,7 +56,24 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
   if (opts.seed !== undefined) overrides.seed = opts.seed;
   if (opts.concurrency !== undefined) overrides.runner = { concurrency: opts.concurrency };
   if (!opts.cache) overrides.runner = { ...(overrides.runner as object), cache: false };
-  const { config, baseDir } = await loadConfig(configFile, snapshot?.overrides ?? overrides);
+  const loaded = await loadConfig(configFile, snapshot?.overrides ?? overrides);
+  try {
+    return await runLoaded(loaded, { opts, resumeDir, snapshot, configFile, overrides });
+  } catch (err) {
+    throw withConfigLocation(err, loaded);
+  }
+}
+
+interface RunInputs {
+  opts: RunOptions;
+  resumeDir?: string;
+  snapshot?: Snapshot;
+  configFile: string;
+  overrides: Record<string, unknown>;
+}
+
+async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, configFile, overrides }: RunInputs): Promise<RunOutcome> {
+  const { config, baseDir } = loaded;
   if (!opts.config && !snapshot && configFile === fileURLToPath(DEMO_CONFIG)) opts.log('no config given: running the bundled demo (eval-sets/demo/experiment.yaml)');
 
   const evalSetPath = resolveConfigPath(config.evalSet, baseDir);
@@ -75,7 +92,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
 
   const runId = snapshot?.runId ?? newRunId();
   const outDir = resumeDir ?? resolve(opts.cwd, opts.out ?? join('reports', runId));
-  await mkdir(outDir, { recursive: true });
+  await makeOutDir(outDir);
   if (!snapshot) {
     if (existsSync(join(outDir, 'journal.jsonl'))) {
       throw new InputError(`${outDir} already holds a run; use --resume ${outDir} to finish it, or another --out`, { file: outDir });
@@ -129,6 +146,17 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
     return { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline: run.recommendation?.headline };
   } finally {
     await endpoint.close();
+  }
+}
+
+/** The output folder, created when missing; a file in its place is a usage error, not a crash. */
+async function makeOutDir(outDir: string): Promise<void> {
+  const existing = await stat(outDir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new InputError('--out names a file, not a folder', { file: outDir });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file: outDir });
   }
 }
 

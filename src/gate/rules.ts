@@ -1,6 +1,7 @@
 /** Where gate rules come from: a --rules file, else the current run's config, else sensible defaults. */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { describeUnknownKey, findUnknownKeys, nearest } from '../config/strict.js';
 import { z } from 'zod';
 import { GateRule } from '../config/schema.js';
 import type { RunResult } from '../schema/run-result.js';
@@ -46,6 +47,25 @@ export async function loadGateRules(file: string): Promise<GateRule[]> {
   if (!Array.isArray(list)) {
     throw new InputError('expected an object with a "rules" list', { file, field: 'rules' });
   }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    const yamlPath = isList ? path : ['rules', ...path];
+    const node = doc.getIn(yamlPath as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const parent = doc.getIn(yamlPath.slice(0, -1) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const offset = node?.range?.[0] ?? parent?.range?.[0];
+    return offset !== undefined ? lineCounter.linePos(offset).line : undefined;
+  };
+  if (!isList) {
+    const top = Object.keys(data as object).filter((k) => k !== 'rules');
+    if (top.length) throw new InputError(describeUnknownKey({ path: [top[0]], key: top[0], known: ['rules'], suggestion: nearest(top[0], ['rules']) }), { file, line: lineOf([]), field: top[0] });
+  }
+  // A misspelt key (`categroy`) would otherwise be dropped and the rule would apply to every item.
+  const unknown = findUnknownKeys(z.array(GateRule), list);
+  if (unknown.length) {
+    const u = unknown[0];
+    const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : '';
+    // Point at the key itself: the node of a key is its value's pair, so use the rule's line plus the key's own.
+    throw new InputError(`${describeUnknownKey(u)}${more}`, { file, line: keyLine(doc, lineCounter, isList ? u.path : ['rules', ...u.path]) ?? lineOf(u.path.slice(0, -1)), field: pathToField(['rules', ...u.path]) });
+  }
   const parsed = z.array(GateRule).safeParse(list);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -60,6 +80,14 @@ export async function loadGateRules(file: string): Promise<GateRule[]> {
     });
   }
   return parsed.data;
+}
+
+function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  const parent = doc.getIn(path.slice(0, -1) as unknown[], true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+  const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+  return range ? lines.linePos(range[0]).line : undefined;
 }
 
 /** The current run's `config.gate.rules` when it has any, else the defaults. */

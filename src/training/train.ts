@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteProvisionedModelThroughputCommand, StopModelCustomizationJobCommand } from '@aws-sdk/client-bedrock';
 import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
-import { findConfigFile, loadConfig, resolveConfigPath } from '../config/load.js';
+import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
 import { validateTrainingData } from '../datasets/validate.js';
 import { InputError, ServiceError } from '../util/errors.js';
 import { DEMO_CONFIG } from '../experiment/demo.js';
@@ -82,7 +82,17 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 export async function runTrain(opts: TrainOptions): Promise<TrainOutcome> {
   const configFile = opts.config ? resolve(opts.cwd, opts.config) : ((await findConfigFile(opts.cwd)) ?? fileURLToPath(DEMO_CONFIG));
-  const { config, baseDir } = await loadConfig(configFile, {});
+  const loaded = await loadConfig(configFile, {});
+  try {
+    return await trainLoaded(loaded, opts);
+  } catch (err) {
+    throw withConfigLocation(err, loaded);
+  }
+}
+
+async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<TrainOutcome> {
+  const { config, baseDir } = loaded;
+  const configFile = loaded.file!;
   const pollMs = opts.pollMs ?? (config.endpoint === 'aws' ? 30_000 : 200);
 
   if (opts.stop || opts.deleteProvisioned) {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { findConfigFile, loadConfig, resolveConfigPath } from '../../config/load.js';
+import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../../config/load.js';
 import {
   breakEvenPairs,
   catalogSummary,
@@ -53,10 +53,19 @@ export async function buildCostReport(args: { config?: string; volumes?: unknown
   if (!args.config && configFile === DEMO_CONFIG && !existsSync(DEMO_CONFIG)) {
     throw new InputError('no config given and the bundled demo config is missing; pass --config', { file: DEMO_CONFIG });
   }
-  const { config, baseDir, file } = await loadConfig(configFile);
+  const loaded = await loadConfig(configFile);
+  try {
+    return await costReportFor(loaded, volumes, args.run);
+  } catch (err) {
+    throw withConfigLocation(err, loaded);
+  }
+}
+
+async function costReportFor(loaded: LoadedConfig, volumes: number[], run: string | undefined): Promise<CostReport> {
+  const { config, baseDir, file } = loaded;
   const catalogFile = config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, baseDir, { field: 'pricing.catalog' }) : undefined;
   const catalog = await loadCatalog(catalogFile, config.pricing.overrides);
-  const measured = args.run ? await measuredFromRun(args.run) : undefined;
+  const measured = run ? await measuredFromRun(run) : undefined;
   const planned = await planCostInputs(config, catalog, { baseDir, measured });
   const h = config.workload.horizonMonths;
   const systems = planned.map((p) => {

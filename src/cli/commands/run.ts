@@ -1,4 +1,4 @@
-import type { CommandModule } from '../command.js';
+import { usageError, type CommandModule } from '../command.js';
 
 const command: CommandModule = {
   command: 'run',
@@ -17,8 +17,8 @@ const command: CommandModule = {
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const })
       .option('quiet', { alias: 'q', type: 'boolean', default: false })
       .check((a) => {
-        if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 1)) throw new Error('--limit must be a positive integer');
-        if (a.concurrency !== undefined && (!Number.isInteger(a.concurrency) || a.concurrency < 1)) throw new Error('--concurrency must be a positive integer');
+        if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 1)) throw usageError('--limit must be a positive integer');
+        if (a.concurrency !== undefined && (!Number.isInteger(a.concurrency) || a.concurrency < 1)) throw usageError('--concurrency must be a positive integer');
         return true;
       }),
   run: async (args) => {

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../command.js';
+import { usageError, type CommandModule } from '../command.js';
 
 const command: CommandModule = {
   command: 'train',
@@ -15,8 +15,8 @@ const command: CommandModule = {
       .option('poll-ms', { type: 'number', describe: 'Status poll interval (default 200 ms on the emulator, 30 s on AWS)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false })
       .check((a) => {
-        if (a.attach !== undefined && a.wait === false) throw new Error('--attach waits for the job; drop --no-wait');
-        if (a['poll-ms'] !== undefined && !(Number(a['poll-ms']) > 0)) throw new Error('--poll-ms must be a positive number');
+        if (a.attach !== undefined && a.wait === false) throw usageError('--attach waits for the job; drop --no-wait');
+        if (a['poll-ms'] !== undefined && !(Number(a['poll-ms']) > 0)) throw usageError('--poll-ms must be a positive number');
         return true;
       }),
   run: async (args) => {
