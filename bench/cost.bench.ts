@@ -40,6 +40,6 @@ const comparisons = systems.flatMap((a, i) => systems.slice(i + 1).map((b) => ({
 const breakEven = breakEvenPairs(systems.map((s) => ({ id: s.id, cost: s.cost! })), 12);
 const M = 2_000;
 t = performance.now();
-for (let i = 0; i < M; i++) recommend({ systems, comparisons, workload, primaryMetric: 'f1', categories: Object.keys(systems[0].byCategory), mdd: { value: 0.08, n: 500 }, breakEven });
+for (let i = 0; i < M; i++) recommend({ systems, comparisons, workload, primaryMetric: 'f1', categories: Object.keys(systems[0].byCategory), breakEven });
 ms = performance.now() - t;
 console.log(JSON.stringify({ bench: 'recommend.4systems.20categories', n: M, ms: Math.round(ms), perCallUs: Number(((ms * 1000) / M).toFixed(2)) }));

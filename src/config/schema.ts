@@ -94,7 +94,7 @@ export const PriceOverride = z.object({
 });
 
 export const GateRule = z.object({
-  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate']),
+  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate', 'verdict-unchanged']),
   system: z.string().optional().describe('System id; all systems when omitted'),
   metric: z.string().optional(),
   category: z.string().optional(),
@@ -131,6 +131,17 @@ export const ExperimentConfig = z.object({
   judge: z.object({ modelId: z.string(), faithfulness: z.boolean().default(true) }).optional(),
   semantic: z.object({ modelId: z.string().default('amazon.titan-embed-text-v2:0') }).optional(),
   workload: WorkloadSpec.default(WorkloadSpec.parse({})),
+  verdict: z
+    .object({
+      equivalenceMargin: z
+        .number()
+        .positive()
+        .max(0.5)
+        .default(0.02)
+        .describe('Two systems within this much on the primary metric (0..1 scale; 0.02 = 2 points), shown by a paired TOST, are tied and cost decides'),
+    })
+    .default({ equivalenceMargin: 0.02 })
+    .describe('How the verdict settles ties (docs/verdict.md)'),
   pricing: z
     .object({
       catalog: z.string().optional().describe('Replace the bundled price catalog'),

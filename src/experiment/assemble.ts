@@ -8,8 +8,8 @@ import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
 import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
-import { RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
-import { minimumDetectableDifference } from '../stats/index.js';
+import { type Comparison, RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
+import { DEFAULT_EQUIVALENCE_MARGIN } from '../stats/index.js';
 import { countTokens } from '../util/tokenizer.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
@@ -78,16 +78,10 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     );
   });
 
-  const comparisons = compareAll(descriptors, items, execution.table, execution.metrics, config.seed);
+  const margin = config.verdict?.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
+  const comparisons = compareAll(descriptors, items, execution.table, execution.metrics, config.seed, margin);
   const primary = execution.metrics.find((m) => m.name === config.primaryMetric);
-  const mdd = items.length
-    ? {
-        metric: config.primaryMetric,
-        n: items.length,
-        value: minimumDetectableDifference(items.length, {}),
-        note: 'Two-sided test of a rate near 0.5, alpha 0.05, power 0.8.',
-      }
-    : undefined;
+  const mdd = pairedMddOfTopPair(summaries, comparisons, primary?.name ?? config.primaryMetric, items.length);
   const breakEven = breakEvenPairs(
     summaries.filter((s) => s.cost).map((s) => ({ id: s.id, cost: s.cost! })),
     config.workload.horizonMonths,
@@ -99,7 +93,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     workload: config.workload,
     primaryMetric: primary?.name ?? config.primaryMetric,
     categories,
-    mdd: mdd ? { value: mdd.value, n: mdd.n } : undefined,
+    equivalenceMargin: margin,
     breakEven,
   });
 
@@ -168,4 +162,19 @@ export function latencyNote(summaries: SystemSummary[]): string {
   if (withService.length && without.length) parts.push(`No service time reported for ${without.join(', ')}: client time is used for them.`);
   else if (!withService.length && without.length) parts.push('No system reported a service time: every latency figure is client time.');
   return parts.join(' ');
+}
+
+/**
+ * The run-level minimum detectable difference: the paired MDE (from the observed discordance or paired variance)
+ * of the comparison between the two best systems on the primary metric, the pair the verdict most depends on.
+ */
+function pairedMddOfTopPair(summaries: SystemSummary[], comparisons: Comparison[], metric: string, n: number): RunResult['minimumDetectableDifference'] {
+  if (n === 0) return undefined;
+  const ranked = summaries.filter((s) => s.metrics[metric]).sort((a, b) => b.metrics[metric].mean - a.metrics[metric].mean);
+  if (ranked.length < 2) return undefined;
+  const [x, y] = ranked;
+  const c = comparisons.find((k) => k.metric === metric && k.category === undefined && ((k.a === x.id && k.b === y.id) || (k.a === y.id && k.b === x.id)));
+  if (!c?.mde || c.mde.value === null) return undefined;
+  const settle = c.mde.itemsToSettle && !c.significant && !c.equivalence?.equivalent ? ` About ${c.mde.itemsToSettle.toLocaleString('en-US')} items would settle the difference or show equivalence.` : '';
+  return { metric, n: c.n, value: c.mde.value, note: `${x.id} vs ${y.id}, ${c.mde.basis}; alpha 0.05, power 0.8.${settle}` };
 }

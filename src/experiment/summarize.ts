@@ -143,6 +143,7 @@ export function compareAll(
   table: ResultTable,
   metrics: MetricInfo[],
   seed: number,
+  equivalenceMargin?: number,
 ): Comparison[] {
   const values = (systemId: string, pick: (r: ScoredRecord) => number | null | undefined) =>
     items.map((item) => {
@@ -156,5 +157,6 @@ export function compareAll(
     latency: (systemId) => values(systemId, (r) => (r.record.ok ? r.record.response?.latencyMs : null)),
     categories: items.map((i) => i.category),
     seed,
+    equivalenceMargin,
   });
 }

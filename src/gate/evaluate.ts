@@ -52,6 +52,7 @@ function requireNumber(rule: GateRule, index: number, key: 'min' | 'max'): numbe
 }
 
 function systemsFor(rule: GateRule, index: number, ctx: Context): SystemSummary[] {
+  if (rule.type === 'verdict-unchanged') return ctx.current.systems.slice(0, 1);
   if (rule.system === undefined) {
     if (rule.type !== 'no-regression') return ctx.current.systems;
     const inBaseline = new Set(ctx.baseline.systems.map((s) => s.id));
@@ -120,9 +121,12 @@ function pairedScores(ctx: Context, system: string, metric: string, category: st
 
 function latencyOutcome(rule: GateRule, index: number, system: SystemSummary, ctx: Context): GateOutcome {
   const max = requireNumber(rule, index, 'max');
-  const p95Of = (run: RunResult, fallback: SystemSummary | undefined) => {
-    if (rule.category === undefined) return fallback?.latencyMs;
-    return percentiles(run.items.filter((i) => inCategory(i, rule.category)).map((i) => i.results[system.id]?.latencyMs));
+  // The service's own latency when the run recorded it (what the SLO is about), else the client's wall time.
+  const useService = hasServiceLatency(ctx.current, system.id);
+  const basis = useService ? 'service' : 'client';
+  const p95Of = (run: RunResult, summary: SystemSummary | undefined) => {
+    if (rule.category === undefined) return useService ? serviceLatencyOf(summary) : summary?.latencyMs;
+    return percentiles(run.items.filter((i) => inCategory(i, rule.category)).map((i) => (useService ? itemServiceLatency(i, system.id) : i.results[system.id]?.latencyMs)));
   };
   const now = p95Of(ctx.current, system);
   const before = p95Of(ctx.baseline, ctx.baseline.systems.find((s) => s.id === system.id));
@@ -134,8 +138,8 @@ function latencyOutcome(rule: GateRule, index: number, system: SystemSummary, ct
   return {
     ...base,
     passed,
-    message: `${name}: ${baselineText}current ${fmt(now.p95, 0)} ms (n=${now.n}) ${passed ? '<=' : '>'} max ${fmt(max, 0)} ms`,
-    evidence: { baseline: before && before.n > 0 ? before.p95 : undefined, current: now.p95, n: now.n, threshold: max },
+    message: `${name}: ${basis} latency, ${baselineText}current ${fmt(now.p95, 0)} ms (n=${now.n}) ${passed ? '<=' : '>'} max ${fmt(max, 0)} ms`,
+    evidence: { baseline: before && before.n > 0 ? before.p95 : undefined, current: now.p95, n: now.n, threshold: max, method: `${basis} latency p95` },
   };
 }
 
@@ -195,6 +199,9 @@ export function evaluateGate(baseline: RunResult, current: RunResult, rules: rea
       else if (rule.type === 'latency-p95') outcomes.push(latencyOutcome(rule, index, system, ctx));
       else if (rule.type === 'cost-per-1k') outcomes.push(costOutcome(rule, index, system, ctx));
       else if (rule.type === 'error-rate') outcomes.push(errorRateOutcome(rule, index, system, ctx));
+      else if (rule.type === 'verdict-unchanged') {
+        if (system === ctx.current.systems[0]) outcomes.push(verdictOutcome(rule, ctx));
+      }
       else {
         const outcome = noRegressionOutcome(rule, system.id, metric!, ctx, pending);
         outcomes.push(outcome);
@@ -268,4 +275,51 @@ function noRegressionOutcome(
     `95% CI [${signed(c.ci95[0])}, ${signed(c.ci95[1])}], n=${c.n}, ${test} p=${fmtP(c.pValue)}`;
   pending.push({ outcome, pValue: c.pValue, drop: -c.difference, minEffect, alpha, summary });
   return outcome;
+}
+
+type WithService = { serviceLatencyMs?: unknown };
+
+function hasServiceLatency(run: RunResult, systemId: string): boolean {
+  const s = run.systems.find((x) => x.id === systemId) as (SystemSummary & WithService) | undefined;
+  const p = s?.serviceLatencyMs as { n?: number } | undefined;
+  return !!p && (p.n ?? 0) > 0;
+}
+
+function serviceLatencyOf(summary: SystemSummary | undefined): SystemSummary['latencyMs'] | undefined {
+  return (summary as (SystemSummary & WithService) | undefined)?.serviceLatencyMs as SystemSummary['latencyMs'] | undefined;
+}
+
+function itemServiceLatency(item: ItemResult, systemId: string): number | undefined {
+  const v = (item.results[systemId] as (ItemResult['results'][string] & WithService) | undefined)?.serviceLatencyMs;
+  return typeof v === 'number' ? v : undefined;
+}
+
+function verdictText(v: { choice: string; systemId?: string; confidence: string } | undefined): string {
+  return v ? `${v.choice}${v.systemId && v.systemId !== v.choice ? ` (${v.systemId})` : ''}, ${v.confidence}` : 'none';
+}
+
+/** A changed verdict (overall, or in a category both runs have) is a finding: it fails the check and names the change. */
+function verdictOutcome(rule: GateRule, ctx: Context): GateOutcome {
+  const before = ctx.baseline.recommendation;
+  const now = ctx.current.recommendation;
+  const base = { rule, type: rule.type, system: 'verdict' };
+  if (!before || !now) {
+    return { ...base, passed: true, skipped: true, message: `verdict-unchanged: skipped, ${!before ? 'the baseline' : 'the current run'} has no verdict`, evidence: {} };
+  }
+  const same = (a: { choice: string; systemId?: string }, b: { choice: string; systemId?: string }) => a.choice === b.choice && a.systemId === b.systemId;
+  const changes: string[] = [];
+  if (!same(before, now)) changes.push(`overall ${verdictText(before)} -> ${verdictText(now)}`);
+  for (const [category, v] of Object.entries(now.byCategory)) {
+    const b = before.byCategory[category];
+    if (b && !same(b, v)) changes.push(`[${category}] ${verdictText(b)} -> ${verdictText(v)}`);
+  }
+  const passed = changes.length === 0;
+  return {
+    ...base,
+    passed,
+    message: passed
+      ? `verdict-unchanged: ${verdictText(now)} in both runs${Object.keys(now.byCategory).length ? ', and in every category' : ''}`
+      : `verdict-unchanged: the verdict changed: ${changes.join('; ')}. Current headline: ${now.headline}`,
+    evidence: {},
+  };
 }

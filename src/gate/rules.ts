@@ -14,12 +14,16 @@ export const DEFAULT_MAX_ERROR_RATE = 0.05;
 
 /**
  * No significant regression (Holm-corrected, and a drop of at least 0.02) of the run's primary metric for every
- * system present in both runs, and at most 5% failed items per system.
+ * system present in both runs, at most 5% failed items per system, every system's p95 (service latency when the run
+ * has it) within the configured `workload.latencySloMs`, and the same verdict as the baseline.
  */
 export function defaultGateRules(run: RunResult): GateRule[] {
+  const slo = (run.config as { workload?: { latencySloMs?: unknown } }).workload?.latencySloMs;
   return [
     { type: 'no-regression', metric: run.primaryMetric, minEffect: DEFAULT_MIN_EFFECT, alpha: DEFAULT_ALPHA },
     { type: 'error-rate', max: DEFAULT_MAX_ERROR_RATE },
+    ...(typeof slo === 'number' && slo > 0 ? [{ type: 'latency-p95' as const, max: slo }] : []),
+    { type: 'verdict-unchanged' },
   ];
 }
 

@@ -1,38 +1,73 @@
 /**
- * The decision rule, applied overall and per category (docs/cost.md):
- * 1. Systems that fail a hard constraint (SLO, budget, citations) cannot win; a fine-tuned-only system whose
- *    knowledge goes stale is set aside while anything else qualifies.
- * 2. Among the rest, the "top tier" is the best system on the primary metric plus every system not
- *    significantly worse than it (Holm-corrected comparisons; no comparison means no evidence of a difference).
- * 3. One system in the tier: it wins on quality (high confidence).
- * 4. Several: quality does not separate them. If the set is too small to detect a 10-point difference, or a rival
- *    of another kind costs within 10% of the cheapest, the verdict is inconclusive; otherwise the cheapest wins
- *    with low confidence.
+ * The decision procedure of docs/verdict.md, applied overall and per category. Rules, in order:
+ * 1. hard constraints rule systems out (the SLO only with 95% confidence);
+ * 2. nothing qualifies (or only zero-scorers do): inconclusive, naming what each breaks;
+ * 3. quality first: the top tier is every qualifying system not significantly worse than another qualifying one;
+ *    a zero never wins while something scores; one system in the tier wins on quality;
+ * 4. (freshness is a number on each candidate: `expected` = measured minus the penalty; it reorders only in ties)
+ * 5. composite systems leave the tier when they tie one of their parts, unless equivalent and cheaper (or, against
+ *    fine-tuned, fresher by more than the margin);
+ * 6. ties: among the tier members within the margin of the best expected accuracy, the cheapest is the pick; it
+ *    wins only if shown equivalent (TOST) to every other member (a rival of another kind costing within 10%: either
+ *    will do, inconclusive); otherwise inconclusive with the items needed.
  */
 import type { Comparison } from '../schema/run-result.js';
-import { type Candidate, significantlyWorse } from './evidence.js';
+import { type Candidate, compare, type OrientedComparison, significantlyWorse } from './evidence.js';
 
-/** A set whose minimum detectable difference exceeds this (on a 0..1 metric) cannot separate systems that matter. */
-export const MDD_TOO_LARGE = 0.1;
-/** Costs within this share of each other do not decide between systems of similar quality. */
+/** Costs within this share of each other do not decide between systems of equivalent quality. */
 export const COST_MARGIN = 0.1;
 
 export type Confidence = 'high' | 'medium' | 'low';
 
+export type Basis =
+  | 'quality'
+  | 'composite'
+  | 'variant'
+  | 'cost'
+  | 'freshness'
+  | 'equal-cost'
+  | 'not-shown'
+  | 'unpriced'
+  | 'no-data'
+  | 'no-eligible';
+
+export interface CompositeStep {
+  /** The system that left the tier. */
+  dropped: Candidate;
+  /** The system it tied. */
+  kept: Candidate;
+  why: 'simpler' | 'equivalent-cheaper' | 'fresher';
+  evidence?: OrientedComparison;
+}
+
+export interface Unresolved {
+  rival: Candidate;
+  /** pick minus rival. */
+  evidence?: OrientedComparison;
+}
+
 export interface Decision {
   winner?: Candidate;
   confidence: Confidence;
-  /** Why, in one clause, for the headline. */
-  basis: 'quality' | 'cost' | 'tie' | 'too-small' | 'no-data' | 'no-eligible';
+  basis: Basis;
+  /** The quality tier after composite reduction. */
   tier: Candidate[];
-  /** Systems in the tier of another kind than the winner (quality-indistinguishable rivals). */
-  rivals: Candidate[];
-  /** The best-scoring eligible system. */
+  /** The tier before composite reduction. */
+  qualityTier: Candidate[];
+  composite: CompositeStep[];
+  /** The tie's pick (cheapest among the freshest), whether or not it could be named the winner. */
+  pick?: Candidate;
+  /** Tier members the pick could be neither separated from nor shown equivalent to. */
+  unresolved: Unresolved[];
+  /** Tier members set aside by freshness (expected accuracy more than the margin below the best). */
+  freshnessDropped: Candidate[];
+  /** The best-scoring qualifying system. */
   best?: Candidate;
-  /** Eligible systems better than the best eligible one that a constraint excluded. */
+  /** Systems ruled out by a constraint that score higher than every system in the tier. */
   excludedBetter: Candidate[];
   eligible: Candidate[];
-  staleFallback: boolean;
+  /** True when the only qualifying systems score zero while another scores. */
+  onlyZeros: boolean;
 }
 
 export interface DecideInput {
@@ -40,43 +75,84 @@ export interface DecideInput {
   comparisons: Comparison[];
   metric: string;
   category?: string;
-  mdd?: { value: number; n: number };
+  margin: number;
 }
 
 const byMeanDesc = (a: Candidate, b: Candidate) => b.mean - a.mean || a.id.localeCompare(b.id);
+const horizonCost = (c: Candidate) => c.cost?.horizonTotalUsd ?? Infinity;
 
 export function decide(input: DecideInput): Decision {
-  const { candidates, comparisons, metric, category } = input;
-  const empty = { tier: [], rivals: [], excludedBetter: [], eligible: [], staleFallback: false };
-  if (candidates.length === 0) return { ...empty, confidence: 'low', basis: 'no-data' };
-  const passing = candidates.filter((c) => c.failures.length === 0);
-  if (passing.length === 0) return { ...empty, confidence: 'low', basis: 'no-eligible' };
-  const fresh = passing.filter((c) => !c.stale);
-  const staleFallback = fresh.length === 0;
-  const eligible = staleFallback ? passing : fresh;
+  const { candidates, comparisons, metric, category, margin } = input;
+  const none: Decision = { confidence: 'low', basis: 'no-data', tier: [], qualityTier: [], composite: [], unresolved: [], freshnessDropped: [], excludedBetter: [], eligible: [], onlyZeros: false };
+  if (candidates.length === 0) return none;
+  const eligible = candidates.filter((c) => c.failures.length === 0).sort(byMeanDesc);
+  const anyScores = candidates.some((c) => c.mean > 0);
+  const useful = (c: Candidate) => !(anyScores && c.mean === 0);
+  if (!eligible.some(useful)) return { ...none, basis: 'no-eligible', eligible, onlyZeros: eligible.length > 0 };
 
-  const ranked = [...eligible].sort(byMeanDesc);
-  const best = ranked[0];
-  const tier = ranked.filter((c) => c === best || !significantlyWorse(comparisons, metric, category, c.id, best.id));
-  const excludedBetter = candidates.filter((c) => !eligible.includes(c) && c.mean > best.mean);
+  const cmp = (x: Candidate, y: Candidate) => compare(comparisons, metric, category, x.id, y.id);
+  const worse = (x: Candidate, y: Candidate) => significantlyWorse(comparisons, metric, category, x.id, y.id);
+  const best = eligible[0];
+  let qualityTier = eligible.filter((c) => !eligible.some((o) => o !== c && worse(c, o)));
+  if (qualityTier.length === 0) qualityTier = [best];
+  const topMean = Math.max(...qualityTier.map((c) => c.mean));
+  const excludedBetter = candidates.filter((c) => c.failures.length > 0 && c.mean > topMean).sort(byMeanDesc);
+  const base = { ...none, qualityTier, best, excludedBetter, eligible };
 
-  if (tier.length === 1) {
-    const confidence: Confidence = excludedBetter.length > 0 || staleFallback ? 'medium' : 'high';
-    return { winner: best, confidence, basis: 'quality', tier, rivals: [], best, excludedBetter, eligible, staleFallback };
+  if (qualityTier.length === 1 && useful(qualityTier[0])) {
+    return { ...base, winner: qualityTier[0], confidence: 'high', basis: 'quality', tier: qualityTier };
   }
 
-  const priced = tier.every((c) => c.cost !== undefined);
-  const cheapest = priced ? [...tier].sort((a, b) => a.cost!.horizonTotalUsd - b.cost!.horizonTotalUsd || byMeanDesc(a, b))[0] : best;
-  const rivals = tier.filter((c) => c.kind !== cheapest.kind);
-  const base = { tier, rivals, best, excludedBetter, eligible, staleFallback };
-  if (rivals.length === 0) {
-    // Every indistinguishable system is the same kind of approach: the approach is clear, the variant is cost's call.
-    return { ...base, winner: cheapest, confidence: 'medium', basis: priced ? 'cost' : 'quality' };
+  // Rule 5: a composite (rag-fine-tuned) that ties one of its parts leaves the tier unless it earns its place.
+  let tier = [...qualityTier];
+  const composite: CompositeStep[] = [];
+  for (const x of qualityTier.filter((c) => c.kind === 'rag-fine-tuned')) {
+    const rag = tier.find((c) => c.kind === 'rag');
+    const ft = tier.find((c) => c.kind === 'fine-tuned');
+    const part = rag ?? ft;
+    if (!part || !tier.includes(x)) continue;
+    const ev = cmp(x, part);
+    const equivalentCheaper = !!ev?.equivalent && horizonCost(x) < horizonCost(part);
+    const fresher = part === ft && !rag && x.expected - part.expected > margin;
+    if (equivalentCheaper || fresher) {
+      tier = tier.filter((c) => c !== part);
+      composite.push({ dropped: part, kept: x, why: equivalentCheaper ? 'equivalent-cheaper' : 'fresher', evidence: ev });
+    } else {
+      tier = tier.filter((c) => c !== x);
+      composite.push({ dropped: x, kept: part, why: 'simpler', evidence: ev });
+    }
   }
-  if (input.mdd && input.mdd.value > MDD_TOO_LARGE) return { ...base, confidence: 'low', basis: 'too-small' };
-  if (!priced) return { ...base, confidence: 'low', basis: 'tie' };
-  const cheapestCost = cheapest.cost!.horizonTotalUsd;
-  const close = rivals.some((r) => r.cost!.horizonTotalUsd - cheapestCost <= COST_MARGIN * Math.max(cheapestCost, 1e-9));
-  if (close) return { ...base, confidence: 'low', basis: 'tie' };
-  return { ...base, winner: cheapest, confidence: 'low', basis: 'cost' };
+  const afterComposite = { ...base, tier, composite };
+  if (tier.length === 1 && useful(tier[0])) {
+    const shown = composite.every((s) => s.evidence?.equivalent || s.why === 'fresher');
+    return { ...afterComposite, winner: tier[0], confidence: shown ? 'high' : 'medium', basis: 'composite' };
+  }
+
+  // Rule 6: ties. Variants of one approach: the approach is clear, the cheapest variant wins.
+  const pool = tier.filter(useful);
+  if (pool.length === 0) return { ...afterComposite, basis: 'no-eligible', onlyZeros: true };
+  if (tier.every((c) => c.kind === tier[0].kind)) {
+    const priced = pool.every((c) => c.cost);
+    const cheapest = priced ? [...pool].sort((a, b) => horizonCost(a) - horizonCost(b) || byMeanDesc(a, b))[0] : [...pool].sort(byMeanDesc)[0];
+    return { ...afterComposite, winner: cheapest, confidence: 'medium', basis: 'variant' };
+  }
+  // Freshness reorders a tie: the pick comes from the members within the margin of the best expected accuracy.
+  const topExpected = Math.max(...pool.map((c) => c.expected));
+  const topMeasured = Math.max(...pool.map((c) => c.mean));
+  const contenders = pool.filter((c) => c.expected >= topExpected - margin);
+  const freshnessDropped = pool.filter((c) => !contenders.includes(c) && c.mean >= topMeasured - margin);
+  const priced = tier.every((c) => c.cost);
+  const pick = priced ? [...contenders].sort((a, b) => horizonCost(a) - horizonCost(b) || byMeanDesc(a, b))[0] : [...contenders].sort(byMeanDesc)[0];
+  const unresolved: Unresolved[] = [];
+  for (const r of tier.filter((c) => c !== pick)) {
+    const ev = cmp(pick, r);
+    if (!ev?.equivalent) unresolved.push({ rival: r, evidence: ev });
+  }
+  const tie = { ...afterComposite, pick, unresolved, freshnessDropped };
+  if (unresolved.length > 0) return { ...tie, confidence: 'low', basis: 'not-shown' };
+  if (!priced) return { ...tie, confidence: 'low', basis: 'unpriced' };
+  const pickCost = horizonCost(pick);
+  const close = contenders.some((r) => r !== pick && r.kind !== pick.kind && Math.abs(horizonCost(r) - pickCost) <= COST_MARGIN * Math.max(pickCost, 1e-9));
+  if (close) return { ...tie, confidence: 'low', basis: 'equal-cost' };
+  return { ...tie, winner: pick, confidence: 'medium', basis: freshnessDropped.some((r) => horizonCost(r) < pickCost) ? 'freshness' : 'cost' };
 }

@@ -1,16 +1,19 @@
 /**
  * The verdict: fine-tune, RAG, both, or the base model, overall and per category, with the reasons, the
- * break-even volumes and what would change it. Pure: everything it weighs comes in through `input`.
+ * break-even volumes and what would change it (docs/verdict.md). Pure: everything it weighs comes in through `input`.
  */
 import type { WorkloadSpec } from '../config/schema.js';
 import { formatUsd } from '../cost/index.js';
 import type { Comparison, Recommendation, SystemSummary } from '../schema/run-result.js';
-import { type Decision, decide } from './decide.js';
-import { candidatesFor, type Candidate, compare, knowledgeBearing } from './evidence.js';
+import { type Confidence, type Decision, decide } from './decide.js';
+import { type Candidate, candidatesFor, compare, knowledgeBearing } from './evidence.js';
 import * as explain from './explain.js';
 
-export { COST_MARGIN, MDD_TOO_LARGE } from './decide.js';
-export { FRESHNESS_TOLERANCE } from './evidence.js';
+export { COST_MARGIN } from './decide.js';
+export { averageStaleShare } from './evidence.js';
+
+/** Default equivalence margin: 2 points on a 0..1 metric. */
+export const DEFAULT_EQUIVALENCE_MARGIN = 0.02;
 
 export interface BreakEvenInput {
   a: string;
@@ -25,45 +28,107 @@ export interface RecommendInput {
   workload: WorkloadSpec;
   primaryMetric: string;
   categories: string[];
-  mdd?: { value: number; n: number };
+  /** TOST margin on the primary metric (0..1). Default 0.02. */
+  equivalenceMargin?: number;
   breakEven?: BreakEvenInput[];
 }
 
 type Verdict = Recommendation['choice'];
 
-export function recommend(input: RecommendInput): Recommendation {
-  const { systems, comparisons, workload, primaryMetric: metric } = input;
-  const candidates = candidatesFor(systems, metric, undefined, workload);
-  const d = decide({ candidates, comparisons, metric, mdd: input.mdd });
-  let confidence = d.confidence;
-  const warnings = collectWarnings(input, d, candidates);
+interface Scoped {
+  decision: Decision;
+  candidates: Candidate[];
+  confidence: Confidence;
+  notes: string[];
+}
 
-  const reasons: string[] = [];
-  const push = (s: string | undefined) => s && reasons.push(s);
-  push(explain.qualityReason(d, metric, comparisons));
-  push(explain.costReason(d, workload));
-  for (const r of explain.exclusionReasons(candidates)) push(r);
-  push(explain.latencyReason(d.winner, systems, workload));
-  if (workload.accuracyTarget !== undefined && d.winner) {
-    const met = d.winner.mean >= workload.accuracyTarget;
-    push(`${d.winner.id} ${met ? 'reaches' : 'misses'} the ${metric} target of ${workload.accuracyTarget} (${d.winner.mean.toFixed(3)}).`);
+/** A system's score on items that depend on facts, weighted by their share of the scope. */
+function factScoreFor(input: RecommendInput, category: string | undefined): (s: SystemSummary) => number {
+  const { systems, comparisons, primaryMetric: metric, categories } = input;
+  const bearing = (c: string | undefined) => knowledgeBearing(systems, comparisons, metric, c);
+  if (category !== undefined) {
+    const yes = bearing(category);
+    return (s) => (yes ? (s.byCategory[category]?.metrics[metric]?.mean ?? 0) : 0);
+  }
+  if (categories.length === 0) {
+    const yes = bearing(undefined);
+    return (s) => (yes ? (s.metrics[metric]?.mean ?? 0) : 0);
+  }
+  const factCategories = categories.filter(bearing);
+  return (s) => {
+    const total = categories.reduce((n, c) => n + (s.byCategory[c]?.n ?? 0), 0);
+    if (total === 0) return 0;
+    return factCategories.reduce((sum, c) => sum + ((s.byCategory[c]?.n ?? 0) / total) * (s.byCategory[c]?.metrics[metric]?.mean ?? 0), 0);
+  };
+}
+
+const downgrade = (c: Confidence): Confidence => (c === 'high' ? 'medium' : 'low');
+
+/** Decide one scope (overall or a category) and apply the confidence adjustments of docs/verdict.md rule 7. */
+function decideScope(input: RecommendInput, category: string | undefined): Scoped {
+  const metric = input.primaryMetric;
+  const margin = input.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
+  const candidates = candidatesFor(input.systems, metric, category, input.workload, { factScore: factScoreFor(input, category) });
+  const decision = decide({ candidates, comparisons: input.comparisons, metric, category, margin });
+  let confidence = decision.confidence;
+  const notes: string[] = [];
+  const w = decision.winner;
+  if (w?.sloAtRisk) confidence = downgrade(confidence);
+  if (w && decision.excludedBetter.length > 0 && confidence === 'high') {
+    confidence = 'medium';
+    notes.push(`${decision.excludedBetter.map((c) => `${c.id} (${c.mean.toFixed(3)})`).join(', ')} score higher but break a constraint, so confidence is at most medium.`);
+  }
+  if (w && decision.basis === 'quality') {
+    const overtaker = decision.eligible.find((c) => c !== w && c.expected > w.expected);
+    if (overtaker) {
+      confidence = downgrade(confidence);
+      notes.push(
+        `Freshness erodes ${w.id}'s lead: after the penalty its expected ${metric} is ${w.expected.toFixed(3)} vs ${overtaker.expected.toFixed(3)} for ${overtaker.id}; the measured difference still decides, with lower confidence.`,
+      );
+    }
+  }
+  if (w && category === undefined && input.workload.accuracyTarget !== undefined) {
+    const met = w.mean >= input.workload.accuracyTarget;
+    notes.push(`${w.id} ${met ? 'reaches' : 'misses'} the ${metric} target of ${input.workload.accuracyTarget} (${w.mean.toFixed(3)}).`);
     if (!met) confidence = downgrade(confidence);
   }
-  if (d.winner?.cost?.missingPrices.length && d.basis === 'cost') confidence = 'low';
+  if (w?.cost?.missingPrices.length && (decision.basis === 'cost' || decision.basis === 'freshness')) confidence = 'low';
+  return { decision, candidates, confidence, notes };
+}
 
+function reasonsFor(input: RecommendInput, scope: Scoped, category: string | undefined): string[] {
+  const { decision: d, candidates } = scope;
+  const metric = input.primaryMetric;
+  const out: string[] = [];
+  const push = (s: string | undefined) => s && out.push(s);
+  push(explain.qualityReason(d, metric, input.comparisons, category));
+  for (const r of explain.compositeReasons(d, metric)) push(r);
+  push(explain.tieReason(d, metric, input.workload, input.comparisons, category));
+  for (const r of explain.unresolvedText(d, metric)) push(r);
+  for (const r of explain.tradeOff(d, candidates, metric, input.workload)) push(r);
+  for (const r of explain.exclusionReasons(candidates)) push(r);
+  push(explain.freshnessReason(candidates, metric, input.workload));
+  for (const n of scope.notes) push(n);
+  push(explain.latencyReason(d.winner, input.workload));
+  if (category === undefined && (d.basis === 'quality' || d.basis === 'composite')) push(explain.costReason(d, input.workload));
+  return out;
+}
+
+export function recommend(input: RecommendInput): Recommendation {
+  const overall = decideScope(input, undefined);
+  const d = overall.decision;
   const byCategory: Recommendation['byCategory'] = {};
-  for (const category of input.categories) byCategory[category] = categoryVerdict(input, category);
-
+  for (const category of input.categories) byCategory[category] = categoryVerdict(input, category, overall);
   return {
     choice: verdictOf(d),
     systemId: d.winner?.id,
-    confidence,
-    headline: explain.headline(d, metric, workload),
-    reasons: reasons.slice(0, 5),
+    confidence: overall.confidence,
+    headline: explain.headline(d, input.primaryMetric, input.workload),
+    reasons: reasonsFor(input, overall, undefined).slice(0, 8),
     byCategory,
     breakEven: (input.breakEven ?? []).map((b) => ({ ...b })),
-    whatWouldChange: whatWouldChange(input, d, candidates),
-    warnings,
+    whatWouldChange: whatWouldChange(input, d, overall.candidates),
+    warnings: collectWarnings(input, overall.candidates),
   };
 }
 
@@ -71,32 +136,26 @@ function verdictOf(d: Decision): Verdict {
   return (d.winner?.kind as Verdict | undefined) ?? 'inconclusive';
 }
 
-function downgrade(c: 'high' | 'medium' | 'low'): 'high' | 'medium' | 'low' {
-  return c === 'high' ? 'medium' : 'low';
+function categoryVerdict(input: RecommendInput, category: string, overall: Scoped): Recommendation['byCategory'][string] {
+  const scope = decideScope(input, category);
+  const d = scope.decision;
+  const reasons = [explain.headline(d, input.primaryMetric, input.workload), ...reasonsFor(input, scope, category)];
+  if (!input.comparisons.some((c) => c.category === category && c.metric === input.primaryMetric)) {
+    reasons.push(`No per-category comparisons for "${category}": no difference counts as significant and no equivalence is shown.`);
+  }
+  const o = overall.decision;
+  if (d.winner?.id !== o.winner?.id) {
+    const overallText = o.winner ? `${o.winner.id} (${o.basis})` : 'inconclusive';
+    const here = d.winner ? `${d.winner.id} (${d.basis})` : 'inconclusive';
+    reasons.push(
+      `This differs from the overall verdict, ${overallText}, because the rules applied to this category's ${d.eligible[0]?.n ?? 0} items alone give ${here}; the overall verdict weighs every category together.`,
+    );
+  }
+  return { choice: verdictOf(d), systemId: d.winner?.id, confidence: scope.confidence, reasons };
 }
 
-function categoryVerdict(input: RecommendInput, category: string): Recommendation['byCategory'][string] {
-  const { systems, comparisons, workload, primaryMetric: metric } = input;
-  const candidates = candidatesFor(systems, metric, category, workload, {
-    freshnessMatters: knowledgeBearing(systems, comparisons, metric, category),
-  });
-  const hasComparisons = comparisons.some((c) => c.category === category && c.metric === metric);
-  const d = decide({ candidates, comparisons, metric, category, mdd: hasComparisons ? undefined : input.mdd });
-  const reasons: string[] = [];
-  const q = explain.qualityReason(d, metric, comparisons, category);
-  if (q) reasons.push(q);
-  if (!hasComparisons) reasons.push(`No per-category comparisons for "${category}": no difference counts as significant.`);
-  if (d.basis === 'cost' && d.winner) reasons.push(`Chosen on cost: ${d.winner.id} is the cheapest of the indistinguishable systems.`);
-  if (d.basis === 'too-small') reasons.push('Too few items in this category to separate the systems.');
-  if (d.basis === 'tie') reasons.push('Indistinguishable quality and cost within 10%.');
-  for (const r of explain.exclusionReasons(candidates)) reasons.push(r);
-  return { choice: verdictOf(d), systemId: d.winner?.id, confidence: d.confidence, reasons };
-}
-
-function collectWarnings(input: RecommendInput, d: Decision, candidates: Candidate[]): string[] {
+function collectWarnings(input: RecommendInput, candidates: Candidate[]): string[] {
   const warnings: string[] = [];
-  const mdd = explain.mddWarning(d, input.mdd, input.primaryMetric);
-  if (mdd) warnings.push(mdd);
   if (!input.comparisons.some((c) => c.metric === input.primaryMetric && c.category === undefined) && candidates.length > 1) {
     warnings.push(`No paired comparisons on ${input.primaryMetric}: no quality difference can be called significant.`);
   }
@@ -106,9 +165,12 @@ function collectWarnings(input: RecommendInput, d: Decision, candidates: Candida
     if (!s.cost) warnings.push(`${s.id} has no cost estimate; cost, budget and break-even ignore it.`);
     else if (s.cost.missingPrices.length > 0) warnings.push(`${s.id}'s cost excludes missing prices: ${s.cost.missingPrices.join('; ')}.`);
   }
+  const clientOnly = candidates.filter((c) => c.latency?.basis === 'client').map((c) => c.id);
+  if (input.workload.latencySloMs !== undefined && clientOnly.length > 0) {
+    warnings.push(`The SLO is judged on client-measured latency for ${clientOnly.join(', ')} (the run recorded no service latency), which includes network and host time.`);
+  }
   const unverified = new Set(input.systems.flatMap((s) => s.cost?.unverifiedPrices ?? []));
   if (unverified.size > 0) warnings.push(`Unverified prices used (check before relying on the cost figures): ${[...unverified].join('; ')}.`);
-  if (d.staleFallback && d.winner) warnings.push(`Only stale-prone fine-tuned systems qualify: ${d.winner.stale}.`);
   if (input.workload.accuracyTarget !== undefined && candidates.length > 0 && candidates.every((c) => c.mean < input.workload.accuracyTarget!)) {
     warnings.push(`No system reaches the ${input.primaryMetric} target of ${input.workload.accuracyTarget}.`);
   }
@@ -122,23 +184,20 @@ function whatWouldChange(input: RecommendInput, d: Decision, candidates: Candida
     if (b.monthlyQueries === null) continue;
     if (!w || b.a === w.id || b.b === w.id) out.push(b.note);
   }
-  if (input.mdd && d.best) {
-    for (const r of d.tier.filter((c) => c !== d.best)) {
-      const n = explain.itemsNeeded(input.mdd, d.best.mean - r.mean);
-      if (n !== undefined && n > input.mdd.n) out.push(`A test set of ~${n.toLocaleString('en-US')} items would be needed to separate ${d.best.id} and ${r.id} (observed difference ${(d.best.mean - r.mean).toFixed(3)}).`);
+  for (const u of d.unresolved) {
+    if (u.evidence?.itemsToSettle) {
+      out.push(`About ${u.evidence.itemsToSettle.toLocaleString('en-US')} items would settle ${d.pick!.id} vs ${u.rival.id} (observed difference ${explain.pts(u.evidence.difference)}).`);
     }
   }
   const slo = input.workload.latencySloMs;
   const budget = input.workload.monthlyBudgetUsd;
+  const top = Math.max(...d.tier.map((c) => c.mean), -Infinity);
   for (const c of candidates) {
-    if (c.failures.length === 0 || (d.best && c.mean <= d.best.mean)) continue;
-    const s = input.systems.find((x) => x.id === c.id)!;
-    if (slo !== undefined && s.latencyMs.p95 > slo) out.push(`${c.id} scores higher; an SLO of ${Math.ceil(s.latencyMs.p95)} ms (p95) would let it qualify.`);
+    if (c.failures.length === 0 || c.mean <= top) continue;
+    if (slo !== undefined && c.latency && c.failures.some((f) => f.includes('SLO'))) {
+      out.push(`${c.id} scores higher; an SLO of ${Math.ceil(c.latency.ci?.[1] ?? c.latency.p95).toLocaleString('en-US')} ms (p95) would let it qualify.`);
+    }
     if (budget !== undefined && c.monthlyRunUsd !== undefined && c.monthlyRunUsd > budget) out.push(`${c.id} scores higher; a budget of ${formatUsd(c.monthlyRunUsd)}/month would let it qualify.`);
-  }
-  if (candidates.some((c) => c.stale)) {
-    const hint = explain.freshnessHint(input.workload);
-    if (hint) out.push(hint);
   }
   if (w && input.workload.accuracyTarget !== undefined && w.mean < input.workload.accuracyTarget) {
     out.push(`Raising ${w.id} to the ${input.primaryMetric} target of ${input.workload.accuracyTarget} (now ${w.mean.toFixed(3)}) would strengthen the verdict.`);
@@ -146,7 +205,7 @@ function whatWouldChange(input: RecommendInput, d: Decision, candidates: Candida
   const runnerUp = d.eligible.filter((c) => c !== w).sort((a, b) => b.mean - a.mean)[0];
   if (w && runnerUp && d.basis === 'quality' && out.length === 0) {
     const cmp = compare(input.comparisons, input.primaryMetric, undefined, w.id, runnerUp.id);
-    if (cmp) out.push(`The verdict holds unless ${runnerUp.id} closes a ${cmp.difference.toFixed(3)} gap on ${input.primaryMetric}.`);
+    if (cmp) out.push(`The verdict holds unless ${runnerUp.id} closes a ${explain.pts(cmp.difference)} gap on ${input.primaryMetric}.`);
   }
   return out;
 }

@@ -51,3 +51,26 @@ export function runTitle(run: RunResult): string {
   const name = (run.config as { name?: unknown }).name;
   return typeof name === 'string' && name ? name : run.evalSet.name;
 }
+
+/** The unit a comparison's difference is in: milliseconds for latency, dollars for cost, points for 0..1 metrics. */
+export function metricUnit(metric: string): 'ms' | 'usd' | 'points' {
+  if (/latency|_ms$|firstToken/i.test(metric)) return 'ms';
+  if (/cost|usd/i.test(metric)) return 'usd';
+  return 'points';
+}
+
+const signedWith = (x: number, f: (v: number) => string) => (Number.isFinite(x) ? `${x > 0 ? '+' : x < 0 ? '−' : ''}${f(Math.abs(x))}` : '—');
+
+/** A difference of a metric in its own unit: "+3.2 pts", "−884 ms", "+$12.40". */
+export function difference(metric: string, x: number): string {
+  const unit = metricUnit(metric);
+  if (unit === 'ms') return signedWith(x, (v) => ms(v));
+  if (unit === 'usd') return signedWith(x, (v) => usd(v));
+  return points(x);
+}
+
+/** A 95% interval of a difference in the metric's own unit. */
+export function differenceInterval(metric: string, ci: [number, number]): string {
+  if (metricUnit(metric) === 'points') return pointsInterval(ci);
+  return `${difference(metric, ci[0])} to ${difference(metric, ci[1])}`;
+}

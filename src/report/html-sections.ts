@@ -2,7 +2,7 @@
 import type { RunResult, SystemSummary } from '../schema/run-result.js';
 import { escapeHtml as e } from './escape.js';
 import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
-import { count, interval, ms, pct, points, pointsInterval, pValue, usd } from './format.js';
+import { count, difference, differenceInterval, interval, ms, pct, points, pValue, usd } from './format.js';
 import { decisionLatency, latencyDetails, streamingLabel } from './latency-labels.js';
 
 export function verdictSection(run: RunResult): string {
@@ -108,20 +108,22 @@ ${change}
 
 export function comparisonsSection(run: RunResult): string {
   if (run.comparisons.length === 0) return '';
-  const sorted = [...run.comparisons].sort((x, y) => Number(y.significant) - Number(x.significant) || x.pAdjusted - y.pAdjusted);
+  // The comparisons that decide the verdict (primary metric, whole set) come first, so the table reads like the headline.
+  const deciding = (c: RunResult['comparisons'][number]) => Number(c.metric === run.primaryMetric && c.category === undefined);
+  const sorted = [...run.comparisons].sort((x, y) => deciding(y) - deciding(x) || Number(y.significant) - Number(x.significant) || x.pAdjusted - y.pAdjusted);
   const rows = sorted
     .map(
       (c) => `<tr${c.significant ? ' class="sig"' : ''}><th scope="row">${e(c.a)} − ${e(c.b)}</th><td>${e(c.metric)}</td><td>${c.category === undefined ? 'all' : e(c.category)}</td>
-<td class="num">${count(c.n)}</td><td class="num">${points(c.difference)}</td><td class="num">${pointsInterval(c.ci95)}</td>
-<td class="num">${pValue(c.pValue)}</td><td class="num">${pValue(c.pAdjusted)}</td><td>${e(c.method)}</td><td>${c.significant ? '<strong>yes</strong>' : 'no'}</td></tr>`,
+<td class="num">${count(c.n)}</td><td class="num">${difference(c.metric, c.difference)}</td><td class="num">${differenceInterval(c.metric, c.ci95)}</td>
+<td class="num">${pValue(c.pValue)}</td><td class="num">${pValue(c.pAdjusted)}</td><td>${e(c.method)}</td><td>${c.significant ? '<strong>yes</strong>' : 'no'}</td><td>${c.equivalence ? (c.equivalence.equivalent ? `<strong>yes</strong> (±${points(c.equivalence.margin).replace('+', '')})` : 'no') : '—'}</td></tr>`,
     )
     .join('\n');
   const nSig = run.comparisons.filter((c) => c.significant).length;
   return `<section id="comparisons" aria-labelledby="comparisons-h">
 <h2 id="comparisons-h">Comparisons</h2>
-<p>${nSig} of ${run.comparisons.length} paired comparisons are significant after Holm correction (adjusted p &lt; 0.05). Difference is the first system minus the second, in percentage points.</p>
+<p>${nSig} of ${run.comparisons.length} paired comparisons are significant after Holm correction (adjusted p &lt; 0.05). Holm is applied within each family (one metric in one scope); only the primary metric (${e(run.primaryMetric)}) decides the verdict, and its whole-set comparisons come first. Difference is the first system minus the second, in its own unit: points for 0..1 metrics, ms for latency. Equivalent: a paired TOST shows the difference within the margin.</p>
 <div class="scroll"><table class="cmp"><caption>Paired differences between systems (significant first)</caption>
-<thead><tr><th scope="col">Pair</th><th scope="col">Metric</th><th scope="col">Category</th><th scope="col">Items</th><th scope="col">Difference</th><th scope="col">95% interval</th><th scope="col">p</th><th scope="col">p adjusted</th><th scope="col">Method</th><th scope="col">Significant</th></tr></thead>
+<thead><tr><th scope="col">Pair</th><th scope="col">Metric</th><th scope="col">Category</th><th scope="col">Items</th><th scope="col">Difference</th><th scope="col">95% interval</th><th scope="col">p</th><th scope="col">p adjusted</th><th scope="col">Method</th><th scope="col">Significant</th><th scope="col">Equivalent</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>

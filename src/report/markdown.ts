@@ -5,7 +5,7 @@
 import type { RunResult } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
 import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
-import { count, interval, ms, pct, points, pointsInterval, pValue, runTitle, usd } from './format.js';
+import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, usd } from './format.js';
 import { latencyDetails, latencyFigure } from './latency-labels.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
@@ -62,7 +62,7 @@ export function renderMarkdown(run: RunResult): string {
     out.push(
       table(
         ['Pair (a − b)', 'Metric', 'Category', 'Difference', '95% CI', 'p adjusted', 'Method'],
-        sig.map((c) => [`${cell(c.a)} − ${cell(c.b)}`, cell(c.metric), c.category === undefined ? 'all' : cell(c.category), points(c.difference), pointsInterval(c.ci95), pValue(c.pAdjusted), cell(c.method)]),
+        sig.map((c) => [`${cell(c.a)} − ${cell(c.b)}`, cell(c.metric), c.category === undefined ? 'all' : cell(c.category), difference(c.metric, c.difference), differenceInterval(c.metric, c.ci95), pValue(c.pAdjusted), cell(c.method)]),
         ['l', 'l', 'l', 'r', 'r', 'r', 'l'],
       ),
     );

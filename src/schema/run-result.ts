@@ -125,9 +125,26 @@ export const Comparison = z.object({
   difference: z.number(),
   ci95: Interval,
   pValue: z.number(),
-  pAdjusted: z.number().describe('Holm-adjusted across the run'),
+  pAdjusted: z.number().describe('Holm-adjusted within its family (see family)'),
   method: z.string(),
   significant: z.boolean(),
+  family: z.string().optional().describe('Holm family: one metric in one scope, e.g. "f1 overall" or "f1 in category x"'),
+  equivalence: z
+    .object({
+      margin: z.number(),
+      pValue: z.number().describe('TOST p-value (larger of the two one-sided p-values)'),
+      ci90: Interval.describe('90% interval of the difference (Agresti-Min adjusted)'),
+      equivalent: z.boolean().describe('True when |a - b| < margin is shown at alpha 0.05'),
+    })
+    .optional()
+    .describe('Paired two one-sided tests of equivalence within the margin (quality metrics only)'),
+  mde: z
+    .object({
+      value: z.number().nullable().describe('Paired minimum detectable difference at this n (alpha 0.05, power 0.8); null when none is detectable'),
+      basis: z.string(),
+      itemsToSettle: z.number().int().optional().describe('Items at which the observed pattern would show a difference or equivalence (80% power)'),
+    })
+    .optional(),
 });
 export type Comparison = z.infer<typeof Comparison>;
 

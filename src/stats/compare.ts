@@ -6,9 +6,12 @@
  * - latency: paired bootstrap of the p95 (metric `latency_p95`), p from the bootstrap.
  * The 95% CI of a quality difference always comes from the paired bootstrap of the mean difference, so every
  * interval in a report means the same thing.
- * Multiple testing: Holm across the run's overall comparisons (one family), and separately across all
- * per-category comparisons (a second family), so exploring categories cannot dilute the pre-registered
- * overall comparisons. significant = pAdjusted < alpha.
+ * Multiple testing: one Holm family per question, that is per metric and scope: the primary metric's pairwise
+ * comparisons overall are one family, each category's are another, and every secondary metric and latency has its
+ * own. Adding a secondary metric or a category therefore cannot change the primary comparisons that decide the
+ * verdict (docs/verdict.md). significant = pAdjusted < alpha.
+ * Quality comparisons also carry a paired equivalence test (TOST within `equivalenceMargin`) and the paired
+ * minimum detectable difference with the items that would settle the question.
  */
 import type { Comparison } from '../schema/run-result.js';
 import { pairedBootstrap } from './bootstrap.js';
@@ -16,6 +19,7 @@ import { mean, quantile } from './descriptive.js';
 import { holm } from './multiple-testing.js';
 import { mcnemarExact, wilcoxonSignedRank } from './paired-tests.js';
 import { deriveSeed } from './rng.js';
+import { pairedDifferences, pairedEquivalence, settling } from './equivalence.js';
 
 export type PairedKind = 'binary' | 'continuous' | 'latency-p95';
 
@@ -98,7 +102,11 @@ export interface CompareSystemsInput {
   seed: number;
   alpha?: number;
   resamples?: number;
+  /** Equivalence margin for the TOST on quality metrics (0..1 scale). Default 0.02 (2 points). */
+  equivalenceMargin?: number;
 }
+
+export const DEFAULT_EQUIVALENCE_MARGIN = 0.02;
 
 function isScore(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
@@ -151,16 +159,33 @@ export function compareSystems(input: CompareSystemsInput): Comparison[] {
           const kind = measure.kind === 'binary' && !xs.concat(ys).every((v) => v === 0 || v === 1) ? 'continuous' : measure.kind;
           const seed = deriveSeed(input.seed, `${a}|${b}|${measure.name}|${category ?? ''}`);
           const c = comparePaired(xs, ys, { kind, seed, resamples: input.resamples });
-          raw.push({ a, b, metric: measure.name, ...(category !== undefined ? { category } : {}), ...c });
+          const family = `${measure.name} ${category === undefined ? 'overall' : `in category ${category}`}`;
+          const quality = kind === 'latency-p95' ? {} : qualityEvidence(xs, ys, input.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN);
+          raw.push({ a, b, metric: measure.name, ...(category !== undefined ? { category } : {}), ...c, family, ...quality });
         }
       }
     }
   }
 
   const adjusted = new Array<number>(raw.length);
-  for (const overall of [true, false]) {
-    const idx = raw.map((c, k) => ((c.category === undefined) === overall ? k : -1)).filter((k) => k >= 0);
+  for (const family of new Set(raw.map((c) => c.family))) {
+    const idx = raw.map((c, k) => (c.family === family ? k : -1)).filter((k) => k >= 0);
     holm(idx.map((k) => raw[k].pValue)).forEach((p, r) => (adjusted[idx[r]] = p));
   }
   return raw.map((c, k) => ({ ...c, pAdjusted: adjusted[k], significant: adjusted[k] < alpha }));
+}
+
+/** TOST equivalence and the paired MDE / items to settle, for a quality metric's aligned values. */
+function qualityEvidence(xs: number[], ys: number[], margin: number): Pick<Comparison, 'equivalence' | 'mde'> {
+  const diffs = pairedDifferences(xs, ys);
+  const eq = pairedEquivalence(diffs, margin);
+  const settle = settling(diffs, margin);
+  return {
+    equivalence: { margin, pValue: eq.pValue, ci90: eq.ci90, equivalent: eq.equivalent },
+    mde: {
+      value: Number.isFinite(settle.mde) ? settle.mde : null,
+      basis: settle.basis,
+      ...(settle.itemsToSettle !== undefined ? { itemsToSettle: settle.itemsToSettle } : {}),
+    },
+  };
 }

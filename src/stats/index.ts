@@ -11,5 +11,7 @@ export { minimumDetectableDifference, minimumDetectableDifferenceContinuous } fr
 export type { PowerOptions, RateMddOptions } from './power.js';
 export { summarizeMetric, isBinaryValues } from './summarize.js';
 export type { SummarizeOptions } from './summarize.js';
-export { compareSystems, comparePaired, LATENCY_P95_METRIC } from './compare.js';
+export { compareSystems, comparePaired, LATENCY_P95_METRIC, DEFAULT_EQUIVALENCE_MARGIN } from './compare.js';
+export { pairedDifferences, pairedEquivalence, settling } from './equivalence.js';
+export type { PairedDifferences, Equivalence, Settling } from './equivalence.js';
 export type { CompareSystemsInput, PairedComparison, PairedKind } from './compare.js';

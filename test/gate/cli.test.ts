@@ -70,14 +70,14 @@ describe('ftrag gate', () => {
 
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
-    expect(xml).toMatch(/<testsuites name="ftrag gate" tests="4" failures="1" skipped="0">/);
-    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml).toMatch(/<testsuites name="ftrag gate" tests="5" failures="1" skipped="1">/);
+    expect(xml.match(/<testcase /g)).toHaveLength(5);
     expect(xml).toMatch(/<testcase classname="ftrag.gate.no-regression" name="rag f1">\n\s+<failure message="no-regression rag f1: baseline/);
     expect(xml).not.toContain('<script>');
     expect(xml).toContain('Is &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co | safe?');
 
     const md = await readFile(markdown, 'utf8');
-    expect(md).toMatch(/^## ftrag gate: ❌ failed \(1 of 4 checks\)/);
+    expect(md).toMatch(/^## ftrag gate: ❌ failed \(1 of 5 checks\)/);
     expect(md).toContain('| ❌ | no-regression | rag | f1 | all |');
     expect(md).toContain('### Items that flipped from right to wrong');
     expect(md).not.toContain('<script>');

@@ -126,7 +126,7 @@ describe('evaluateGate: floors, latency, cost, error rate', () => {
     expect(byId.base.passed).toBe(true);
     expect(byId.rag.passed).toBe(false);
     expect(byId.rag.evidence.current).toBe(run.systems.find((s) => s.id === 'rag')!.latencyMs.p95);
-    expect(byId.rag.message).toMatch(/latency-p95 rag: baseline \d+ ms, current \d+ ms \(n=300\) > max 1000 ms/);
+    expect(byId.rag.message).toMatch(/latency-p95 rag: client latency, baseline \d+ ms, current \d+ ms \(n=300\) > max 1000 ms/);
   });
 
   it('cost per 1k queries, and a run without cost cannot pass', () => {

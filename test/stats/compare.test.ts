@@ -70,13 +70,35 @@ describe('compareSystems', () => {
     expect(c.n).toBe(N - 1);
   });
 
-  it('applies Holm within the overall family and within the per-category family', () => {
-    const adjusted = holm(overall.map((c) => c.pValue));
-    overall.forEach((c, i) => expect(c.pAdjusted).toBeCloseTo(adjusted[i], 15));
-    const perCategory = comparisons.filter((c) => c.category !== undefined);
-    const adjustedCat = holm(perCategory.map((c) => c.pValue));
-    perCategory.forEach((c, i) => expect(c.pAdjusted).toBeCloseTo(adjustedCat[i], 15));
+  it('applies Holm within one family per metric and scope, so a secondary metric cannot move the primary comparisons', () => {
+    const families = new Set(comparisons.map((c) => c.family));
+    expect(families).toEqual(new Set(['exact overall', 'f1 overall', 'latency_p95 overall', ...['lookup', 'style'].flatMap((k) => ['exact', 'f1', 'latency_p95'].map((m) => `${m} in category ${k}`))]));
+    for (const family of families) {
+      const members = comparisons.filter((c) => c.family === family);
+      expect(members).toHaveLength(3);
+      const adjusted = holm(members.map((c) => c.pValue));
+      members.forEach((c, i) => expect(c.pAdjusted).toBeCloseTo(adjusted[i], 15));
+    }
     comparisons.forEach((c) => expect(c.significant).toBe(c.pAdjusted < 0.05));
+    const exactOnly = compareSystems({ ...input, metrics: [{ name: 'exact', binary: true }], latency: undefined });
+    for (const c of exactOnly) {
+      const same = comparisons.find((x) => x.a === c.a && x.b === c.b && x.metric === c.metric && x.category === c.category)!;
+      expect(same.pAdjusted).toBe(c.pAdjusted);
+    }
+  });
+
+  it('carries a paired TOST and the paired MDE on quality metrics, not on latency', () => {
+    const find = (a: string, b: string, metric: string) => overall.find((c) => c.a === a && c.b === b && c.metric === metric)!;
+    const rag = find('base', 'rag', 'exact');
+    expect(rag.equivalence).toMatchObject({ margin: 0.02, equivalent: false });
+    expect(rag.mde?.basis).toMatch(/McNemar/);
+    expect(rag.mde?.value).toBeGreaterThan(0);
+    expect(find('base', 'ft', 'f1').mde?.basis).toMatch(/paired z/);
+    expect(find('base', 'rag', 'latency_p95').equivalence).toBeUndefined();
+    // ft differs from base on 1 item in 17: not equivalent within 2 points at n = 120, and the items to settle it are named.
+    const ft = find('base', 'ft', 'exact');
+    expect(ft.equivalence?.equivalent).toBe(false);
+    expect(ft.mde?.itemsToSettle).toBeGreaterThan(N);
   });
 
   it('is deterministic for a seed and independent of the order of systems', () => {
