@@ -3,7 +3,7 @@
  */
 import { requireTextModel, resolveRuntimeModel } from './context.js';
 import { optNumber, optObject, parseJsonObject, readBody, reqObject, reqString, sendJson, sleep, validation } from './http-util.js';
-import { serviceTime } from './latency.js';
+import { generationMs, reportedLatencyMs, requestKeyOf, SERVICE_LATENCY_HEADER, serviceTime } from './latency.js';
 import { retrieveFromKb } from './knowledge-bases.js';
 import type { RetrievedChunk } from './knowledge-bases.js';
 import { generate } from './model-port.js';
@@ -53,7 +53,8 @@ async function retrieve(a: RouteArgs): Promise<void> {
     a.res,
     200,
     { retrievalResults: hits.map((h) => ({ ...reference(h), score: h.score, documentId: h.chunk.chunkId })) },
-    { 'x-amzn-requestid': a.requestId },
+    // Bedrock's Retrieve has no latency field; the emulator adds its modelled time in a header of its own (latency.ts).
+    { 'x-amzn-requestid': a.requestId, [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.fault.slowMs + a.ctx.latency.retrievalMs)) },
   );
 }
 
@@ -87,8 +88,9 @@ async function retrieveAndGenerate(a: RouteArgs): Promise<void> {
     customModel: resolved.customModel,
     seed: a.ctx.seed,
   });
-  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, a.seq);
-  await sleep(t.ttftMs + Math.max(0, result.outputTokens - 1) * t.perTokenMs);
+  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('retrieve-and-generate', kbId, body));
+  const modelledMs = generationMs(t, result.outputTokens);
+  await sleep(modelledMs);
 
   const citations = (result.citations ?? []).map((c) => ({
     generatedResponsePart: { textResponsePart: { text: result.text.slice(c.start, c.end), span: { start: c.start, end: c.end } } },
@@ -98,7 +100,10 @@ async function retrieveAndGenerate(a: RouteArgs): Promise<void> {
     a.res,
     200,
     { sessionId: sessionId ?? hashUuid(a.ctx.seed, 'session', a.seq), output: { text: result.text }, citations, guardrailAction: 'NONE' },
-    { 'x-amzn-requestid': a.requestId },
+    {
+      'x-amzn-requestid': a.requestId,
+      [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.fault.slowMs + a.ctx.latency.retrievalMs + modelledMs)),
+    },
   );
 }
 

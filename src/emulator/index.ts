@@ -4,6 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { InputError, ServiceError } from '../util/errors.js';
 import { agentRuntimeRoutes } from './agent-runtime.js';
 import { batchRoutes, failInterruptedBatchJobs } from './batch-jobs.js';
 import type { EmulatorContext } from './context.js';
@@ -17,6 +19,7 @@ import { runtimeRoutes } from './runtime.js';
 import { S3Store } from './s3-store.js';
 import { listen } from './server.js';
 import { StateStore } from './store.js';
+import type { SerializedError, WorkerMessage } from './worker.js';
 
 export type { FaultRates } from './faults.js';
 export { CATALOG } from './catalog.js';
@@ -94,6 +97,69 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       await Promise.allSettled([...ctx.background]);
     },
   };
+}
+
+/**
+ * The emulator on a worker thread of its own: what `ftrag run` and `ftrag train` embed. In the same thread, the
+ * emulator's reference model and the runner's scoring would take turns on one event loop, so every measured call
+ * would include the other side's work and vary with machine load. The returned handle behaves like
+ * `startEmulator`'s; a start-up failure rejects with the worker's error (an InputError stays an InputError, exit 2),
+ * a crash later makes `close()` reject with a ServiceError (exit 3).
+ */
+export function startEmulatorInWorker(opts: EmulatorOptions): Promise<RunningEmulator> {
+  // Built, the entry is worker.js. Run from source (tests, tsx) it is worker.ts, loaded after registering tsx's
+  // loader in the new thread (a worker does not inherit the parent's loader hooks).
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  const worker = fromSource
+    ? new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry.href)}))`, { eval: true, workerData: opts })
+    : new Worker(entry, { workerData: opts });
+  let crashed: Error | undefined;
+  let onClosed: ((err?: Error) => void) | undefined;
+  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+  return new Promise<RunningEmulator>((resolveStart, rejectStart) => {
+    let started = false;
+    const fail = (err: Error) => {
+      if (!started) return rejectStart(err);
+      crashed ??= err;
+      onClosed?.(err);
+    };
+    worker.on('error', (err) => fail(new ServiceError(`the embedded emulator crashed: ${err.message}`, 'EmulatorCrashed', { cause: err })));
+    worker.once('exit', (code) => {
+      if (!onClosed) fail(new ServiceError(`the embedded emulator stopped unexpectedly (exit ${code})`, 'EmulatorCrashed'));
+    });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'error') return fail(revive(m.error));
+      if (m.type === 'closed') return onClosed?.();
+      started = true;
+      resolveStart({
+        url: m.url,
+        port: m.port,
+        dataDir: m.dataDir,
+        env: m.env,
+        close: async () => {
+          if (!crashed) {
+            await new Promise<void>((done, reject) => {
+              onClosed = (err) => (err ? reject(err) : done());
+              worker.postMessage({ type: 'close' });
+            });
+          }
+          await worker.terminate();
+          await exited;
+          if (crashed) throw crashed;
+        },
+      });
+    });
+  });
+}
+
+/** The worker's error as the same kind of error here, so exit codes and located messages survive the thread hop. */
+function revive(e: SerializedError): Error {
+  const err = e.name === 'InputError' ? new InputError(e.message) : new Error(e.message);
+  if (e.name === 'InputError' && e.location) Object.assign(err, { location: e.location });
+  if (e.name !== 'InputError') err.name = e.name;
+  if (e.stack) err.stack = e.stack;
+  return err;
 }
 
 export function emulatorEnv(url: string, region = 'us-east-1'): Record<string, string> {

@@ -2,6 +2,11 @@
  * Service-time profile: how long the emulator waits, on top of real compute, before answering. `none` waits nothing;
  * `realistic` uses the per-model defaults below (time to first token + per-output-token time, with small seeded jitter);
  * a FILE is JSON of the same shape as REALISTIC_PROFILE and replaces it (missing models fall back to `default`).
+ *
+ * What the emulator reports as the service's latency (`metrics.latencyMs`, and the `x-ftrag-service-latency-ms`
+ * header on Retrieve / RetrieveAndGenerate) is this modelled time, not its own wall time: the reference model's
+ * compute and the host's load are artefacts of the machine running ftrag, not of the modelled service, so the
+ * figure is a pure function of (profile, seed, request) and an emulated verdict cannot change with machine load.
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
@@ -89,9 +94,31 @@ export function parseLatencyProfile(raw: unknown, file: string): LatencyProfile 
   };
 }
 
-/** Service time for one call: TTFT and per-token pacing, scaled by a jitter factor drawn from (seed, requestSeq). */
-export function serviceTime(profile: LatencyProfile, baseModelId: string, seed: number, requestSeq: number): ModelLatency {
+/**
+ * Service time for one call: TTFT and per-token pacing, scaled by a jitter factor drawn from (seed, requestKey).
+ * `requestKey` should identify the request by its content (see `requestKeyOf`), not by its arrival order, so the
+ * same request gets the same service time however concurrent calls interleave.
+ */
+export function serviceTime(profile: LatencyProfile, baseModelId: string, seed: number, requestKey: string | number): ModelLatency {
   const m = profile.models[baseModelId] ?? profile.default;
-  const factor = 1 + profile.jitter * (2 * hashUniform(seed, 'latency', requestSeq) - 1);
+  const factor = 1 + profile.jitter * (2 * hashUniform(seed, 'latency', requestKey) - 1);
   return { ttftMs: m.ttftMs * factor, perTokenMs: m.perTokenMs * factor };
 }
+
+/** A request's identity for seeded draws: the operation, the model or KB it addresses and its body. */
+export function requestKeyOf(operation: string, target: string, body: unknown): string {
+  return `${operation}\u0000${target}\u0000${JSON.stringify(body)}`;
+}
+
+/** Modelled time of a whole (unstreamed) generation: first token, then the rest at the per-token pace. */
+export function generationMs(t: ModelLatency, outputTokens: number): number {
+  return t.ttftMs + Math.max(0, outputTokens - 1) * t.perTokenMs;
+}
+
+/** The modelled service latency as the emulator reports it: whole milliseconds, like Bedrock's metrics.latencyMs. */
+export function reportedLatencyMs(modelledMs: number): number {
+  return Math.round(modelledMs);
+}
+
+/** Response header carrying the modelled service time where the Bedrock API has no latency field (Retrieve, RetrieveAndGenerate). */
+export const SERVICE_LATENCY_HEADER = 'x-ftrag-service-latency-ms';

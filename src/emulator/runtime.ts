@@ -9,7 +9,7 @@ import { parseConverseBody } from './converse-request.js';
 import { eventFrame, exceptionFrame, padding } from './eventstream.js';
 import { faultError } from './faults.js';
 import { ApiError, dropConnection, parseJsonObject, readBody, sendJson, sleep, validation } from './http-util.js';
-import { serviceTime } from './latency.js';
+import { generationMs, reportedLatencyMs, requestKeyOf, serviceTime } from './latency.js';
 import { countTokens, embedText, generate } from './model-port.js';
 import type { GenerateResult } from './model/api.js';
 import { hashUniform } from './rng.js';
@@ -21,12 +21,12 @@ function runGenerate(a: RouteArgs, resolved: ResolvedModel, body: Record<string,
 }
 
 async function converse(a: RouteArgs): Promise<void> {
-  const started = performance.now();
   const resolved = requireTextModel(resolveRuntimeModel(a.ctx, a.params.modelId));
   const body = parseJsonObject(await readBody(a.req));
   const result = runGenerate(a, resolved, body);
-  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, a.seq);
-  await sleep(t.ttftMs + Math.max(0, result.outputTokens - 1) * t.perTokenMs);
+  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('converse', a.params.modelId, body));
+  const modelledMs = generationMs(t, result.outputTokens);
+  await sleep(modelledMs);
   sendJson(
     a.res,
     200,
@@ -34,7 +34,8 @@ async function converse(a: RouteArgs): Promise<void> {
       output: { message: { role: 'assistant', content: [{ text: result.text }] } },
       stopReason: result.stopReason,
       usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens, totalTokens: result.inputTokens + result.outputTokens },
-      metrics: { latencyMs: Math.round(performance.now() - started) },
+      // The modelled service time (plus any injected slowness), not this thread's wall time: see latency.ts.
+      metrics: { latencyMs: reportedLatencyMs(a.fault.slowMs + modelledMs) },
     },
     { 'x-amzn-requestid': a.requestId },
   );
@@ -55,7 +56,6 @@ const STREAM_EXCEPTION: Record<string, string> = {
 };
 
 async function converseStream(a: RouteArgs): Promise<void> {
-  const started = performance.now();
   const seq = a.seq;
   // Half of the injected faults happen mid-stream (after the 200 and some deltas), as on Bedrock; those are not retried by the SDK.
   const midStream = a.fault.kind !== 'none' && hashUniform(a.ctx.seed, 'mid-stream', seq) < 0.5;
@@ -64,7 +64,12 @@ async function converseStream(a: RouteArgs): Promise<void> {
   if (!resolved.base.responseStreamingSupported) throw validation(`The model ${resolved.base.modelId} does not support response streaming.`);
   const body = parseJsonObject(await readBody(a.req));
   const result = runGenerate(a, resolved, body);
-  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, seq);
+  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('converse', a.params.modelId, body));
+  let modelledMs = a.fault.slowMs;
+  const pace = (ms: number) => {
+    modelledMs += ms;
+    return sleep(ms);
+  };
   const res = a.res as Http2ServerResponse;
   res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': a.requestId });
   let frameNo = 0;
@@ -72,10 +77,10 @@ async function converseStream(a: RouteArgs): Promise<void> {
     res.write(eventFrame(type, { ...payload, p: padding(hashUniform(a.ctx.seed, 'pad', seq, frameNo++)) }));
   };
   send('messageStart', { role: 'assistant' });
-  await sleep(t.ttftMs);
+  await pace(t.ttftMs);
   const pieces = deltaPieces(result.text);
   for (let i = 0; i < pieces.length; i++) {
-    if (i > 0) await sleep(countTokens(pieces[i]) * t.perTokenMs);
+    if (i > 0) await pace(countTokens(pieces[i]) * t.perTokenMs);
     send('contentBlockDelta', { contentBlockIndex: 0, delta: { text: pieces[i] } });
     if (midStream && i === Math.floor(pieces.length / 2)) {
       if (a.fault.kind === 'reset') return dropConnection(a.req);
@@ -92,7 +97,7 @@ async function converseStream(a: RouteArgs): Promise<void> {
   send('messageStop', { stopReason: result.stopReason });
   send('metadata', {
     usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens, totalTokens: result.inputTokens + result.outputTokens },
-    metrics: { latencyMs: Math.round(performance.now() - started) },
+    metrics: { latencyMs: reportedLatencyMs(modelledMs) },
   });
   res.end();
 }
@@ -130,7 +135,6 @@ function embeddingRequest(body: Record<string, unknown>): { inputText: string; d
 }
 
 async function invokeModel(a: RouteArgs): Promise<void> {
-  const started = performance.now();
   const resolved = resolveRuntimeModel(a.ctx, a.params.modelId);
   if (!isEmbeddingModel(resolved.base)) {
     throw validation(`The emulator serves InvokeModel for amazon.titan-embed-text-v2:0 only; call ${resolved.base.modelId} through Converse.`);
@@ -147,12 +151,12 @@ async function invokeModel(a: RouteArgs): Promise<void> {
     if (r.types.includes('binary')) byType.binary = embedding.map((x) => (x > 0 ? 1 : 0));
     out.embeddingsByType = byType;
   }
-  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, a.seq);
+  const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('invoke', a.params.modelId, body));
   await sleep(t.ttftMs);
   sendJson(a.res, 200, out, {
     'x-amzn-requestid': a.requestId,
     'x-amzn-bedrock-input-token-count': String(tokens),
-    'x-amzn-bedrock-invocation-latency': String(Math.round(performance.now() - started)),
+    'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.fault.slowMs + t.ttftMs)),
   });
 }
 

@@ -39,6 +39,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     knowledgeBaseId: s.knowledgeBaseId,
     ragMode: s.spec.knowledgeBase?.mode,
     streaming: streamingOf(s, config),
+    connections: execution.connections[s.spec.id],
   }));
   const summaries: SystemSummary[] = descriptors.map((d) => summarizeSystem(d, items, execution.table, execution.metrics, config.seed));
 
@@ -112,6 +113,12 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     notes.push(`${batchSystems.join(', ')} ran through Bedrock batch inference: its latency is the job's wall time divided by its records, not a response time.`);
   }
   notes.push(latencyNote(summaries));
+  const setupCalls = summaries.reduce((n, s) => n + (s.connections?.setupCalls ?? 0), 0);
+  const { runtime, agentRuntime } = execution.endpointConnections;
+  notes.push(
+    `Connections: ${runtime} bedrock-runtime and ${agentRuntime} bedrock-agent-runtime HTTP/2 sessions opened (warmed before timing, shared by every call, streamed or not); ` +
+      `${setupCalls} timed call${setupCalls === 1 ? '' : 's'} had to open one (counted per system; the set-up time is kept out of their latency).`,
+  );
   if (execution.cacheHits > 0) {
     notes.push(`${execution.cacheHits} answers came from the response cache (run with --no-cache to call the models again); their latency is the one measured when the call was first made.`);
   }

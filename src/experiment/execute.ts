@@ -36,6 +36,10 @@ export interface Execution {
   retries: number;
   throttles: number;
   cacheHits: number;
+  /** Per system: connections its calls opened (warm-up included) and timed calls that paid a connection set-up. */
+  connections: Record<string, { opened: number; setupCalls: number }>;
+  /** Connections the data-plane clients opened over the whole run (one pool per client and endpoint). */
+  endpointConnections: { runtime: number; agentRuntime: number };
 }
 
 const NOT_FOUND_CODES = new Set(['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException']);
@@ -68,7 +72,8 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
       .filter((s) => s.spec.execution !== 'batch')
       .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region })]),
   );
-  if (!input.resume && evalSet.items.length > 0) await preflight([...onDemandTargets.values()], evalSet, config.runner.timeoutMs);
+  // Also opens and warms each system's connections, so no timed call pays the set-up (a resumed run warms too).
+  if (evalSet.items.length > 0) await preflight([...onDemandTargets.values()], evalSet, config.runner.timeoutMs, { refuse: !input.resume });
   // Systems with `execution: batch` run as one Bedrock batch job each (after the cheap checks above); their answers are
   // then replayed through the runner, so the journal, scoring and reports treat them like on-demand answers.
   const batchSystems = input.systems.filter((s) => s.spec.execution === 'batch');
@@ -120,9 +125,18 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   const allFailedSystems = Object.entries(outcome.perSystem)
     .filter(([, c]) => c.completed === 0 && c.failed > 0)
     .map(([id]) => id);
+  const connections = Object.fromEntries(
+    targets
+      .filter((t) => t.connections)
+      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: setupCallsOf(outcome.records, t.id) }]),
+  );
+  const endpointConnections = clients.connections();
+  input.log(`connections: ${endpointConnections.runtime} runtime, ${endpointConnections.agentRuntime} agent-runtime (HTTP/2 sessions shared by all calls)`);
   return {
     table,
     metrics: metricNames.map((name) => ({ name, binary: isBinaryMetric(name) })),
+    connections,
+    endpointConnections,
     allFailedSystems,
     durationMs: outcome.durationMs,
     retries: outcome.retries,
@@ -172,14 +186,27 @@ export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig
   return { type: 'bedrock-model', id: system.spec.id, kind: system.spec.kind, modelId: system.modelId, inference };
 }
 
-/** One call per system before the run: an unknown model id or Knowledge Base is bad input (exit 2), not N failures. */
-async function preflight(targets: DescribedTarget[], evalSet: EvalSet, timeoutMs: number): Promise<void> {
+/** Timed calls (answered, not from the cache) whose connection had to be opened during the call. */
+function setupCallsOf(records: Map<string, Map<string, JournalRecord>> | null, systemId: string): number {
+  let n = 0;
+  for (const bySystem of records?.values() ?? []) {
+    const r = bySystem.get(systemId);
+    if (r?.ok && !r.cached && r.response?.connectionSetup) n++;
+  }
+  return n;
+}
+
+/**
+ * One call per system before the run: an unknown model id or Knowledge Base is bad input (exit 2), not N failures
+ * (`refuse`). The call also opens the system's connections, so the timed calls find them warm.
+ */
+async function preflight(targets: DescribedTarget[], evalSet: EvalSet, timeoutMs: number, opts: { refuse: boolean }): Promise<void> {
   const item = evalSet.items[0];
   for (const target of targets) {
     try {
       await target.invoke({ itemId: item.id, prompt: item.prompt, maxTokens: 8 }, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      if (err instanceof TargetError && !err.retryable && NOT_FOUND_CODES.has(err.code)) {
+      if (opts.refuse && err instanceof TargetError && !err.retryable && NOT_FOUND_CODES.has(err.code)) {
         throw new InputError(`system "${target.id}" (${target.modelId}) was refused: ${err.code}: ${err.message}`, {
           field: `systems.${target.id}`,
         });

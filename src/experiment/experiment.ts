@@ -12,7 +12,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
 import { loadEvalSet } from '../datasets/load.js';
 import type { EvalSet } from '../datasets/types.js';
-import { startEmulator } from '../emulator/index.js';
+import { startEmulatorInWorker } from '../emulator/index.js';
 import { batchRefusal } from '../targets/batch.js';
 import { checkAwsCredentials, createAwsClients, type AwsClients } from '../targets/clients.js';
 import { InputError } from '../util/errors.js';
@@ -178,7 +178,7 @@ async function openEndpoint(config: ExperimentConfig, opts: RunOptions): Promise
     return { clients, emulated: true, url: config.endpointUrl, close: async () => clients.destroy() };
   }
   const defaults = emulatorDefaultsFor(config, opts.cwd);
-  const emulator = await startEmulator({ port: 0, quiet: true, ...defaults });
+  const emulator = await startEmulatorInWorker({ port: 0, quiet: true, ...defaults });
   opts.log(`emulator: ${emulator.url} (data in ${emulator.dataDir}; answers come from its reference model)`);
   const clients = createAwsClients({ region: config.region, endpointUrl: emulator.url });
   // The embedded emulator gets a new port every run; its identity (for reuse and the cache) is its data dir.

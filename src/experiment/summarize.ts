@@ -55,6 +55,7 @@ function toItemSystemResult({ record, scores, reasons }: ScoredRecord): ItemSyst
     serviceLatencyMs: r?.serviceLatencyMs !== undefined ? round(r.serviceLatencyMs) : undefined,
     firstTokenMs: r?.firstTokenMs !== undefined ? round(r.firstTokenMs) : undefined,
     connectionSetup: r?.connectionSetup || undefined,
+    connectionSetupMs: r?.connectionSetupMs !== undefined ? round(r.connectionSetupMs) : undefined,
     inputTokens: r?.usage?.inputTokens,
     outputTokens: r?.usage?.outputTokens,
     tokensEstimated: r?.usage?.estimated || undefined,

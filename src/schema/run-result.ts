@@ -99,7 +99,7 @@ export const SystemSummary = z.object({
   connections: z
     .object({
       opened: z.number().int().describe('Connections (HTTP/2 sessions) this system\'s calls opened, warm-up included'),
-      setupCalls: z.number().int().describe('Timed calls that paid a connection set-up (a reconnect), so their client latency includes it'),
+      setupCalls: z.number().int().describe('Timed calls that had to open a connection (a reconnect); their set-up time is reported per item, not in latency'),
     })
     .optional()
     .describe('Connection use; absent when the transport does not report it'),
@@ -188,10 +188,14 @@ export const ItemSystemResult = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   scores: z.record(z.string(), z.number().nullable()),
   judgeReasons: z.record(z.string(), z.string()).optional(),
-  latencyMs: z.number().optional().describe('Client wall time of the call, send to last byte'),
+  latencyMs: z.number().optional().describe('Client wall time of the call, send to last byte, without any connection set-up'),
   serviceLatencyMs: z.number().optional().describe("The service's own latency (see SystemSummary.serviceLatencyMs)"),
   firstTokenMs: z.number().optional(),
-  connectionSetup: z.boolean().optional().describe('True when this call opened a new connection (its client latency includes the set-up)'),
+  connectionSetup: z.boolean().optional().describe('True when this call had to open a new connection'),
+  connectionSetupMs: z
+    .number()
+    .optional()
+    .describe('Time that connection took to open; left out of latencyMs and firstTokenMs, which measure a warm call'),
   inputTokens: z.number().optional(),
   outputTokens: z.number().optional(),
   tokensEstimated: z.boolean().optional(),

@@ -4,6 +4,7 @@
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { converseForRequest, responseFrom, type InferenceSettings } from './converse.js';
+import { withConnectionTracking, withTransport, type ConnectionTally } from './connections.js';
 import { toTargetError } from './errors.js';
 import type { InvokeOptions, SystemKind, Target, TargetRequest, TargetResponse } from './types.js';
 
@@ -23,24 +24,32 @@ export interface TargetDescription {
   readonly defaultMaxTokens: number;
 }
 
-export type DescribedTarget = Target & { readonly description: TargetDescription };
+export type DescribedTarget = Target & {
+  readonly description: TargetDescription;
+  /** Connections this target's calls opened (absent for targets that make no calls of their own, e.g. batch replay). */
+  readonly connections?: ConnectionTally;
+};
 
 export function createBedrockModelTarget(opts: BedrockModelTargetOptions): DescribedTarget {
   const { id, kind, modelId, runtime, inference } = opts;
+  const connections: ConnectionTally = { opened: 0 };
   return {
     id,
     kind,
     modelId,
+    connections,
     description: {
       config: { type: 'bedrock-model', modelId, inference },
       defaultMaxTokens: inference.maxTokens,
     },
     async invoke(request: TargetRequest, { signal }: InvokeOptions): Promise<TargetResponse> {
       // The runner calls invoke only once its limits let the request go, so the clock starts at the send.
-      const startedAt = performance.now();
       try {
-        const r = await converseForRequest(runtime, modelId, request.prompt, request, inference, signal, startedAt);
-        return responseFrom(r, startedAt);
+        return await withConnectionTracking(async (transport) => {
+          const startedAt = performance.now();
+          const r = await converseForRequest(runtime, modelId, request.prompt, request, inference, signal, startedAt);
+          return withTransport(responseFrom(r, startedAt), transport);
+        }, connections);
       } catch (err) {
         throw toTargetError(err, signal);
       }

@@ -10,6 +10,7 @@ import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '../util/errors.js';
+import { PooledHttp2Handler } from './connections.js';
 
 export interface AwsClientOptions {
   region: string;
@@ -17,6 +18,14 @@ export interface AwsClientOptions {
   endpointUrl?: string;
   /** SDK attempts per call. Default 1: the runner owns retries. */
   maxAttempts?: number;
+  /** Concurrent HTTP/2 streams per session before another session is opened (default 100). */
+  maxStreamsPerSession?: number;
+}
+
+/** Connections the data-plane clients have opened (HTTP/2 sessions, one pool per client and endpoint). */
+export interface ConnectionCounts {
+  runtime: number;
+  agentRuntime: number;
 }
 
 export interface AwsClients {
@@ -28,6 +37,8 @@ export interface AwsClients {
   region: string;
   /** Identifies the endpoint for the response cache: `aws:<region>` or `url:<endpoint>|<region>`. */
   endpointKey: string;
+  /** Connections opened so far by the runtime and agent-runtime clients (which share sessions across calls). */
+  connections(): ConnectionCounts;
   destroy(): void;
 }
 
@@ -49,8 +60,11 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const common = opts.endpointUrl
     ? { region: opts.region, endpoint: opts.endpointUrl, credentials: EMULATOR_CREDENTIALS, maxAttempts }
     : { region: opts.region, maxAttempts };
-  const runtime = new BedrockRuntimeClient(common);
-  const agentRuntime = new BedrockAgentRuntimeClient(common);
+  // The data plane shares one pooled HTTP/2 session per endpoint across calls, streaming or not (connections.ts).
+  const runtimeHandler = new PooledHttp2Handler({ maxStreamsPerSession: opts.maxStreamsPerSession });
+  const agentRuntimeHandler = new PooledHttp2Handler({ maxStreamsPerSession: opts.maxStreamsPerSession });
+  const runtime = new BedrockRuntimeClient({ ...common, requestHandler: runtimeHandler });
+  const agentRuntime = new BedrockAgentRuntimeClient({ ...common, requestHandler: agentRuntimeHandler });
   const bedrock = new BedrockClient(common);
   const bedrockAgent = new BedrockAgentClient(common);
   const s3 = new S3Client(opts.endpointUrl ? { ...common, forcePathStyle: true } : common);
@@ -62,6 +76,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     s3,
     region: opts.region,
     endpointKey: endpointKeyOf(opts),
+    connections: () => ({ runtime: runtimeHandler.opened, agentRuntime: agentRuntimeHandler.opened }),
     destroy() {
       for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3]) c.destroy();
     },

@@ -44,8 +44,10 @@ export interface TargetResponse {
    * Retrieve's time plus Converse's `metrics.latencyMs`. Absent for RetrieveAndGenerate (the service reports none).
    */
   serviceLatencyMs?: number;
-  /** True when this call had to open a new connection (its `latencyMs` includes the set-up). */
+  /** True when this call had to open a new connection. */
   connectionSetup?: boolean;
+  /** Time that connection took to open: reported here and left out of `latencyMs` and `firstTokenMs`. */
+  connectionSetupMs?: number;
   /** Absent (not zero) when the service does not report it and no estimate was made. */
   usage?: TokenUsage;
   contexts?: RetrievedContext[];

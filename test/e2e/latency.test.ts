@@ -1,15 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunResult } from '../../src/schema/read.js';
 import type { RunResult } from '../../src/schema/run-result.js';
 import { runCli, tempDir, writeDemoConfig } from './cli.js';
 
+const TTFT_MS = 20;
+const RETRIEVAL_MS = 10;
+
 /** base + rag on the demo set (no training), streaming or not. */
 async function runSmall(streaming: boolean | undefined): Promise<{ run: RunResult; markdown: string; html: string }> {
   const work = tempDir('ftrag-latency-');
+  // A flat profile, so the modelled service time of every call is known exactly.
+  const profile = join(work, 'profile.json');
+  writeFileSync(profile, JSON.stringify({ jitter: 0, retrievalMs: RETRIEVAL_MS, default: { ttftMs: TTFT_MS, perTokenMs: 0 } }));
   const config = writeDemoConfig(work, (c) => {
     c.systems = c.systems.filter((s: { id: string }) => s.id === 'base' || s.id === 'rag');
+    c.emulator.latencyProfile = profile;
     if (streaming !== undefined) c.inference.streaming = streaming;
   });
   const out = join(work, 'out');
@@ -67,6 +74,24 @@ describe('inference.streaming end to end on the emulator', () => {
         }
       }
       expect(run.notes.join(' ')).toMatch(/"service" is the service's own time/);
+    }
+  });
+
+  it('takes the service latency from the emulator\'s modelled time, whatever the host did', () => {
+    for (const { run } of [streamed, unstreamed]) {
+      const service = (id: string) => run.items.map((i) => i.results[id].serviceLatencyMs);
+      expect(new Set(service('base'))).toEqual(new Set([TTFT_MS]));
+      // retrieve-then-converse: the Retrieve time plus the Converse metrics.latencyMs.
+      expect(new Set(service('rag'))).toEqual(new Set([RETRIEVAL_MS + TTFT_MS]));
+    }
+  });
+
+  it('opens one connection per client and endpoint, before timing starts', () => {
+    for (const { run } of [streamed, unstreamed]) {
+      expect(run.notes.join(' ')).toMatch(/Connections: 1 bedrock-runtime and 1 bedrock-agent-runtime HTTP\/2 sessions opened/);
+      // base's warm-up opens the runtime session, rag's the agent-runtime one (the runtime one is already open).
+      for (const s of run.systems) expect(s.connections, s.id).toEqual({ opened: 1, setupCalls: 0 });
+      for (const item of run.items) for (const r of Object.values(item.results)) expect(r.connectionSetup).toBeUndefined();
     }
   });
 });

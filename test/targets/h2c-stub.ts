@@ -26,6 +26,10 @@ export type StubHandler = (req: StubRequest) => StubReply | Promise<StubReply>;
 export interface StubServer {
   url: string;
   requests: StubRequest[];
+  /** HTTP/2 sessions (connections) clients have opened to this server. */
+  sessionsOpened(): number;
+  /** Destroys every open session, as a server restart or an idle timeout would. */
+  dropSessions(): void;
   close(): Promise<void>;
 }
 
@@ -99,7 +103,9 @@ export async function startStub(handler: StubHandler, opts: { record?: boolean }
     });
   });
   const sessions = new Set<http2.ServerHttp2Session>();
+  let opened = 0;
   server.on('session', (s) => {
+    opened++;
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
   });
@@ -108,6 +114,10 @@ export async function startStub(handler: StubHandler, opts: { record?: boolean }
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    sessionsOpened: () => opened,
+    dropSessions: () => {
+      for (const s of sessions) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sessions) s.destroy();
