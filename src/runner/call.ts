@@ -1,43 +1,68 @@
-/** One attempt of one call: its own abort signal (timeout or run cancelled), enforced even on a target that ignores it. */
+/**
+ * One attempt of one call: its own abort signal (timeout or run cancelled), enforced even on a target that ignores it.
+ *
+ * Per call this costs one AbortController, one timer and one Promise.race, and no event listeners: the run's signal
+ * has a single listener (the supervisor's) that aborts every call in flight, instead of one listener per call added
+ * and removed 100,000s of times.
+ */
 import type { Target, TargetRequest, TargetResponse } from '../targets/types.js';
 
-/**
- * A per-call signal that fires on the timeout (reason: a `TimeoutError`, which makes the error retryable) or when
- * the run is cancelled. Built by hand rather than with AbortSignal.any so the listener on the long-lived run
- * signal is removed after every call (bounded memory over 100,000s of calls).
- */
-export function callController(timeoutMs: number, runSignal: AbortSignal): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onRunAbort = () => controller.abort(runSignal.reason);
-  const timer = setTimeout(() => controller.abort(new DOMException(`call exceeded ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-  if (runSignal.aborted) onRunAbort();
-  else runSignal.addEventListener('abort', onRunAbort, { once: true });
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      runSignal.removeEventListener('abort', onRunAbort);
-    },
-  };
+interface LiveCall {
+  abort(reason: unknown): void;
 }
 
-/** Enforce the signal even for a target that ignores it, so one hung call cannot hang the run. */
-export function invokeWithSignal(target: Target, request: TargetRequest, signal: AbortSignal): Promise<TargetResponse> {
-  if (signal.aborted) return Promise.reject(abortErrorOf(signal));
-  return new Promise<TargetResponse>((resolve, reject) => {
-    const onAbort = () => reject(abortErrorOf(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    target.invoke(request, { signal }).then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
+export interface StartedCall {
+  /** The call's own signal: fires on its timeout (reason: a `TimeoutError`, so the error is retryable) or when the run is cancelled. */
+  signal: AbortSignal;
+  /** Settles with the target's answer, or rejects with its error, or with an AbortError as soon as the signal fires. */
+  response: Promise<TargetResponse>;
+}
+
+export class CallSupervisor {
+  private readonly live = new Set<LiveCall>();
+  private readonly onRunAbort = () => {
+    for (const call of [...this.live]) call.abort(this.runSignal.reason);
+  };
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly runSignal: AbortSignal,
+  ) {
+    if (!runSignal.aborted) runSignal.addEventListener('abort', this.onRunAbort, { once: true });
+  }
+
+  /** Calls in flight (for tests and progress). */
+  get inFlight(): number {
+    return this.live.size;
+  }
+
+  start(target: Target, request: TargetRequest): StartedCall {
+    const controller = new AbortController();
+    let fail!: (err: Error) => void;
+    const aborted = new Promise<never>((_, reject) => (fail = reject));
+    aborted.catch(() => undefined); // only ever observed through the race below
+    const call: LiveCall = {
+      abort(reason) {
+        if (controller.signal.aborted) return;
+        controller.abort(reason);
+        fail(abortErrorOf(controller.signal));
       },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+    };
+    const timer = setTimeout(() => call.abort(new DOMException(`call exceeded ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs);
+    this.live.add(call);
+    if (this.runSignal.aborted) call.abort(this.runSignal.reason);
+    const invoked = new Promise<TargetResponse>((resolve) => resolve(target.invoke(request, { signal: controller.signal })));
+    const response = Promise.race([invoked, aborted]).finally(() => {
+      clearTimeout(timer);
+      this.live.delete(call);
+    });
+    return { signal: controller.signal, response };
+  }
+
+  /** Stop listening on the run's signal (call when the run is over). */
+  dispose(): void {
+    this.runSignal.removeEventListener('abort', this.onRunAbort);
+  }
 }
 
 function abortErrorOf(signal: AbortSignal): Error {
@@ -45,4 +70,3 @@ function abortErrorOf(signal: AbortSignal): Error {
   err.name = 'AbortError';
   return err;
 }
-

@@ -1,38 +1,36 @@
 /**
  * Runs every eval item through every system: interleaved, rate-limited, retried, cached and journaled.
  *
- * Scheduling: items are taken in order and, for each item, every system's call is dispatched in a seeded shuffled
- * order, waiting for that system's concurrency slot. Systems therefore advance through the set in step, so they
- * are measured over the same stretch of time (fair latency comparisons), and memory stays bounded by the calls
- * in flight. All waiting (slots, token buckets, backoff) happens before `Target.invoke`, which starts its clock at
- * the send, so client-side queueing never shows up as latency.
+ * The work is four named stages, each in its own module and tested on its own:
+ * - schedule (schedule.ts): which pair runs when; systems advance through the set in step, within a lookahead;
+ * - call (call-pair.ts, call.ts): one pair from cache lookup, rate limits and attempts with backoff to its result;
+ * - record (record.ts): the result becomes a journal line, a kept record and a progress update;
+ * - account (account.ts): the counters, including pairs a resumed journal already finished.
+ * All waiting (slots, token buckets, backoff) happens before `Target.invoke`, which starts its clock at the send,
+ * so client-side queueing never shows up as latency.
  */
 import { setMaxListeners } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EvalItem } from '../datasets/types.js';
-import { toTargetError } from '../targets/errors.js';
-import type { Target, TargetRequest, TargetResponse } from '../targets/types.js';
+import type { Target, TargetRequest } from '../targets/types.js';
 import { InputError } from '../util/errors.js';
+import { Accounts, type SystemCounters } from './account.js';
 import { ResponseCache, type CacheOptions } from './cache.js';
+import { CallSupervisor } from './call.js';
+import { callPair, DEFAULT_BACKOFF, type BackoffOptions, type CallLane } from './call-pair.js';
 import { JournalWriter, journalHasContent, pairKey, readJournal, repairTornTail, type JournalRecord } from './journal.js';
-import { callController, invokeWithSignal } from './call.js';
 import { AdaptiveLimit, TokenBucket } from './limits.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
-import { seededOrder, uniform } from './random.js';
+import { seededOrder } from './random.js';
+import { recordOf, Recorder } from './record.js';
+import { schedule } from './schedule.js';
+
+export type { BackoffOptions } from './call-pair.js';
+export type { SystemCounters } from './account.js';
 
 export interface SystemLimits {
   concurrency?: number;
   requestsPerMinute?: number;
   tokensPerMinute?: number;
-}
-
-export interface BackoffOptions {
-  /** Base delay for retryable non-throttling errors (5xx, resets, timeouts). Default 100 ms. */
-  baseMs: number;
-  /** Base delay after throttling. Default 1,000 ms. */
-  throttleBaseMs: number;
-  /** Cap on a single delay. Default 20,000 ms. */
-  maxMs: number;
 }
 
 export interface RunEvalOptions {
@@ -63,14 +61,6 @@ export interface RunEvalOptions {
   progressReporter?: ProgressReporter;
 }
 
-export interface SystemCounters {
-  completed: number;
-  failed: number;
-  retries: number;
-  throttles: number;
-  cacheHits: number;
-}
-
 export interface RunOutcome {
   /** itemId -> systemId -> final record (null when keepRecords is false). Includes pairs taken from the journal. */
   records: Map<string, Map<string, JournalRecord>> | null;
@@ -92,16 +82,8 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 100, throttleBaseMs: 1000, maxMs: 20_000 };
-
-interface SystemState {
-  target: Target;
-  config: unknown;
-  defaultMaxTokens: number;
-  limit: AdaptiveLimit;
-  rpm?: TokenBucket;
-  tpm?: TokenBucket;
-  counters: SystemCounters;
+interface Lane extends CallLane {
+  readonly id: string;
 }
 
 interface Described {
@@ -112,255 +94,110 @@ export function defaultRequest(item: EvalItem): TargetRequest {
   return { itemId: item.id, prompt: item.prompt, ...(item.system !== undefined ? { system: item.system } : {}) };
 }
 
-type PriorSummary = Pick<JournalRecord, 'ok' | 'retries' | 'throttles'> & { record?: JournalRecord };
-
-async function loadPrior(path: string, keep: boolean): Promise<Map<string, PriorSummary>> {
-  const prior = new Map<string, PriorSummary>();
-  repairTornTail(path);
-  for await (const r of readJournal(path)) {
-    // Last line wins: a pair that failed and later succeeded (or the reverse) counts once, as it ended.
-    prior.set(pairKey(r.itemId, r.systemId), { ok: r.ok, retries: r.retries, throttles: r.throttles, ...(keep ? { record: r } : {}) });
-  }
-  return prior;
-}
-
 export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
   const began = performance.now();
   const keep = opts.keepRecords ?? true;
   const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
   const makeRequest = opts.request ?? defaultRequest;
   validate(opts);
-
-  let prior = new Map<string, PriorSummary>();
-  if (journalHasContent(opts.journalPath)) {
-    if (!opts.resume) throw new InputError('journal exists; use --resume to continue it, or choose another output directory', { file: opts.journalPath });
-    prior = await loadPrior(opts.journalPath, keep);
+  if (journalHasContent(opts.journalPath) && !opts.resume) {
+    throw new InputError('journal exists; use --resume to continue it, or choose another output directory', { file: opts.journalPath });
   }
+
+  // Read what an earlier run of this journal finished before anything is appended to it.
+  const prior = opts.resume && journalHasContent(opts.journalPath) ? await lastRecordOfEachPair(opts.journalPath) : new Map<string, JournalRecord>();
+  const lanes = opts.targets.map((t) => laneOf(t, opts, backoff));
+  const accounts = new Accounts(lanes.map((l) => l.id));
+  const progress = opts.progressReporter ?? createProgress(opts.progress ?? 'auto');
+  const journal = new JournalWriter(opts.journalPath);
+  const recorder = new Recorder(journal, accounts, progress, keep, opts.onResult);
+  const done = takeFinishedPairs(prior, opts.items, lanes, accounts, recorder);
+  prior.clear(); // release
 
   const stop = new AbortController();
   const runSignal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  // Every call in flight listens on the run's signal (and removes its listener when done).
+  // Rate-limit waits and backoff sleeps listen on the run's signal while they wait (each removes its listener).
   setMaxListeners(0, runSignal);
-  const cache = opts.cache ? new ResponseCache(opts.cache) : null;
-  const systems = new Map<string, SystemState>();
-  for (const target of opts.targets) {
-    const limits = opts.perSystem?.[target.id] ?? {};
-    const d = (target as Target & Described).description;
-    systems.set(target.id, {
-      target,
-      config: { id: target.id, kind: target.kind, modelId: target.modelId, ...(d?.config ?? {}) },
-      defaultMaxTokens: d?.defaultMaxTokens ?? 0,
-      limit: new AdaptiveLimit(limits.concurrency ?? opts.concurrency, backoff.throttleBaseMs / 2),
-      ...(limits.requestsPerMinute ? { rpm: new TokenBucket(limits.requestsPerMinute) } : {}),
-      ...(limits.tokensPerMinute ? { tpm: new TokenBucket(limits.tokensPerMinute) } : {}),
-      counters: { completed: 0, failed: 0, retries: 0, throttles: 0, cacheHits: 0 },
-    });
-  }
-
-  const outcome: RunOutcome = {
-    records: keep ? new Map() : null,
-    total: opts.items.length * opts.targets.length,
-    completed: 0,
-    failed: 0,
-    resumed: 0,
-    cacheHits: 0,
-    retries: 0,
-    throttles: 0,
-    perSystem: Object.fromEntries([...systems.keys()].map((id) => [id, systems.get(id)!.counters])),
-    durationMs: 0,
-    interrupted: false,
-  };
-  const progress = opts.progressReporter ?? createProgress(opts.progress ?? 'auto');
-  const counts = () => ({ done: outcome.completed + outcome.failed, failed: outcome.failed, retries: outcome.retries, throttles: outcome.throttles });
-
-  const keepRecord = (r: JournalRecord) => {
-    if (!outcome.records) return;
-    let bySystem = outcome.records.get(r.itemId);
-    if (!bySystem) outcome.records.set(r.itemId, (bySystem = new Map()));
-    bySystem.set(r.systemId, r);
-  };
-  const tally = (r: Pick<JournalRecord, 'ok' | 'retries' | 'throttles' | 'cached'>, systemId: string) => {
-    const c = systems.get(systemId)!.counters;
-    if (r.ok) (outcome.completed++, c.completed++);
-    else (outcome.failed++, c.failed++);
-    outcome.retries += r.retries;
-    c.retries += r.retries;
-    outcome.throttles += r.throttles;
-    c.throttles += r.throttles;
-    if (r.cached) (outcome.cacheHits++, c.cacheHits++);
-  };
-
-  // Count what the journal already finished (only pairs of this item set and these systems).
-  const ordered = (item: EvalItem) => seededOrder([...systems.values()], opts.seed, item.id, (s) => s.target.id);
-  const done = new Set<string>();
-  if (prior.size > 0) {
-    for (const item of opts.items) {
-      for (const s of systems.values()) {
-        const key = pairKey(item.id, s.target.id);
-        const p = prior.get(key);
-        if (p?.ok) {
-          tally(p, s.target.id);
-          outcome.resumed++;
-          done.add(key);
-          if (p.record) keepRecord(p.record);
-        }
-      }
-    }
-    prior = new Map(); // release
-  }
-
-  const journal = new JournalWriter(opts.journalPath);
+  const calls = new CallSupervisor(opts.timeoutMs, runSignal);
+  const settings = { calls, cache: opts.cache ? new ResponseCache(opts.cache) : null, maxRetries: opts.maxRetries, backoff, seed: opts.seed, signal: runSignal };
   let fatal: unknown;
-  const finish = (record: JournalRecord) => {
-    journal.append(record);
-    tally(record, record.systemId);
-    keepRecord(record);
-    opts.onResult?.(record);
-    progress.update(counts());
-  };
-
-  const runPair = async (item: EvalItem, s: SystemState): Promise<void> => {
-    const request = makeRequest(item);
-    const startedAt = new Date().toISOString();
-    const cacheKey = cache ? cache.keyOf(s.config, request) : undefined;
-    if (cache && cacheKey) {
-      const hit = await cache.get(cacheKey);
-      if (hit) {
-        finish(record(item, s, { ok: true, response: hit, retries: 0, throttles: 0, cached: true }, startedAt));
-        return;
-      }
-    }
-    // The tokenizer is loaded only when a tokens-per-minute limit needs it (it costs ~30 MB).
-    const estimate = s.tpm ? await estimateTokens(request, s.defaultMaxTokens) : 0;
-    let retries = 0;
-    let throttles = 0;
-    for (let attempt = 0; ; attempt++) {
-      if (runSignal.aborted) return;
-      try {
-        if (s.rpm) await s.rpm.take(1, runSignal);
-        if (s.tpm) await s.tpm.take(estimate, runSignal);
-      } catch {
-        return; // aborted while waiting for the rate limit
-      }
-      const call = callController(opts.timeoutMs, runSignal);
-      const callSignal = call.signal;
-      try {
-        const response = await invokeWithSignal(s.target, request, callSignal);
-        if (s.tpm && response.usage) s.tpm.adjust(estimate - (response.usage.inputTokens + response.usage.outputTokens));
-        s.limit.onSuccess();
-        if (cache && cacheKey) await cache.set(cacheKey, response).catch(() => undefined); // a cache write failure costs only a future miss
-        finish(record(item, s, { ok: true, response, retries, throttles }, startedAt));
-        return;
-      } catch (err) {
-        if (runSignal.aborted) return; // interrupted: leave the pair for a resumed run
-        const te = toTargetError(err, callSignal);
-        if (te.throttled) {
-          throttles++;
-          s.limit.onThrottle();
-        }
-        if (te.retryable && attempt < opts.maxRetries) {
-          retries++;
-          // Full jitter, seeded by pair and attempt so reruns back off the same way.
-          const base = te.throttled ? backoff.throttleBaseMs : backoff.baseMs;
-          const delay = uniform(opts.seed, `${item.id}\u0000${s.target.id}\u0000${attempt}`) * Math.min(backoff.maxMs, base * 2 ** attempt);
-          try {
-            await sleep(delay, undefined, { signal: runSignal });
-          } catch {
-            return;
-          }
-          continue;
-        }
-        finish(record(item, s, { ok: false, error: { code: te.code, message: te.message }, retries, throttles }, startedAt));
-        return;
-      } finally {
-        call.dispose();
-      }
-    }
-  };
-
-  progress.start(outcome.total, outcome.completed);
-  // Pairs waiting for their system's slot. A system may fall at most `lookahead` items behind the dispatcher
-  // before dispatch waits for it, so fast systems use their whole concurrency while every system still works on
-  // nearby items at the same time.
-  const lookahead = opts.lookahead ?? Math.max(16, 4 * Math.max(opts.concurrency, ...[...systems.values()].map((s) => s.limit.current)));
-  const backlog = new Map<SystemState, EvalItem[]>([...systems.values()].map((s) => [s, []]));
-  const inflight = new Set<Promise<void>>();
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const launch = (item: EvalItem, s: SystemState) => {
-    const p: Promise<void> = runPair(item, s)
-      .catch((err) => {
-        // Only our own machinery (journal write, disk full) gets here: stop the run and report it.
+  progress.start(opts.items.length * lanes.length, accounts.completed);
+  try {
+    await schedule({
+      items: opts.items,
+      order: (item) => seededOrder(lanes, opts.seed, item.id, (l) => l.id),
+      skip: (item, lane) => done.has(pairKey(item.id, lane.id)),
+      lookahead: opts.lookahead ?? Math.max(16, 4 * Math.max(opts.concurrency, ...lanes.map((l) => l.limit.current))),
+      signal: runSignal,
+      run: async (item, lane) => {
+        const request = makeRequest(item);
+        const startedAt = new Date().toISOString();
+        const result = await callPair(lane, request, settings);
+        if (result) recorder.finish(recordOf(item.id, lane.id, result, startedAt));
+      },
+      // Only our own machinery (journal write, disk full) gets here: stop the run and report it.
+      onError: (err) => {
         fatal ??= err;
         stop.abort(err);
-      })
-      .finally(() => {
-        s.limit.release();
-        inflight.delete(p);
-        pump(s);
-        notify();
-      });
-    inflight.add(p);
-  };
-  const pump = (s: SystemState) => {
-    const queue = backlog.get(s)!;
-    while (queue.length > 0 && !runSignal.aborted && s.limit.tryAcquire()) launch(queue.shift()!, s);
-  };
-  const backlogFull = () => [...backlog.values()].some((q) => q.length >= lookahead);
-  const idle = () => inflight.size === 0;
-  try {
-    dispatch: for (const item of opts.items) {
-      for (const s of ordered(item)) {
-        if (runSignal.aborted) break dispatch;
-        if (done.has(pairKey(item.id, s.target.id))) continue;
-        backlog.get(s)!.push(item);
-        pump(s);
-      }
-      while (backlogFull() && !runSignal.aborted) await new Promise<void>((resolve) => (wake = resolve));
-    }
-    // Drain: wait until every backlog is empty and nothing is in flight.
-    while (!idle() || (!runSignal.aborted && [...backlog.values()].some((q) => q.length > 0))) {
-      if (idle()) for (const s of systems.values()) pump(s);
-      else await new Promise<void>((resolve) => (wake = resolve));
-    }
+      },
+    });
   } finally {
+    calls.dispose();
     journal.close();
-    progress.stop(counts());
+    progress.stop(accounts.progress());
   }
   if (fatal) throw fatal;
-  outcome.interrupted = opts.signal?.aborted ?? false;
-  outcome.durationMs = performance.now() - began;
-  return outcome;
-}
-
-async function estimateTokens(request: TargetRequest, defaultMaxTokens: number): Promise<number> {
-  const { countTokens } = await import('../util/tokenizer.js');
-  return countTokens(request.prompt) + countTokens(request.system ?? '') + (request.maxTokens ?? defaultMaxTokens);
-}
-
-function record(
-  item: EvalItem,
-  s: SystemState,
-  r: { ok: boolean; response?: TargetResponse; error?: { code: string; message: string }; retries: number; throttles: number; cached?: boolean },
-  startedAt: string,
-): JournalRecord {
   return {
-    v: 1,
-    itemId: item.id,
-    systemId: s.target.id,
-    ok: r.ok,
-    ...(r.response ? { response: r.response } : {}),
-    ...(r.error ? { error: r.error } : {}),
-    retries: r.retries,
-    throttles: r.throttles,
-    ...(r.cached ? { cached: true } : {}),
-    startedAt,
-    finishedAt: new Date().toISOString(),
+    records: recorder.records,
+    total: opts.items.length * lanes.length,
+    completed: accounts.completed,
+    failed: accounts.failed,
+    resumed: accounts.resumed,
+    cacheHits: accounts.cacheHits,
+    retries: accounts.retries,
+    throttles: accounts.throttles,
+    perSystem: accounts.perSystem,
+    durationMs: performance.now() - began,
+    interrupted: opts.signal?.aborted ?? false,
   };
+}
+
+function laneOf(target: Target, opts: RunEvalOptions, backoff: BackoffOptions): Lane {
+  const limits = opts.perSystem?.[target.id] ?? {};
+  const d = (target as Target & Described).description;
+  return {
+    id: target.id,
+    target,
+    config: { id: target.id, kind: target.kind, modelId: target.modelId, ...(d?.config ?? {}) },
+    defaultMaxTokens: d?.defaultMaxTokens ?? 0,
+    limit: new AdaptiveLimit(limits.concurrency ?? opts.concurrency, backoff.throttleBaseMs / 2),
+    ...(limits.requestsPerMinute ? { rpm: new TokenBucket(limits.requestsPerMinute) } : {}),
+    ...(limits.tokensPerMinute ? { tpm: new TokenBucket(limits.tokensPerMinute) } : {}),
+  };
+}
+
+/** A journal being resumed, by pair: the last line wins (a pair that failed and later succeeded, or the reverse, counts once, as it ended). */
+async function lastRecordOfEachPair(path: string): Promise<Map<string, JournalRecord>> {
+  const last = new Map<string, JournalRecord>();
+  repairTornTail(path);
+  for await (const r of readJournal(path)) last.set(pairKey(r.itemId, r.systemId), r);
+  return last;
+}
+
+/** Answered pairs of this item set and these systems are counted and kept and will not run again; failed ones will. */
+function takeFinishedPairs(last: Map<string, JournalRecord>, items: readonly EvalItem[], lanes: readonly Lane[], accounts: Accounts, recorder: Recorder): Set<string> {
+  const done = new Set<string>();
+  for (const item of items) {
+    for (const lane of lanes) {
+      const key = pairKey(item.id, lane.id);
+      const r = last.get(key);
+      if (!r?.ok) continue;
+      accounts.countResumed(r, lane.id);
+      recorder.keep(r);
+      done.add(key);
+    }
+  }
+  return done;
 }
 
 function validate(opts: RunEvalOptions): void {

@@ -12,9 +12,8 @@ export interface InferenceSettings {
   /** Default system prompt; a request's own `system` wins. */
   system?: string;
   /**
-   * ConverseStream (default, measures time to first token) or Converse. Note: the Node SDK opens a separate
-   * HTTP/2 connection for every event-stream call, so streamed latencies include connection (and, on AWS, TLS)
-   * setup; Converse reuses pooled connections.
+   * ConverseStream (default, measures time to first token) or Converse (`inference.streaming: false`). Both share
+   * the client's pooled HTTP/2 session (connections.ts), so neither pays a connection set-up per call.
    */
   streaming?: boolean;
 }
@@ -109,7 +108,11 @@ export async function converseStream(
   const result: ConverseResult = { output: '' };
   const parts: string[] = [];
   if (!response.stream) throw new Error('ConverseStream returned no stream');
-  for await (const event of abortable(response.stream, signal)) {
+  // No per-event race against the signal: an abort closes the HTTP/2 stream (the SDK handler listens on the signal),
+  // which ends this iteration; the checks below turn an ended-by-abort stream into an error, never a short answer.
+  // The runner's CallSupervisor still gives up on a transport that never notices.
+  for await (const event of response.stream) {
+    if (signal.aborted) throw abortError(signal);
     if (event.contentBlockDelta?.delta?.text !== undefined) {
       const text = event.contentBlockDelta.delta.text;
       if (result.firstTokenMs === undefined && text.length > 0) result.firstTokenMs = performance.now() - startedAt;
@@ -128,6 +131,7 @@ export async function converseStream(
       if (failure) throw failure;
     }
   }
+  if (signal.aborted) throw abortError(signal);
   result.output = parts.join('');
   return result;
 }
@@ -150,28 +154,6 @@ function streamException(event: Record<string, unknown>): Error | undefined {
     }
   }
   return undefined;
-}
-
-/** Iterate a stream but give up as soon as the signal fires, even if the transport does not notice. */
-async function* abortable<T>(stream: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  const iterator = stream[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
-    while (true) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    if (signal.aborted) void iterator.return?.()?.catch?.(() => undefined);
-  }
 }
 
 function abortError(signal: AbortSignal): Error {

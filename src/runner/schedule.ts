@@ -1,0 +1,76 @@
+/**
+ * Stage "schedule": which pair runs when. Items are taken in order and, for each item, every system's pair is queued
+ * in a seeded shuffled order; a system starts a queued pair whenever its concurrency limit has a free slot. A system
+ * may fall at most `lookahead` items behind the dispatcher before dispatch waits for it, so fast systems use their
+ * whole concurrency while every system still works on nearby items at the same time (fair latency comparisons), and
+ * memory stays bounded by the calls in flight and the backlog.
+ */
+
+export interface ScheduledLane {
+  readonly id: string;
+  readonly limit: { tryAcquire(): boolean; release(): void };
+}
+
+export interface ScheduleOptions<I, L extends ScheduledLane> {
+  items: readonly I[];
+  /** The lanes of one item, in the order their pairs are queued. */
+  order: (item: I) => readonly L[];
+  /** Pairs already finished (e.g. by a resumed run) are not queued. */
+  skip: (item: I, lane: L) => boolean;
+  lookahead: number;
+  signal: AbortSignal;
+  /** Runs one pair. Its slot is released when it settles; a rejection goes to `onError` (the runner's own failures). */
+  run: (item: I, lane: L) => Promise<void>;
+  onError: (err: unknown) => void;
+}
+
+/** Resolves when every queued pair has settled, or, once `signal` fires, when the pairs in flight have. */
+export async function schedule<I, L extends ScheduledLane>(opts: ScheduleOptions<I, L>): Promise<void> {
+  const backlog = new Map<L, I[]>();
+  const inflight = new Set<Promise<void>>();
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const sleepUntilNotified = () => new Promise<void>((resolve) => (wake = resolve));
+  const queueOf = (lane: L) => {
+    let q = backlog.get(lane);
+    if (!q) backlog.set(lane, (q = []));
+    return q;
+  };
+  const launch = (item: I, lane: L) => {
+    const p: Promise<void> = opts
+      .run(item, lane)
+      .catch(opts.onError)
+      .finally(() => {
+        lane.limit.release();
+        inflight.delete(p);
+        pump(lane);
+        notify();
+      });
+    inflight.add(p);
+  };
+  const pump = (lane: L) => {
+    const queue = queueOf(lane);
+    while (queue.length > 0 && !opts.signal.aborted && lane.limit.tryAcquire()) launch(queue.shift()!, lane);
+  };
+  const backlogFull = () => [...backlog.values()].some((q) => q.length >= opts.lookahead);
+  const anyQueued = () => [...backlog.values()].some((q) => q.length > 0);
+
+  dispatch: for (const item of opts.items) {
+    for (const lane of opts.order(item)) {
+      if (opts.signal.aborted) break dispatch;
+      if (opts.skip(item, lane)) continue;
+      queueOf(lane).push(item);
+      pump(lane);
+    }
+    while (backlogFull() && !opts.signal.aborted) await sleepUntilNotified();
+  }
+  // Drain: wait until every backlog is empty and nothing is in flight.
+  while (inflight.size > 0 || (!opts.signal.aborted && anyQueued())) {
+    if (inflight.size === 0) for (const lane of backlog.keys()) pump(lane);
+    else await sleepUntilNotified();
+  }
+}
