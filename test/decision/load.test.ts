@@ -40,6 +40,5 @@ describe.runIf(process.env.FTRAG_LOAD_TEST === '1')('the demo verdict on a quiet
     expect(quiet?.choice).not.toBe('inconclusive');
     expect(verdicts(loaded)).toEqual(verdicts(quiet));
     expect(loaded?.confidence).toBe(quiet?.confidence);
-    console.log(`quiet: ${quiet?.headline} | loaded: ${loaded?.headline}`);
   }, 300_000);
 });
