@@ -10,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
+const isExact = (w: string) => readdirSync(here).includes(`${w}.bench.ts`);
 const scripts = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
+  // A name that is exactly a bench's ("latency") picks that one; otherwise a prefix picks every bench it starts.
+  .filter((f) => wanted.length === 0 || wanted.some((w) => (f === `${w}.bench.ts` ? true : !isExact(w) && f.startsWith(w))))
   .sort();
 let failed = 0;
 for (const script of scripts) {
