@@ -28,6 +28,33 @@ export const ServingSpec = z
   })
   .describe('How the custom model is served; decides its cost');
 
+/** Sizing every vector store may use; unset values are estimated from the corpus and labelled. */
+const VectorSizing = {
+  vectors: z.number().int().positive().optional().describe('Vectors (chunks) stored; estimated from the corpus when omitted'),
+  dimensions: z.number().int().positive().optional().describe('Embedding dimensions; from the embedding model when omitted'),
+  storageGb: z.number().positive().optional().describe('Stored vector data + metadata in GB; estimated from vectors x size when omitted'),
+};
+
+export const VectorStoreSpec = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('opensearch-serverless'), ocus: z.number().positive().default(2).describe('Indexing + search OCUs billed every hour'), ...VectorSizing }),
+    z.object({
+      type: z.literal('s3-vectors'),
+      ...VectorSizing,
+      indexes: z.number().int().positive().default(1).describe('Vector indexes the vectors are split over (query data is billed per index queried)'),
+      filterableMetadataBytes: z.number().nonnegative().optional().describe('Filterable metadata per vector (counts toward query data processed)'),
+    }),
+    z.object({ type: z.literal('aurora-pgvector'), acus: z.number().positive().default(0.5).describe('Average Aurora Serverless v2 capacity units'), ...VectorSizing }),
+    z.object({ type: z.literal('neptune-analytics'), mNcus: z.number().positive().optional().describe('Provisioned memory-optimized Neptune capacity units'), ...VectorSizing }),
+    z.object({ type: z.literal('pinecone'), ...VectorSizing }),
+    z.object({ type: z.literal('redis-enterprise'), ...VectorSizing }),
+    z.object({ type: z.literal('mongodb-atlas'), ...VectorSizing }),
+    z.object({ type: z.literal('none') }).describe('A store already paid for: no vector store cost'),
+  ])
+  .describe('Where the Knowledge Base stores its vectors; decides the vector store cost');
+export type VectorStoreSpec = z.infer<typeof VectorStoreSpec>;
+export const VECTOR_STORE_TYPES = ['opensearch-serverless', 's3-vectors', 'aurora-pgvector', 'neptune-analytics', 'pinecone', 'redis-enterprise', 'mongodb-atlas'] as const;
+
 export const KnowledgeBaseSpec = z.object({
   id: z.string().optional().describe('Existing Knowledge Base id'),
   documents: z.string().optional().describe('Folder of documents to ingest (emulator) or s3:// prefix'),
@@ -37,6 +64,7 @@ export const KnowledgeBaseSpec = z.object({
   promptTemplate: z.string().optional().describe('For retrieve-then-converse: $search_results$ and $query$ are substituted'),
   embeddingModelId: z.string().default('amazon.titan-embed-text-v2:0'),
   documentsSizeGb: z.number().optional().describe('Corpus size for ingestion cost; measured when documents is a folder'),
+  vectorStore: VectorStoreSpec.optional().describe('Vector store of this Knowledge Base; default pricing.vectorStore, else OpenSearch Serverless (2 OCU), labelled assumed'),
 });
 
 export const SystemSpec = z.object({
@@ -146,11 +174,9 @@ export const ExperimentConfig = z.object({
     .object({
       catalog: z.string().optional().describe('Replace the bundled price catalog'),
       overrides: z.array(PriceOverride).default([]),
-      vectorStore: z
-        .object({ type: z.enum(['opensearch-serverless', 'none']).default('opensearch-serverless'), ocus: z.number().positive().default(2) })
-        .default({ type: 'opensearch-serverless', ocus: 2 }),
+      vectorStore: VectorStoreSpec.optional().describe('Vector store for every Knowledge Base without its own knowledgeBase.vectorStore'),
     })
-    .default({ overrides: [], vectorStore: { type: 'opensearch-serverless', ocus: 2 } }),
+    .default({ overrides: [] }),
   runner: z
     .object({
       concurrency: z.number().int().min(1).default(8),

@@ -4,6 +4,7 @@ export { breakEvenMonthlyQueries, breakEvenPairs, costCurve, horizonCostAt, volu
 export type { BreakEvenResult, CostCurvePoint } from './break-even.js';
 export { formatUsd, formatPrice, formatVolume, formatCount } from './format.js';
 export type * from './types.js';
-export { planCostInputs, assumedTokens, ASSUMED_TOKENS } from './plan.js';
+export { planCostInputs, planKnowledgeBase, vectorStoreFor, assumedTokens, ASSUMED_TOKENS } from './plan.js';
+export { priceVectorStore, sizeVectors, resolvedStore, VECTOR_STORE_LABEL, VECTOR_STORE_PRICE_KEY, DEFAULT_CHUNK } from './vector-store.js';
 export type { PlannedSystem, PlanOptions } from './plan.js';
 export { countTrainingTokens, countTrainingTextTokens, countCorpusTokens } from './token-counts.js';

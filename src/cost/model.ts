@@ -8,18 +8,15 @@ import { customOnDemandSupport } from './catalog.js';
 import { formatCount, formatPrice, formatUsd } from './format.js';
 import { CostLedger } from './ledger.js';
 import type { CostInput, PriceCatalog } from './types.js';
+import { HOURS_PER_MONTH, recurringEvents } from './billing.js';
+import { priceVectorStore } from './vector-store.js';
 
-/** AWS's own worked examples bill a month as 24 h × 31 d = 744 h; we use the same for every hourly price. */
-export const HOURS_PER_MONTH = 744;
+
+export { HOURS_PER_MONTH, recurringEvents };
 
 const CUSTOM_KINDS = new Set(['fine-tuned', 'rag-fine-tuned']);
 const RAG_KINDS = new Set(['rag', 'rag-fine-tuned']);
 
-/** Events (retrains, re-ingestions) at every `every` months strictly inside the horizon; month 0 is the one-time cost. */
-export function recurringEvents(horizonMonths: number, everyMonths: number | undefined): number {
-  if (!everyMonths || everyMonths <= 0) return 0;
-  return Math.max(0, Math.ceil(horizonMonths / everyMonths - 1e-9) - 1);
-}
 
 export function costForSystem(input: CostInput, workload: WorkloadSpec, catalog: PriceCatalog): SystemCost {
   const ledger = new CostLedger(catalog, input.region);
@@ -140,15 +137,7 @@ function priceKnowledgeBase(input: CostInput, workload: WorkloadSpec, ledger: Co
   if (emb) {
     ledger.add('query embedding', queryTokens * emb.price, 'per-1k-queries', `1,000 queries x ${formatCount(queryTokens)} tokens x ${formatPrice(emb.price)} / 1k`, emb);
   }
-  if (kb.vectorStoreOcus > 0) {
-    const ocu = ledger.price('opensearch-serverless', 'ocu-hour', 'vector store (OpenSearch Serverless)');
-    if (ocu) {
-      ledger.add('vector store', kb.vectorStoreOcus * ocu.price * HOURS_PER_MONTH, 'monthly', `${kb.vectorStoreOcus} OCU x ${formatPrice(ocu.price)} / OCU-hour x ${HOURS_PER_MONTH} h (the third-party source quotes 730 h)`, ocu);
-    }
-    ledger.assume('Vector store managed storage (about $0.024/GB-month, third-party) is not included; it is small next to OCU hours for typical corpora.');
-  } else {
-    ledger.assume('No vector store cost: pricing.vectorStore is none (e.g. a store already paid for).');
-  }
+  priceVectorStore(kb, workload, ledger);
   if (kb.corpusTokensNote) ledger.assume(kb.corpusTokensNote);
   if (!emb) return;
   const initial = (kb.corpusTokens / 1000) * emb.price;

@@ -3,7 +3,7 @@
  * given, otherwise from labelled assumptions; training and corpus tokens are counted from local files.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
+import type { ExperimentConfig, SystemSpec, VectorStoreSpec } from '../config/schema.js';
 import { InputError } from '../util/errors.js';
 import { customOnDemandSupport, isCustomModelArn } from './catalog.js';
 import { formatCount } from './format.js';
@@ -116,22 +116,36 @@ function epochsOf(training: NonNullable<SystemSpec['training']>, assumptions: st
   return epochs;
 }
 
-async function planKnowledgeBase(spec: SystemSpec, config: ExperimentConfig, baseDir: string, missing: string[]): Promise<CostInput['knowledgeBase']> {
+/** The vector store a system's KB is priced on: its own, else pricing.vectorStore, else OpenSearch Serverless (assumed). */
+export function vectorStoreFor(spec: SystemSpec, config: ExperimentConfig): { store: VectorStoreSpec; assumed: boolean } {
+  const own = spec.knowledgeBase?.vectorStore;
+  if (own) return { store: own, assumed: false };
+  if (config.pricing.vectorStore) return { store: config.pricing.vectorStore, assumed: false };
+  return { store: { type: 'opensearch-serverless', ocus: 2 }, assumed: true };
+}
+
+/** Cost inputs of a system's Knowledge Base: corpus tokens (counted or estimated), embedding model, vector store. */
+export async function planKnowledgeBase(spec: SystemSpec, config: ExperimentConfig, baseDir: string, missing: string[]): Promise<CostInput['knowledgeBase']> {
   const kb = spec.knowledgeBase;
   const embeddingModelId = kb?.embeddingModelId ?? 'amazon.titan-embed-text-v2:0';
-  const vectorStoreOcus = config.pricing.vectorStore.type === 'none' ? 0 : config.pricing.vectorStore.ocus;
+  const { store, assumed } = vectorStoreFor(spec, config);
   let corpusTokens = 0;
   let corpusTokensNote: string | undefined;
+  let documentTokens: number[] | undefined;
+  let corpusBytes: number | undefined;
   if (kb?.documents && !kb.documents.startsWith('s3://')) {
     const dir = isAbsolute(kb.documents) ? kb.documents : resolve(baseDir, kb.documents);
     const counted = await countCorpusTokens(dir);
     corpusTokens = counted.tokens;
+    documentTokens = counted.documentTokens;
+    corpusBytes = counted.bytes;
     corpusTokensNote = `Corpus: ${formatCount(counted.tokens)} tokens in ${counted.files} documents of ${kb.documents}${counted.skipped ? ` (${counted.skipped} non-text files skipped)` : ''}, ${TOKEN_COUNT_LABEL}.`;
   } else if (kb?.documentsSizeGb !== undefined) {
     corpusTokens = Math.round((kb.documentsSizeGb * 1e9) / CHARS_PER_TOKEN);
+    corpusBytes = kb.documentsSizeGb * 1e9;
     corpusTokensNote = `Corpus: ${kb.documentsSizeGb} GB at ~${CHARS_PER_TOKEN} characters per token (Bedrock's planning rule) = ${formatCount(corpusTokens)} tokens.`;
   } else {
     missing.push('knowledge corpus size (set knowledgeBase.documents to a local folder, or documentsSizeGb): ingestion and re-ingestion not counted');
   }
-  return { corpusTokens, embeddingModelId, vectorStoreOcus, corpusTokensNote };
+  return { corpusTokens, embeddingModelId, vectorStore: store, vectorStoreAssumed: assumed, documentTokens, corpusBytes, corpusTokensNote };
 }

@@ -60,7 +60,14 @@ export function countTrainingTextTokens(text: string, file: string): { tokens: n
 }
 
 /** Tokens in the text documents under a folder (recursively); other files are counted as skipped. */
-export async function countCorpusTokens(dir: string): Promise<{ tokens: number; files: number; skipped: number }> {
+export async function countCorpusTokens(dir: string): Promise<{ tokens: number; files: number; skipped: number; documentTokens: number[]; bytes: number }> {
   const { documents, skipped } = await readTextDocuments(dir, 'knowledgeBase.documents');
-  return { tokens: documents.reduce((sum, d) => sum + countTokens(d.text), 0), files: documents.length, skipped };
+  const documentTokens = documents.map((d) => countTokens(d.text));
+  return {
+    tokens: documentTokens.reduce((sum, t) => sum + t, 0),
+    files: documents.length,
+    skipped,
+    documentTokens,
+    bytes: documents.reduce((sum, d) => sum + Buffer.byteLength(d.text, 'utf8'), 0),
+  };
 }

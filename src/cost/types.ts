@@ -3,7 +3,7 @@
  * these are the inputs that produce it.
  */
 import type { z } from 'zod';
-import type { SystemKindSchema } from '../config/schema.js';
+import type { SystemKindSchema, VectorStoreSpec } from '../config/schema.js';
 
 export type SystemKind = z.infer<typeof SystemKindSchema>;
 
@@ -23,6 +23,16 @@ export const PRICE_UNITS = [
   'batch-embedding-1k-tokens',
   'ocu-hour',
   'storage-gb-month',
+  'put-gb',
+  'query-1k-requests',
+  'query-tb-first-100k',
+  'query-tb-over-100k',
+  'acu-hour',
+  'm-ncu-hour',
+  'subscription-month',
+  'rerank-1k-queries',
+  'cmu-minute',
+  'storage-cmu-month',
 ] as const;
 export type PriceUnit = (typeof PRICE_UNITS)[number];
 
@@ -93,7 +103,20 @@ export interface CostInput {
   /** One-time (and per retrain): trained tokens × epochs × training price / 1k. */
   training?: { trainedTokens: number; epochs: number };
   serving?: { type: 'on-demand' | 'provisioned'; modelUnits: number; commitment: 'none' | '1-month' | '6-month' };
-  knowledgeBase?: { corpusTokens: number; embeddingModelId: string; vectorStoreOcus: number; corpusTokensNote?: string };
+  knowledgeBase?: {
+    corpusTokens: number;
+    embeddingModelId: string;
+    /** Where the vectors live; absent means OpenSearch Serverless with `vectorStoreOcus` (or 2) OCUs, labelled assumed. */
+    vectorStore?: VectorStoreSpec;
+    /** True when no config named the store and OpenSearch Serverless was assumed. */
+    vectorStoreAssumed?: boolean;
+    /** Legacy sizing: OpenSearch Serverless OCUs (0 = no store cost). Ignored when `vectorStore` is set. */
+    vectorStoreOcus?: number;
+    /** Per-document token counts and total UTF-8 bytes of the corpus, for estimating vectors and their size. */
+    documentTokens?: number[];
+    corpusBytes?: number;
+    corpusTokensNote?: string;
+  };
   execution?: 'on-demand' | 'batch';
   /** Extra assumptions the caller made (e.g. default serving), copied into the result. */
   assumptions?: string[];

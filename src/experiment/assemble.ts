@@ -6,7 +6,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { checkContamination } from '../datasets/contamination.js';
 import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
-import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog } from '../cost/index.js';
+import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog, planKnowledgeBase, type CostInput } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
 import { type Comparison, RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
 import { DEFAULT_EQUIVALENCE_MARGIN } from '../stats/index.js';
@@ -14,6 +14,7 @@ import { countTokens } from '../util/tokenizer.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
 import type { ProvisionedSystem } from './provision.js';
+import { compareVectorStores } from './reprice.js';
 import { buildItemResults, compareAll, summarizeSystem, type SystemDescriptor } from './summarize.js';
 import { resolveConfigPath } from '../config/load.js';
 
@@ -45,11 +46,11 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
 
   const catalog = await loadCatalog(config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, input.baseDir) : undefined, config.pricing.overrides);
   const promptTokensMean = items.length ? items.reduce((s, i) => s + countTokens(i.prompt), 0) / items.length : 0;
+  const kbInputs = await Promise.all(input.systems.map((system) => knowledgeBaseInput(system, config, input.baseDir)));
   input.systems.forEach((system, i) => {
     const summary = summaries[i];
     summary.training = system.training;
-    summary.cost = costForSystem(
-      {
+    const costInput: CostInput = {
         kind: system.spec.kind,
         modelId: system.modelId,
         pricingModelId: system.pricingModelId,
@@ -64,19 +65,10 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
           ? { trainedTokens: system.training.trainingTokens, epochs: system.training.epochs ?? 1 }
           : undefined,
         serving: system.training ? (system.spec.serving ?? { type: 'on-demand', modelUnits: 1, commitment: 'none' }) : undefined,
-        knowledgeBase: system.spec.knowledgeBase
-          ? {
-              corpusTokens: system.corpusTokens ?? 0,
-              embeddingModelId: system.spec.knowledgeBase.embeddingModelId,
-              vectorStoreOcus: config.pricing.vectorStore.type === 'none' ? 0 : config.pricing.vectorStore.ocus,
-              corpusTokensNote: system.corpusTokens === undefined ? 'existing Knowledge Base: corpus size unknown, ingestion not priced' : undefined,
-            }
-          : undefined,
+        knowledgeBase: kbInputs[i],
         execution: system.spec.execution,
-      },
-      config.workload,
-      catalog,
-    );
+      };
+    summary.cost = { ...costForSystem(costInput, config.workload, catalog), input: costInput as unknown as Record<string, unknown> };
   });
 
   const margin = config.verdict?.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
@@ -97,6 +89,12 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     equivalenceMargin: margin,
     breakEven,
   });
+
+  const vectorStores = compareVectorStores(
+    { systems: summaries, comparisons, workload: config.workload, primaryMetric: primary?.name ?? config.primaryMetric, categories, equivalenceMargin: margin },
+    catalog,
+    recommendation,
+  );
 
   const trainingSpec = config.systems.find((s) => s.training)?.training;
   const contamination = trainingSpec
@@ -141,6 +139,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     comparisons,
     minimumDetectableDifference: mdd,
     recommendation,
+    vectorStores,
     contamination,
     notes,
     items: buildItemResults(items, descriptors, execution.table),
@@ -184,4 +183,19 @@ function pairedMddOfTopPair(summaries: SystemSummary[], comparisons: Comparison[
   if (!c?.mde || c.mde.value === null) return undefined;
   const settle = c.mde.itemsToSettle && !c.significant && !c.equivalence?.equivalent ? ` About ${c.mde.itemsToSettle.toLocaleString('en-US')} items would settle the difference or show equivalence.` : '';
   return { metric, n: c.n, value: c.mde.value, note: `${x.id} vs ${y.id}, ${c.mde.basis}; alpha 0.05, power 0.8.${settle}` };
+}
+
+/**
+ * The KB cost inputs of one system, from the same planner `ftrag cost` uses; the corpus tokens ingestion actually
+ * counted replace the planner's when known. An existing KB whose documents ftrag never saw has no corpus size.
+ */
+async function knowledgeBaseInput(system: ProvisionedSystem, config: ExperimentConfig, baseDir: string): Promise<CostInput['knowledgeBase']> {
+  if (!system.spec.knowledgeBase) return undefined;
+  const missing: string[] = [];
+  const kb = await planKnowledgeBase(system.spec, config, baseDir, missing).catch(() => undefined);
+  const base = kb ?? { corpusTokens: 0, embeddingModelId: system.spec.knowledgeBase.embeddingModelId };
+  if (system.corpusTokens === undefined) {
+    return { ...base, corpusTokens: 0, documentTokens: undefined, corpusTokensNote: 'existing Knowledge Base: corpus size unknown, ingestion not priced' };
+  }
+  return { ...base, corpusTokens: system.corpusTokens };
 }

@@ -138,7 +138,8 @@ export function methodsSection(run: RunResult): string {
   const w = workloadOf(run);
   const sources = new Map<string, string>();
   for (const s of run.systems) for (const l of s.cost?.lines ?? []) if (l.source) sources.set(l.source, l.asOf ?? '');
-  const unverified = new Set([...run.priceCatalog.unverified, ...run.systems.flatMap((s) => s.cost?.unverifiedPrices ?? [])]);
+  // Only the unverified prices the systems in this run used, not every unverified entry in the catalog.
+  const unverified = new Set(run.systems.flatMap((s) => s.cost?.unverifiedPrices ?? []));
   const assumptions = new Set(run.systems.flatMap((s) => s.cost?.assumptions ?? []));
   const costLines = run.systems
     .filter((s) => s.cost?.lines.length)

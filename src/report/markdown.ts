@@ -7,6 +7,7 @@ import { markdownCell as cell, markdownText as text } from './escape.js';
 import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, usd } from './format.js';
 import { latencyDetails, latencyFigure } from './latency-labels.js';
+import { repricedSentence, vectorStoreMarkdown } from './vector-stores.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -18,6 +19,8 @@ export function renderMarkdown(run: RunResult): string {
   const rec = run.recommendation;
   out.push(`# ftrag: ${text(runTitle(run))}`);
   out.push('');
+  const repriced = repricedSentence(run);
+  if (repriced) out.push(`> **${text(repriced)}**`, '');
   if (rec) {
     out.push(`**Verdict:** ${text(rec.headline)}`);
     out.push('');
@@ -68,6 +71,8 @@ export function renderMarkdown(run: RunResult): string {
     );
     out.push('', `${sig.length} of ${run.comparisons.length} comparisons significant (Holm-adjusted p < 0.05).`);
   }
+
+  out.push(...vectorStoreMarkdown(run));
 
   const warnings = reportWarnings(run);
   if (warnings.length) {

@@ -53,6 +53,10 @@ export const SystemCost = z.object({
   assumptions: z.array(z.string()),
   missingPrices: z.array(z.string()).describe('Prices the catalog lacks; the totals exclude them'),
   unverifiedPrices: z.array(z.string()),
+  input: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('The cost-model input this was priced from (tokens, training, serving, knowledge base), so `ftrag report --prices` can re-price the run without calling any model'),
 });
 export type SystemCost = z.infer<typeof SystemCost>;
 
@@ -214,6 +218,32 @@ export const ItemResult = z.object({
 });
 export type ItemResult = z.infer<typeof ItemResult>;
 
+export const VectorStoreComparison = z.object({
+  configured: z.string().describe('Store the RAG systems were priced on'),
+  assumed: z.boolean().describe('True when no config named a store and OpenSearch Serverless was assumed'),
+  baseline: z.object({ choice: z.string(), systemId: z.string().optional() }),
+  stores: z.array(
+    z.object({
+      type: z.string(),
+      label: z.string(),
+      systems: z.array(
+        z.object({
+          id: z.string(),
+          vectorStoreMonthlyUsd: z.number().describe('Monthly vector store cost at the configured volume (fixed + per-query)'),
+          monthlyTotalUsd: z.number(),
+          horizonTotalUsd: z.number(),
+          missingPrices: z.array(z.string()),
+          unverifiedPrices: z.array(z.string()),
+        }),
+      ),
+      choice: z.string(),
+      systemId: z.string().optional(),
+      verdictChanged: z.boolean(),
+    }),
+  ),
+});
+export type VectorStoreComparison = z.infer<typeof VectorStoreComparison>;
+
 export const RunResult = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   runId: z.string(),
@@ -242,7 +272,12 @@ export const RunResult = z.object({
     date: z.string(),
     overrides: z.array(z.string()),
     unverified: z.array(z.string()),
+    repricedFrom: z
+      .object({ id: z.string(), date: z.string(), choice: z.string(), systemId: z.string().optional() })
+      .optional()
+      .describe('Set by `ftrag report --prices`: the catalog and verdict the run was first priced with'),
   }),
+  vectorStores: VectorStoreComparison.optional().describe('What the RAG systems would cost on each vector store, and whether the verdict would change'),
   primaryMetric: z.string(),
   metrics: z.array(z.string()).describe('Metric names scored in this run'),
   systems: z.array(SystemSummary),

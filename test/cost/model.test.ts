@@ -140,15 +140,17 @@ describe('cost model rules', async () => {
       w,
       catalog,
     );
-    expect(line(cost, 'vector store')!.usd).toBeCloseTo(2 * 0.24 * 744, 10);
-    expect(line(cost, 'vector store')!.unverified).toBe(true);
+    expect(line(cost, 'vector store compute')!.usd).toBeCloseTo(2 * 0.24 * 744, 10);
+    expect(line(cost, 'vector store compute')!.unverified).toBe(true);
+    const storage = line(cost, 'vector store storage')!.usd;
+    expect(storage).toBeGreaterThan(0);
     expect(line(cost, 'query embedding')!.usd).toBeCloseTo(300 * 0.00002, 12);
     expect(line(cost, 'initial ingestion')!.usd).toBeCloseTo(0.2, 12);
     // 11 monthly syncs strictly inside 12 months, each re-embedding 10% of the corpus.
     expect(line(cost, 're-ingestion')!.usd).toBeCloseTo(11 * 0.1 * 0.2, 12);
     const per1k = 1300 * 0.00006 + 60 * 0.00024 + 300 * 0.00002;
     expect(cost.per1kQueriesUsd).toBeCloseTo(per1k, 12);
-    expect(cost.monthlyTotalUsd).toBeCloseTo(357.12 + 100 * per1k, 9);
+    expect(cost.monthlyTotalUsd).toBeCloseTo(357.12 + storage + 100 * per1k, 9);
     expect(cost.horizonTotalUsd).toBeCloseTo(0.2 + 12 * cost.monthlyTotalUsd + 11 * 0.02, 9);
     expect(cost.unverifiedPrices.some((u) => u.startsWith('opensearch-serverless ocu-hour'))).toBe(true);
   });
