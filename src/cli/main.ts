@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   gate: { describe: 'Compare a run against a baseline and fail on significant regressions', load: () => import('./commands/gate.js') },
   report: { describe: 'Re-render the reports from a saved run.json', load: () => import('./commands/report.js') },
   cost: { describe: 'Cost breakdown and break-even volumes, without running any model', load: () => import('./commands/cost.js') },
+  prices: { describe: 'Import AWS Price List files into a price catalog, or compare two catalogs', load: () => import('./commands/prices.js') },
   data: { describe: 'Validate training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },
   train: { describe: 'Run a model customization job and deploy the custom model', load: () => import('./commands/train.js') },
   emulator: { describe: 'Start the local Bedrock-compatible emulator on 127.0.0.1', load: () => import('./commands/emulator.js') },

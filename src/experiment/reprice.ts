@@ -5,9 +5,10 @@
  * itself rather than by a cost comparison of our own.
  */
 import { VECTOR_STORE_TYPES, WorkloadSpec, type VectorStoreSpec } from '../config/schema.js';
-import { breakEvenPairs, costForSystem, resolvedStore, VECTOR_STORE_LABEL, type CostInput, type PriceCatalog } from '../cost/index.js';
+import { breakEvenPairs, catalogSummary, costForSystem, resolvedStore, VECTOR_STORE_LABEL, type CostInput, type PriceCatalog } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
-import type { Comparison, Recommendation, RunResult, SystemSummary, VectorStoreComparison } from '../schema/run-result.js';
+import { RunResult, type Comparison, type Recommendation, type SystemSummary, type VectorStoreComparison } from '../schema/run-result.js';
+import { InputError } from '../util/errors.js';
 
 export interface DecisionContext {
   systems: SystemSummary[];
@@ -125,4 +126,34 @@ export function compareVectorStores(ctx: DecisionContext, catalog: PriceCatalog,
     baseline: { choice: baseline.choice, systemId: baseline.systemId },
     stores,
   };
+}
+
+export interface Repriced {
+  run: RunResult;
+  recommendation?: Recommendation;
+  verdictChanged: boolean;
+}
+
+/**
+ * The saved run priced with `catalog`: costs, break-even, verdict and the vector-store table recomputed from the cost
+ * inputs run.json recorded; scores, comparisons and answers untouched, no model called. The catalog the run was
+ * first priced with and its verdict are kept in `priceCatalog.repricedFrom`.
+ */
+export function repriceRun(run: RunResult, catalog: PriceCatalog): Repriced {
+  const withInputs = run.systems.filter((s) => s.cost);
+  if (withInputs.length && withInputs.every((s) => !costInputOf(s))) {
+    throw new InputError('this run.json records no cost inputs (it was written by an older ftrag): re-run it, or price it with `ftrag cost --run`', { field: 'systems[].cost.input' });
+  }
+  const ctx = decisionContextOf(run);
+  const decided = priceAndDecide(ctx, catalog);
+  const first = run.priceCatalog.repricedFrom ?? { id: run.priceCatalog.id, date: run.priceCatalog.date, choice: run.recommendation?.choice ?? 'none', systemId: run.recommendation?.systemId };
+  const next: RunResult = {
+    ...run,
+    systems: decided.systems,
+    recommendation: decided.recommendation,
+    priceCatalog: { ...catalogSummary(catalog), repricedFrom: first },
+    vectorStores: compareVectorStores({ ...ctx, systems: decided.systems }, catalog, decided.recommendation),
+  };
+  const verdictChanged = first.choice !== decided.recommendation.choice || first.systemId !== decided.recommendation.systemId;
+  return { run: RunResult.parse(next), recommendation: decided.recommendation, verdictChanged };
 }
