@@ -1,6 +1,7 @@
 /**
  * Latency fidelity (issue 3): with the emulator's `realistic` profile at concurrency 16, the p50 latency ftrag
- * measures on the client must be within 5% of the emulator's own service time (ConverseStream `metrics.latencyMs`):
+ * measures on the client must be within 5% of the emulator's own service time (ConverseStream `metrics.latencyMs`,
+ * the emulator's modelled time; the emulator runs on its worker thread, as `ftrag run` embeds it):
  * client-side queueing and overhead must not leak into measured latency. Also reports time to first token against
  * the profile's TTFT. Prints one JSON line.
  *
@@ -10,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvalItem } from '../src/datasets/types.js';
-import { startEmulator } from '../src/emulator/index.js';
+import { startEmulatorInWorker } from '../src/emulator/index.js';
 import { runEval } from '../src/runner/index.js';
 import { quantile } from '../src/stats/index.js';
 import { createAwsClients, createBedrockModelTarget } from '../src/targets/index.js';
@@ -20,7 +21,7 @@ const CONCURRENCY = 16;
 const MODEL = 'amazon.nova-micro-v1:0';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftrag-latency-'));
-const emulator = await startEmulator({ port: 0, dataDir: join(dir, 'data'), latencyProfile: 'realistic', quiet: true, seed: 3 });
+const emulator = await startEmulatorInWorker({ port: 0, dataDir: join(dir, 'data'), latencyProfile: 'realistic', quiet: true, seed: 3 });
 const clients = createAwsClients({ region: 'us-east-1', endpointUrl: emulator.url });
 try {
   const items: EvalItem[] = Array.from({ length: ITEMS }, (_, i) => ({

@@ -4,7 +4,7 @@
  *
  * Part 1, client minus service: ftrag's runner and targets against the embedded emulator on its worker thread with
  * a flat latency profile (TTFT 40 ms, 1 ms per token, no jitter), CALLS calls per mode (ConverseStream, then
- * Converse) at concurrency 8 over one set of clients. Per call: client latencyMs - service latencyMs (the emulator's
+ * Converse) at concurrency 8 (CONCURRENCY) over one set of clients. Per call: client latencyMs - service latencyMs (the emulator's
  * modelled metrics.latencyMs). Reports p50/p95 per mode and the connections the clients opened for all the calls.
  * Target: p50 within 5 ms in both modes on a quiet machine.
  *
@@ -14,6 +14,7 @@
  *
  *   npm run bench -- latency                             # or: node --import tsx bench/latency.bench.ts
  *   CALLS=200 ITEMS=1000 ROUNDS=1 node --import tsx bench/latency.bench.ts   # quick
+ *   CALLS=100 CONCURRENCY=1 SKIP_THROUGHPUT=1 node --import tsx bench/latency.bench.ts   # the per-call floor
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const CALLS = Number(process.env.CALLS ?? 500);
 const ITEMS = Number(process.env.ITEMS ?? 4000);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
+/** Part 1's concurrency; 1 shows the per-call floor without queueing on the emulator's one thread. */
+const CALL_CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
+/** SKIP_THROUGHPUT=1 runs part 1 only. */
+const SKIP_THROUGHPUT = process.env.SKIP_THROUGHPUT === '1';
 const MODEL = 'amazon.nova-micro-v1:0';
 const dir = mkdtempSync(join(tmpdir(), 'ftrag-latency-bench-'));
 
@@ -62,7 +67,7 @@ async function clientMinusService(): Promise<void> {
         items: items(CALLS, streaming ? 's' : 'u'),
         targets: [target],
         journalPath: join(dir, `journal-${streaming}.jsonl`),
-        concurrency: 8,
+        concurrency: CALL_CONCURRENCY,
         timeoutMs: 30_000,
         maxRetries: 0,
         cache: null,
@@ -78,7 +83,7 @@ async function clientMinusService(): Promise<void> {
         },
       });
       process.stdout.write(
-        `${JSON.stringify({ part: 'client-minus-service', streaming, calls: CALLS, failed: out.failed, clientMinusServiceMs: pct(gaps), firstTokenMs: firstToken.length ? pct(firstToken) : null, setupCalls })}\n`,
+        `${JSON.stringify({ part: 'client-minus-service', streaming, calls: CALLS, concurrency: CALL_CONCURRENCY, failed: out.failed, clientMinusServiceMs: pct(gaps), firstTokenMs: firstToken.length ? pct(firstToken) : null, setupCalls })}\n`,
       );
     }
     process.stdout.write(`${JSON.stringify({ part: 'connections', calls: 2 * (CALLS + 1), opened: clients.connections() })}\n`);
@@ -153,7 +158,7 @@ async function throughput(): Promise<void> {
 
 try {
   await clientMinusService();
-  await throughput();
+  if (!SKIP_THROUGHPUT) await throughput();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
