@@ -15,7 +15,10 @@ interface Product {
 }
 interface AttributeText {
   label: string;
-  sentence: string;
+  /** Several ways product pages state this fact; each document picks one. */
+  sentences: string[];
+  /** The label in a specification table or list. */
+  row: string;
   train: string;
   test: string;
 }
@@ -42,21 +45,50 @@ const changeOf = (product: string, attribute: string) =>
 const currentValue = (p: Product, attribute: string) => changeOf(p.name, attribute)?.new ?? p[attribute];
 const valueAtTraining = (p: Product, attribute: string) => changeOf(p.name, attribute)?.old ?? p[attribute];
 
-// Knowledge Base documents: one per product, with today's values, plus a general policy page.
+// Knowledge Base documents: one per product, with today's values, plus a general policy page. The documents are
+// written the way product pages are: each fact in one of several sentence shapes, some in running paragraphs and
+// the rest in a specification table or a bulleted list, so the reader is not handed one sentence pattern.
 const kbDir = join(here, 'kb');
 rmSync(kbDir, { recursive: true, force: true });
 mkdirSync(kbDir, { recursive: true });
-for (const p of facts.products) {
+const shuffle = <T>(xs: T[]): T[] => {
+  const a = xs.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+};
+facts.products.forEach((p, index) => {
+  const attributes = shuffle(Object.keys(facts.attributes));
+  const inProse = attributes.slice(0, 3);
+  const inFigures = attributes.slice(3);
+  const prose = inProse.map((attribute) =>
+    fill(pick(facts.attributes[attribute].sentences), { name: p.name, type: p.type, value: currentValue(p, attribute) }),
+  );
+  const figures =
+    index % 2 === 0
+      ? [
+          `## ${p.name} at a glance`,
+          '',
+          `| Specification | ${p.name} |`,
+          '| --- | --- |',
+          ...inFigures.map((attribute) => `| ${facts.attributes[attribute].row} | ${currentValue(p, attribute)} |`),
+        ]
+      : [
+          '## Key figures',
+          '',
+          `Key figures for the ${p.name}:`,
+          ...inFigures.map((attribute) => `- ${facts.attributes[attribute].row}: ${currentValue(p, attribute)}`),
+        ];
   const lines = [
     `# ${p.name}`,
     '',
-    `The ${p.name} is a ${p.type} made by ${facts.company}. It is sold to survey, utility and research teams.`,
+    `The ${p.name} is ${/^[aeiou]/i.test(p.type) ? 'an' : 'a'} ${p.type} made by ${facts.company}. It is sold to survey, utility and research teams.`,
     '',
-    '## Specifications',
+    prose.join(' '),
     '',
-    ...Object.entries(facts.attributes).map(([attribute, text]) =>
-      fill(text.sentence, { name: p.name, type: p.type, value: currentValue(p, attribute) }),
-    ),
+    ...figures,
     '',
     '## Service notes',
     '',
@@ -66,7 +98,7 @@ for (const p of facts.products) {
     `Spare parts for the ${p.name} ship from the Vellora depot within five working days.`,
   ];
   writeFileSync(join(kbDir, `${slug(p.name)}.md`), `${lines.join('\n')}\n`);
-}
+});
 writeFileSync(
   join(kbDir, 'support-policy.md'),
   [

@@ -32,10 +32,9 @@ describe('embedText', () => {
 });
 
 describe('base model reading', () => {
-  it('answers from context in the prompt with a trimmed span', () => {
+  it('answers from context in the prompt with an answer span', () => {
     expect(ask(`Context: ${TIDES}\nQuestion: What causes tides mainly?`).text).toBe('gravitational pull of the Moon');
-    expect(ask(`${TIDES}\n\nWhere is the largest tidal range on Earth?`).text).toBe('Bay of Fundy in Canada');
-    expect(ask(`${VOLCANO}\nWhich is the largest active shield volcano?`).text).toBe('Mauna Loa in Hawaii');
+    expect(ask(`${TIDES}\n\nWhere is the largest tidal range on Earth?`).text).toBe('Bay of Fundy');
   });
 
   it('gives the fixed non-answer without context or without overlap', () => {
@@ -45,13 +44,78 @@ describe('base model reading', () => {
 
   it('reads system text as context, takes the last question-marked sentence otherwise the last line', () => {
     expect(generate({ system: VOLCANO, messages: [{ role: 'user', text: 'Be brief. What slopes do shield volcanoes have?' }], maxTokens: 50, seed: 1 }).text).toBe('gentle slopes');
-    expect(ask(`${TIDES}\nThe largest tidal range on Earth is found where`).text).toBe('Bay of Fundy in Canada');
+    expect(ask(`${TIDES}\nThe largest tidal range on Earth is found where`).text).toBe('Bay of Fundy');
   });
 
   it('answers from passages with citations to the supporting passage', () => {
     const r = ask('How many high tides do most coasts see every lunar day?', { passages: [{ text: VOLCANO }, { text: TIDES }] });
     expect(r.text).toBe('two');
     expect(r.citations).toEqual([{ start: 0, end: 3, passageIndexes: [1] }]);
+  });
+});
+
+const ALDER = `Alder is a market town on the river Wend. Customers in Alder have their meters read every Friday.
+The town's tap water comes from chalk springs, and its hardness of 280 mg/l puts it among the hard waters of the region.
+The water board was founded in 1898 by Edith Marsh. It serves about 14,000 households.`;
+
+describe('answer spans on prose written for nobody', () => {
+  const read = (q: string) => ask(`Context: ${ALDER}\nQuestion: ${q}`).text;
+
+  it('picks the span the question word asks for (when / who / how many / what year / which noun)', () => {
+    expect(read('When are meters read in Alder?')).toBe('Friday');
+    expect(read('Who founded the water board?')).toBe('Edith Marsh');
+    expect(read('How many households does the water board serve?')).toBe('14,000');
+    expect(read('In what year was the water board founded?')).toBe('1898');
+    expect(read('On which river is Alder?')).toBe('Wend');
+    expect(read('What is the hardness of the tap water?')).toBe('280 mg/l');
+  });
+
+  it('relates derived words through the shared stemmer and answers an either-or question with the option read', () => {
+    // "hard" in the question meets "hardness" and "hard" in the text; the question's own words are not dropped blindly.
+    expect(read('Is Alder water soft or hard?')).toBe('hard');
+  });
+
+  it('keeps question words that stand inside the answer', () => {
+    expect(generate({ system: VOLCANO, messages: [{ role: 'user', text: 'What slopes do shield volcanoes have?' }], maxTokens: 50, seed: 1 }).text).toBe('gentle slopes');
+  });
+});
+
+const OBSERVATORY = `# Kestrel Ridge Observatory
+
+The observatory sits at 2,340 metres on Kestrel Ridge. Its main telescope has a 1.2-metre mirror.
+
+## Visiting
+
+Public nights are held on the first Saturday of each month.
+Visitors should bring:
+- warm clothing
+- a red torch
+- their booking code
+
+## Instruments
+
+| Instrument | Aperture |
+| --- | --- |
+| Main telescope | 1.2 metres |
+| Solar telescope | 15 centimetres |
+`;
+
+describe('layout: headings, tables, lists and longer answers', () => {
+  const read = (q: string) => ask(`Context: ${OBSERVATORY}\nQuestion: ${q}`).text;
+
+  it('reads a table row under its header and a quantity in prose', () => {
+    expect(read('What is the aperture of the solar telescope?')).toBe('15 centimetres');
+    expect(read('How high is the observatory?')).toBe('2,340 metres');
+    expect(read('When are public nights held?')).toBe('first Saturday of each month');
+  });
+
+  it('answers with the whole list a matched line introduces, and with two sentences when asked to describe', () => {
+    expect(read('What should visitors bring?')).toBe('warm clothing; a red torch; their booking code');
+    expect(read('Describe the observatory.')).toBe('The observatory sits at 2,340 metres on Kestrel Ridge. Its main telescope has a 1.2-metre mirror.');
+  });
+
+  it('never answers with a heading line', () => {
+    expect(read('What is the name of the observatory on Kestrel Ridge?')).not.toMatch(/^#/);
   });
 });
 

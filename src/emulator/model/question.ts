@@ -14,11 +14,15 @@ export interface QuestionAnalysis {
   headNoun?: string;
   /** The question asks for several things (a list, "what are the three ...", "name all"). */
   wantsList: boolean;
+  /** The question asks for a description or explanation, not one fact ("Describe ...", "Explain ..."). */
+  wantsPassage: boolean;
   /** Either-or options ("Is the water soft or hard?" -> ["soft", "hard"]), lower-cased. */
   choices?: [string, string];
 }
 
+const COPULAS = new Set(['is', 'was', 'are', 'were']);
 const SKIP_AFTER_WH = new Set(['kind', 'type', 'sort', 'form', 'part', 'name', 'kinds', 'types', 'sorts', 'forms', 'parts', 'names', 'of']);
+const PASSAGE_CUES = /^\s*(?:describe|explain|summari[sz]e|outline|tell me about|what happens)\b/i;
 const LIST_CUES = /\b(?:list|name (?:all|the|some|two|three|four|five)|what are (?:the|some)|which (?:are|were) the|what were (?:the|some)|enumerate)\b/i;
 
 export function analyzeQuestion(question: string): QuestionAnalysis {
@@ -39,18 +43,22 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     else type = 'manner';
   } else if (wh === 'what' || wh === 'which') {
     let k = whAt + 1;
-    while (k < ws.length && SKIP_AFTER_WH.has(ws[k])) k++;
-    // A two-word compound right before the auxiliary is headed by its last word ("what signal color does ...").
-    if (ws[k + 1] !== undefined && !isStopword(ws[k + 1]) && ws[k + 2] !== undefined && isStopword(ws[k + 2]) && !isStopword(ws[k] ?? 'a')) k++;
-    const noun = ws[k];
-    if (noun !== undefined && !isStopword(noun)) {
-      headNoun = stem(noun);
-      const typed = TYPE_NOUNS[noun];
+    // "What is the size of ...": the noun after a copula and article is the one asked about.
+    if (COPULAS.has(ws[k] ?? '') && (ws[k + 1] === 'the' || ws[k + 1] === 'a' || ws[k + 1] === 'an')) k += 2;
+    while (k < ws.length && (SKIP_AFTER_WH.has(ws[k]) || ws[k] === 'the' || ws[k] === 'a')) k++;
+    // The noun run after the wh-word (up to five words) is headed by its last word ("what signal color does");
+    // any type noun in it sets the answer type ("what river flows ..." asks for a location).
+    const run: string[] = [];
+    while (k < ws.length && run.length < 5 && !isStopword(ws[k])) run.push(ws[k++]);
+    if (run.length > 0) {
+      headNoun = stem(run[run.length - 1]);
+      const typed = run.map((w) => TYPE_NOUNS[w]).find((t) => t !== undefined);
       if (typed) type = typed;
     }
   }
   const wantsList = LIST_CUES.test(question) || ws.some((w, i) => NUMBER_WORDS.has(w) && i > 0 && /^(?:two|three|four|five|six|seven|eight|nine|ten|several)$/.test(w) && /s$/.test(ws[i + 1] ?? ''));
-  return { type, headNoun, wantsList, choices: eitherOr(question) };
+  const wantsPassage = PASSAGE_CUES.test(question);
+  return { type, headNoun, wantsList, wantsPassage, choices: eitherOr(question) };
 }
 
 /** "... soft or hard?" -> ["soft", "hard"]: the single words either side of the last " or ". */

@@ -6,7 +6,10 @@
 import type { ChatTurn } from './api.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { bestSpan, tokenize } from './spans.js';
+import { readSentences, type ContextSource, type Sentence } from './layout.js';
 import { contentTerms, isStopword, sentenceSpans, stem, words } from './text.js';
+
+export type { ContextSource };
 
 /** The base model's fixed honest non-answer (no context, or no context sentence overlaps the question enough). */
 export const NON_ANSWER = "I don't have enough information to answer that.";
@@ -16,7 +19,7 @@ export const NON_ANSWER = "I don't have enough information to answer that.";
  * IDF weight a sentence must carry to be read at all (below it: the non-answer); coverageWeight = how much sentence
  * coverage counts against the span score when the best sentences compete.
  */
-export const READER_WEIGHTS = { minCoverage: 0.4, coverageWeight: 4.5 };
+export const READER_WEIGHTS = { minCoverage: 0.3, coverageWeight: 6.75 };
 /** A sentence must carry at least this share of the question's IDF weight to be read as the answer. */
 export const MIN_COVERAGE = READER_WEIGHTS.minCoverage;
 
@@ -70,11 +73,6 @@ function splitQuestion(text: string): { question: string; rest: string } {
   return { question: '', rest: '' };
 }
 
-export interface ContextSource {
-  text: string;
-  /** Index into GenerateRequest.passages, when the text is a passage. */
-  passageIndex?: number;
-}
 
 export interface ReadAnswer {
   answer: string;
@@ -84,49 +82,77 @@ export interface ReadAnswer {
   passageIndex?: number;
 }
 
-const LEADING_LABEL_RE = /^(?:\[\d+\]\s*|(?:context|passage|document|source|background|text|reference)\s*\d*\s*[:：]\s*)/iu;
 
 /** How many of the best-covered sentences compete for the answer span. */
 const SENTENCES_READ = 3;
+/** Weight of a question term matched only by the heading above a (non-item) sentence. */
+const CONTEXT_SHARE = 0.5;
 
-interface Sentence {
-  text: string;
-  terms: Set<string>;
-  passageIndex?: number;
-}
 
 /** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
 export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
   const qTerms = [...new Set(contentTerms(question))];
   if (qTerms.length === 0) return undefined;
-  const sentences: Sentence[] = [];
-  for (const src of sources) {
-    for (const span of sentenceSpans(src.text)) {
-      const text = src.text.slice(span.start, span.end).replace(LEADING_LABEL_RE, '').trim();
-      if (text !== '') sentences.push({ text, terms: new Set(contentTerms(text)), passageIndex: src.passageIndex });
-    }
-  }
+  const sentences = readSentences(sources);
   if (sentences.length === 0) return undefined;
+  // Rarity counts a sentence's own words only: a document title repeated over every line under it is still rare.
   const df = new Map<string, number>();
   for (const s of sentences) for (const t of qTerms) if (s.terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   // A question term absent from the context weighs like the rarest present term: missing evidence counts against.
   const idf = (t: string) => Math.log(1 + sentences.length / Math.max(df.get(t) ?? 0, 1));
   const total = qTerms.reduce((sum, t) => sum + idf(t), 0);
-  const coverages = sentences.map((s) => (total > 0 ? qTerms.reduce((sum, t) => (s.terms.has(t) ? sum + idf(t) : sum), 0) / total : 0));
+  // A term found only in the heading above a sentence counts half: it says what the text is about, not that this
+  // sentence answers it. A table row or list item is a fragment whose subject IS its heading, header or
+  // introduction, so there the context counts in full.
+  const coverages = sentences.map((s) => {
+    const share = s.item ? 1 : CONTEXT_SHARE;
+    return total > 0 ? qTerms.reduce((sum, t) => sum + (s.terms.has(t) ? idf(t) : s.context.has(t) ? share * idf(t) : 0), 0) / total : 0;
+  });
   const order = sentences.map((_, i) => i).filter((i) => coverages[i] > 0).sort((a, b) => coverages[b] - coverages[a] || a - b);
   if (order.length === 0 || coverages[order[0]] < READER_WEIGHTS.minCoverage) return undefined;
   const analysis = analyzeQuestion(question);
+  // The best-covered line introduces a list ("Visitors should bring:"): the answer is the list.
+  const listed = sentences[order[0]].intro ? longAnswer(sentences, order[0], analysis) : undefined;
+  if (listed !== undefined) {
+    const intro = sentences[order[0]];
+    return { answer: listed, sentence: intro.text, coverage: coverages[order[0]], passageIndex: intro.passageIndex };
+  }
   const qStems = new Set(qTerms);
   let best: { sentence: number; answer: string; score: number } | undefined;
-  for (const i of order.slice(0, SENTENCES_READ)) {
-    if (coverages[i] < READER_WEIGHTS.minCoverage) break;
+  // The best SENTENCES_READ sentences compete, and every sentence tied with the last of them.
+  const cutoff = coverages[order[Math.min(order.length, SENTENCES_READ) - 1]];
+  for (const i of order.filter((k, rank) => rank < SENTENCES_READ || coverages[k] >= cutoff - 1e-9)) {
     const text = sentences[i].text;
     const choice = answerIn(text, qStems, analysis);
     const score = READER_WEIGHTS.coverageWeight * coverages[i] + (choice?.score ?? -5);
     if (!best || score > best.score) best = { sentence: i, answer: choice?.answer ?? answerSpan(text, question), score };
   }
-  const chosen = sentences[(best as NonNullable<typeof best>).sentence];
-  return { answer: (best as NonNullable<typeof best>).answer, sentence: chosen.text, coverage: coverages[(best as NonNullable<typeof best>).sentence], passageIndex: chosen.passageIndex };
+  if (!best) return undefined;
+  const chosen = sentences[best.sentence];
+  const answer = longAnswer(sentences, best.sentence, analysis) ?? best.answer;
+  return { answer, sentence: chosen.text, coverage: coverages[best.sentence], passageIndex: chosen.passageIndex };
+}
+
+/**
+ * Answers longer than one span, when the question asks for them: the items a matched line introduces ("Key
+ * figures for the Q2:" followed by a list), or the chosen sentence and the one after it for describe/explain
+ * questions.
+ */
+function longAnswer(sentences: Sentence[], at: number, analysis: QuestionAnalysis): string | undefined {
+  const chosen = sentences[at];
+  if (chosen.intro) {
+    const items: string[] = [];
+    for (let k = at + 1; k < sentences.length && sentences[k].item && sentences[k].source === chosen.source && sentences[k].block === chosen.block; k++) {
+      items.push(sentences[k].text.replace(/^(?:[-*•]\s+|\d{1,2}[.)]\s+)/u, '').replace(/^\||\|$/gu, '').trim());
+    }
+    if (items.length > 0) return items.join('; ');
+  }
+  if (analysis.wantsPassage) {
+    const next = sentences[at + 1];
+    const follows = next !== undefined && next.source === chosen.source && !next.item && !next.intro && !chosen.item;
+    return follows ? `${chosen.text} ${next.text}` : chosen.text;
+  }
+  return undefined;
 }
 
 function answerIn(sentence: string, qStems: Set<string>, analysis: QuestionAnalysis): { answer: string; score: number } | undefined {

@@ -30,7 +30,8 @@ const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 export function words(text: string): string[] {
   const out: string[] = [];
   for (const m of text.toLowerCase().matchAll(WORD_RE)) {
-    out.push(m[0].replace(/['’]s$/u, '').replace(/['’]/gu, ''));
+    const w = m[0];
+    out.push(w.includes("'") || w.includes('’') ? w.replace(/['’]s$/u, '').replace(/['’]/gu, '') : w);
   }
   return out;
 }
