@@ -148,7 +148,7 @@ export interface SpanChoice {
 export const SPAN_WEIGHTS = {
   typeMatch: 1.875,
   typeMiss: -0.75,
-  questionOverlap: -1.583,
+  questionOverlap: -0.791,
   proximity: -0.45,
   wholeChunk: 0.6,
   lengthPenalty: 0.08,
@@ -157,12 +157,12 @@ export const SPAN_WEIGHTS = {
   headNounAdjacent: 1.5,
   markerStart: 4.22,
   proper: 0.469,
-  afterMatchedVerb: 0.175,
+  afterMatchedVerb: 0.375,
   leftOfMatch: -0.2,
   density: 0.625,
   copulaBridge: 0.2,
-  unit: 0.3,
-  typeExtraWord: -0.1,
+  unit: 0.75,
+  typeExtraWord: -0.4,
 };
 
 const DENSITY_WINDOW = 6;
