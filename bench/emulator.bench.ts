@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
-import { BedrockAgentClient, CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
+import { BedrockAgentClient, CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCommand, GetKnowledgeBaseCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startEmulator } from '../src/emulator/index.js';
 
@@ -62,8 +62,10 @@ async function kbBench(url: string, docs: number): Promise<void> {
     await Promise.all(Array.from({ length: Math.min(50, docs - start) }, (_, k) => s3.send(new PutObjectCommand({ Bucket: 'bench-docs', Key: `docs/${start + k}.txt`, Body: doc(start + k) }))));
   }
   const uploadMs = performance.now() - t0;
-  const kb = await agent.send(new CreateKnowledgeBaseCommand({ name: 'bench', roleArn: 'arn:aws:iam::123456789012:role/r', knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } } }));
+  const kb = await agent.send(new CreateKnowledgeBaseCommand({ name: 'bench', roleArn: 'arn:aws:iam::123456789012:role/r', knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } }, storageConfiguration: { type: 'S3_VECTORS', s3VectorsConfiguration: { vectorBucketArn: 'arn:aws:s3vectors:us-east-1:123456789012:bucket/bench', indexName: 'bench' } } }));
   const knowledgeBaseId = kb.knowledgeBase!.knowledgeBaseId!;
+  // A new Knowledge Base is CREATING for a moment, as on Bedrock.
+  while ((await agent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.status !== 'ACTIVE') await new Promise((r) => setTimeout(r, 20));
   const ds = await agent.send(new CreateDataSourceCommand({ knowledgeBaseId, name: 'docs', dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::bench-docs' } } }));
   const dataSourceId = ds.dataSource!.dataSourceId!;
   const t1 = performance.now();

@@ -7,10 +7,10 @@
 import { isEmbeddingModel } from './catalog.js';
 import { ACCOUNT_ID, requireTextModel, resolveRuntimeModel } from './context.js';
 import type { EmulatorContext, ResolvedModel } from './context.js';
-import { parseConverseBody } from './converse-request.js';
+import { checkContextWindow, converseReply } from './converse-reply.js';
+import { nativeResponse, parseNativeBody } from './invoke-native.js';
 import { ApiError, conflict, notFound, nowIso, optNumber, optString, parseJsonObject, readBody, reqObject, reqString, sendJson, validation } from './http-util.js';
 import { countTokens, embedText, generate } from './model-port.js';
-import type { ChatTurn, GenerateResult } from './model/api.js';
 import { hashId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { joinS3Uri, parseS3Uri, S3Error } from './s3-store.js';
@@ -40,58 +40,23 @@ export interface InvocationJobRecord {
   errorRecordCount?: number;
 }
 
-function text(blocks: unknown): string {
-  if (typeof blocks === 'string') return blocks;
-  if (Array.isArray(blocks)) return blocks.map((b) => (typeof b === 'string' ? b : String((b as { text?: unknown })?.text ?? ''))).join('\n');
-  return '';
-}
-
 /** Runs one model-native InvokeModel body and shapes the result like the model family's native response. */
-function invokeNative(ctx: EmulatorContext, r: ResolvedModel, input: Record<string, unknown>): unknown {
-  const id = r.base.modelId;
+function invokeNative(ctx: EmulatorContext, r: ResolvedModel, input: Record<string, unknown>, id: string): unknown {
   if (isEmbeddingModel(r.base)) {
     if (typeof input.inputText !== 'string' || !input.inputText) throw validation('inputText is required.');
     const dims = (input.dimensions ?? 1024) as 256 | 512 | 1024;
     if (![256, 512, 1024].includes(dims)) throw validation('dimensions must be 256, 512 or 1024.');
     return { embedding: embedText(input.inputText, { dimensions: dims, normalize: input.normalize !== false }), inputTextTokenCount: countTokens(input.inputText) };
   }
-  const run = (system: string | undefined, messages: ChatTurn[], maxTokens: number, stop?: string[]): GenerateResult => {
-    if (messages.length === 0 || messages[0].role !== 'user') throw validation('messages must start with a user turn.');
-    return generate({ system, messages, maxTokens: Math.min(maxTokens, r.base.maxOutputTokens), stopSequences: stop, customModel: r.customModel, seed: ctx.seed });
-  };
-  const turns = (m: unknown): ChatTurn[] => {
-    if (!Array.isArray(m)) throw validation('messages must be a list.');
-    return m.map((x) => {
-      const o = (x ?? {}) as Record<string, unknown>;
-      if (o.role !== 'user' && o.role !== 'assistant') throw validation('message role must be user or assistant.');
-      return { role: o.role, text: text(o.content) };
-    });
-  };
-  if (id.startsWith('anthropic.')) {
-    const res = run(text(input.system) || undefined, turns(input.messages), Number(input.max_tokens ?? 512), input.stop_sequences as string[] | undefined);
-    return { type: 'message', role: 'assistant', content: [{ type: 'text', text: res.text }], stop_reason: res.stopReason === 'max_tokens' ? 'max_tokens' : res.stopReason === 'stop_sequence' ? 'stop_sequence' : 'end_turn', usage: { input_tokens: res.inputTokens, output_tokens: res.outputTokens } };
-  }
-  if (id.startsWith('meta.')) {
-    if (typeof input.prompt !== 'string') throw validation('prompt is required.');
-    const res = run(undefined, [{ role: 'user', text: input.prompt }], Number(input.max_gen_len ?? 512));
-    return { generation: res.text, prompt_token_count: res.inputTokens, generation_token_count: res.outputTokens, stop_reason: res.stopReason === 'max_tokens' ? 'length' : 'stop' };
-  }
-  if (id.startsWith('amazon.titan-text')) {
-    if (typeof input.inputText !== 'string') throw validation('inputText is required.');
-    const cfg = (input.textGenerationConfig ?? {}) as Record<string, unknown>;
-    const res = run(undefined, [{ role: 'user', text: input.inputText }], Number(cfg.maxTokenCount ?? 512), cfg.stopSequences as string[] | undefined);
-    return { inputTextTokenCount: res.inputTokens, results: [{ tokenCount: res.outputTokens, outputText: res.text, completionReason: res.stopReason === 'max_tokens' ? 'LENGTH' : res.stopReason === 'stop_sequence' ? 'STOP_CRITERIA_MET' : 'FINISH' }] };
-  }
-  // Nova native request: {system:[{text}], messages:[{role, content:[{text}]}], inferenceConfig:{max_new_tokens}}
-  const cfg = (input.inferenceConfig ?? {}) as Record<string, unknown>;
-  const res = run(text(input.system) || undefined, turns(input.messages), Number(cfg.max_new_tokens ?? cfg.maxTokens ?? r.base.maxOutputTokens), cfg.stopSequences as string[] | undefined);
-  return { output: { message: { role: 'assistant', content: [{ text: res.text }] } }, stopReason: res.stopReason, usage: { inputTokens: res.inputTokens, outputTokens: res.outputTokens, totalTokens: res.inputTokens + res.outputTokens } };
+  const req = parseNativeBody(input, r.base);
+  checkContextWindow(req.inputTokens, r);
+  const res = generate({ system: req.system, messages: req.messages, maxTokens: req.maxTokens, stopSequences: req.stopSequences, customModel: r.customModel, seed: ctx.seed });
+  return nativeResponse(req, res, r.base, hashId(24, ctx.seed, 'batch', id, req.inputTokens, res.text));
 }
 
-function invokeConverse(ctx: EmulatorContext, r: ResolvedModel, input: Record<string, unknown>): unknown {
-  const parsed = parseConverseBody(input, requireTextModel(r).base);
-  const res = generate({ ...parsed, customModel: r.customModel, seed: ctx.seed });
-  return { output: { message: { role: 'assistant', content: [{ text: res.text }] } }, stopReason: res.stopReason, usage: { inputTokens: res.inputTokens, outputTokens: res.outputTokens, totalTokens: res.inputTokens + res.outputTokens } };
+function invokeConverse(ctx: EmulatorContext, r: ResolvedModel, input: Record<string, unknown>, n: number): unknown {
+  const reply = converseReply(ctx, requireTextModel(r), input, n, false);
+  return { output: { message: { role: 'assistant', content: reply.content } }, stopReason: reply.stopReason, usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens } };
 }
 
 function inputFiles(ctx: EmulatorContext, uri: string): { uri: string; name: string }[] {
@@ -136,7 +101,7 @@ async function runBatch(ctx: EmulatorContext, job: InvocationJobRecord): Promise
           rec = JSON.parse(line) as Record<string, unknown>;
           if (!rec || typeof rec !== 'object' || !rec.modelInput || typeof rec.modelInput !== 'object') throw validation(`line ${i + 1}: expected {"recordId", "modelInput": {...}}`);
           const input = rec.modelInput as Record<string, unknown>;
-          const modelOutput = job.modelInvocationType === 'Converse' ? invokeConverse(ctx, resolved, input) : invokeNative(ctx, resolved, input);
+          const modelOutput = job.modelInvocationType === 'Converse' ? invokeConverse(ctx, resolved, input, i) : invokeNative(ctx, resolved, input, String(rec.recordId ?? i));
           const u = (modelOutput as { usage?: Record<string, number> }).usage;
           inputTokens += u?.inputTokens ?? u?.input_tokens ?? (modelOutput as Record<string, number>).prompt_token_count ?? (modelOutput as Record<string, number>).inputTextTokenCount ?? 0;
           outputTokens += u?.outputTokens ?? u?.output_tokens ?? (modelOutput as Record<string, number>).generation_token_count ?? 0;

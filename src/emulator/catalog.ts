@@ -29,6 +29,12 @@ export interface CatalogModel {
   defaultLearningRate: number;
   /** Largest output the model produces in one call (the default `maxTokens`). */
   maxOutputTokens: number;
+  /** Input tokens the model accepts; longer inputs are refused as on Bedrock (Infinity when the table does not know). */
+  contextWindow: number;
+  /** Converse tool use: absent = not supported; `streaming` = also in ConverseStream; `choices` = allowed toolChoice kinds. */
+  toolUse?: { streaming: boolean; choices: ('auto' | 'any' | 'tool')[] };
+  /** Whether CountTokens serves this model. */
+  countTokens: boolean;
 }
 
 /** The base models the emulator serves; every fact about them comes from the one model table (src/models). */
@@ -39,6 +45,7 @@ export const SERVED_MODEL_IDS = [
   'meta.llama3-1-8b-instruct-v1:0',
   'meta.llama3-1-70b-instruct-v1:0',
   'anthropic.claude-3-haiku-20240307-v1:0',
+  'anthropic.claude-3-5-haiku-20241022-v1:0',
   'amazon.titan-text-express-v1',
   'amazon.titan-embed-text-v2:0',
 ] as const;
@@ -62,6 +69,10 @@ function fromFacts(m: ModelFacts): CatalogModel {
     hyperParameters: m.family.hyperParameters,
     defaultLearningRate: m.family.defaultLearningRate,
     maxOutputTokens: m.maxOutputTokens ?? UNKNOWN_MAX_OUTPUT,
+    contextWindow: m.contextWindowTokens ?? Number.POSITIVE_INFINITY,
+    // A model whose tool support the table does not confirm is served without tools (Bedrock's refusal), not with a guess.
+    ...(m.toolUse === true ? { toolUse: { streaming: m.toolUseStreaming ?? false, choices: m.toolChoices ?? ['auto'] } } : {}),
+    countTokens: m.countTokens === true,
   };
 }
 

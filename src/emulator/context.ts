@@ -5,6 +5,7 @@
 import type { KbIndex, TrainedModel } from './model/api.js';
 import type { CatalogModel } from './catalog.js';
 import { isEmbeddingModel, lookupCatalogId } from './catalog.js';
+import type { EmulatorCredentials } from './auth.js';
 import type { FaultRates } from './faults.js';
 import { validation, notFound } from './http-util.js';
 import type { LatencyProfile } from './latency.js';
@@ -37,6 +38,10 @@ export interface EmulatorContext {
   holdCustomizationJobs: boolean;
   /** Background work (training, ingestion) that close() waits for. */
   background: Set<Promise<unknown>>;
+  /** When set, SigV4 signatures are recomputed with this key pair; otherwise only their form is checked. */
+  credentials?: EmulatorCredentials;
+  /** Silence after which a connection is closed (default DEFAULT_IDLE_TIMEOUT_MS in server.ts). */
+  idleTimeoutMs?: number;
 }
 
 export interface CustomModelRecord {

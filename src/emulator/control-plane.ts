@@ -8,6 +8,7 @@ import type { CustomModelRecord, DeploymentRecord, ProvisionedRecord } from './c
 import { customModelIdFor } from './customization-jobs.js';
 import type { CustomizationJobRecord } from './customization-jobs.js';
 import { conflict, notFound, optNumber, optString, parseJsonObject, readBody, reqString, sendJson, validation } from './http-util.js';
+import { guardrailRoutes } from './guardrails.js';
 import { hashId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
 
@@ -230,6 +231,7 @@ async function deleteDeployment(a: RouteArgs): Promise<void> {
 const c = controlRoute;
 
 export const controlPlaneRoutes: Route[] = [
+  ...guardrailRoutes,
   c('GET', '/foundation-models', listFoundationModels),
   c('GET', '/foundation-models/{modelIdentifier}', getFoundationModel),
   c('GET', '/custom-models', listCustomModels),

@@ -35,3 +35,12 @@ export function exceptionFrame(exceptionType: string, message: string): Uint8Arr
     body: fromUtf8(JSON.stringify({ message })),
   });
 }
+
+/** Splits text into delta pieces of a few words each; concatenating the pieces gives the text back exactly. */
+export function deltaPieces(text: string, wordsPerPiece = 3): string[] {
+  const words = text.match(/\s*\S+|\s+$/g) ?? [];
+  const pieces: string[] = [];
+  for (let i = 0; i < words.length; i += wordsPerPiece) pieces.push(words.slice(i, i + wordsPerPiece).join(''));
+  return pieces;
+}
+

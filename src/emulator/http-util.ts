@@ -24,14 +24,35 @@ export const notFound = (message: string): ApiError => new ApiError(404, 'Resour
 export const conflict = (message: string): ApiError => new ApiError(409, 'ConflictException', message);
 
 /** Request body size cap: bigger bodies are refused before they are buffered. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-export async function readBody(req: AnyRequest): Promise<Buffer> {
+/** A body over MAX_BODY_BYTES; each service turns it into its own error (S3: 400 EntityTooLarge). */
+export class BodyTooLarge extends Error {
+  constructor() {
+    super('Request body too large.');
+  }
+}
+
+const bodies = new WeakMap<AnyRequest, Promise<Buffer>>();
+
+/** The request body, read once: the server reads it to check the signature, handlers read the same buffer. */
+export function readBody(req: AnyRequest): Promise<Buffer> {
+  let p = bodies.get(req);
+  if (!p) {
+    p = readAll(req);
+    bodies.set(req, p);
+  }
+  return p;
+}
+
+async function readAll(req: AnyRequest): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'ValidationException', 'Request body too large.');
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

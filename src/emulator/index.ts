@@ -11,6 +11,8 @@ import { batchRoutes, failInterruptedBatchJobs } from './batch-jobs.js';
 import type { EmulatorContext } from './context.js';
 import { controlPlaneRoutes } from './control-plane.js';
 import { customizationRoutes, failInterruptedJobs } from './customization-jobs.js';
+import { parseCredentials } from './auth.js';
+import type { EmulatorCredentials } from './auth.js';
 import { parseFaults } from './faults.js';
 import type { FaultRates } from './faults.js';
 import { failInterruptedIngestions, knowledgeBaseRoutes } from './knowledge-bases.js';
@@ -22,6 +24,7 @@ import { StateStore } from './store.js';
 import type { SerializedError, WorkerMessage } from './worker.js';
 
 export type { FaultRates } from './faults.js';
+export type { EmulatorCredentials } from './auth.js';
 export { CATALOG } from './catalog.js';
 export { REALISTIC_PROFILE } from './latency.js';
 
@@ -45,6 +48,10 @@ export interface EmulatorOptions {
    * need a job still running at a given moment: they control the job instead of racing the trainer.
    */
   holdCustomizationJobs?: boolean;
+  /** `KEY:SECRET` or a key pair: verify SigV4 signatures against it (default: any well-formed signature passes). */
+  credentials?: string | EmulatorCredentials;
+  /** Silence after which an idle connection or a stalled HTTP/2 preface is closed (default 30,000 ms). */
+  idleTimeoutMs?: number;
 }
 
 export interface RunningEmulator {
@@ -77,6 +84,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     background: new Set(),
     shuttingDown: false,
     holdCustomizationJobs: opts.holdCustomizationJobs ?? false,
+    credentials: typeof opts.credentials === 'string' ? parseCredentials(opts.credentials) : opts.credentials,
+    idleTimeoutMs: opts.idleTimeoutMs,
   };
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);

@@ -12,6 +12,7 @@ import { buildKbIndex, loadKbIndex } from './model-port.js';
 import { hashUpperId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { createHash } from 'node:crypto';
+import { plainMetadata, type MetadataPredicate } from './metadata-filter.js';
 
 export interface KnowledgeBaseRecord {
   knowledgeBaseId: string;
@@ -20,10 +21,12 @@ export interface KnowledgeBaseRecord {
   roleArn: string;
   description?: string;
   knowledgeBaseConfiguration: Record<string, unknown>;
-  storageConfiguration?: Record<string, unknown>;
-  status: 'ACTIVE' | 'DELETING';
+  storageConfiguration: Record<string, unknown>;
+  status: 'CREATING' | 'ACTIVE' | 'DELETING';
   createdAt: string;
   updatedAt: string;
+  /** When CREATING turns ACTIVE (epoch ms), checked lazily on every read as for provisioned throughput. */
+  readyAt?: number;
 }
 
 export interface DataSourceRecord {
@@ -55,24 +58,55 @@ export interface IngestionJobRecord {
   failureReasons?: string[];
 }
 
-const publicKb = (k: KnowledgeBaseRecord): Record<string, unknown> => ({ ...k });
+const publicKb = (k: KnowledgeBaseRecord): Record<string, unknown> => {
+  const { readyAt: _r, ...rest } = k;
+  return rest;
+};
+
+const ID_PATTERN = /^[0-9a-zA-Z]{10}$/;
+
+/** Bedrock checks id shapes before looking anything up: a malformed id is a 400 pattern error, not a 404. */
+export function checkResourceId(id: string, field: string): void {
+  if (!ID_PATTERN.test(id)) {
+    throw validation(`1 validation error detected: Value '${id}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-zA-Z]{10}`);
+  }
+}
+
+function settleKb(ctx: EmulatorContext, kb: KnowledgeBaseRecord): KnowledgeBaseRecord {
+  if (kb.status === 'CREATING' && Date.now() >= (kb.readyAt ?? 0)) {
+    kb = { ...kb, status: 'ACTIVE', updatedAt: nowIso() };
+    ctx.store.put('knowledgeBases', kb.knowledgeBaseId, kb);
+  }
+  return kb;
+}
+
+/** A Knowledge Base that is ACTIVE; data sources, ingestion and retrieval wait for it as on Bedrock. */
+export function activeKbOrThrow(ctx: EmulatorContext, id: string, field = 'knowledgeBaseId'): KnowledgeBaseRecord {
+  const kb = getKbOrThrow(ctx, id, field);
+  if (kb.status !== 'ACTIVE') throw validation(`Knowledge base ${kb.knowledgeBaseId} is in ${kb.status} state. Wait until it is ACTIVE and try again.`);
+  return kb;
+}
 const publicDs = (d: DataSourceRecord): Record<string, unknown> => {
   const { chunkTokens: _c, overlapPercent: _o, ingested: _i, ...rest } = d;
   return rest;
 };
 
-export function getKbOrThrow(ctx: EmulatorContext, id: string): KnowledgeBaseRecord {
+export function getKbOrThrow(ctx: EmulatorContext, id: string, field = 'knowledgeBaseId'): KnowledgeBaseRecord {
+  checkResourceId(id, field);
   const kb = ctx.store.get<KnowledgeBaseRecord>('knowledgeBases', id);
   if (!kb) throw notFound(`Knowledge Base ${id} is not found.`);
-  return kb;
+  return settleKb(ctx, kb);
 }
 
 function getDsOrThrow(ctx: EmulatorContext, kbId: string, dsId: string): DataSourceRecord {
   getKbOrThrow(ctx, kbId);
+  checkResourceId(dsId, 'dataSourceId');
   const ds = ctx.store.get<DataSourceRecord>('dataSources', dsId);
   if (!ds || ds.knowledgeBaseId !== kbId) throw notFound(`Data source ${dsId} is not found in Knowledge Base ${kbId}.`);
   return ds;
 }
+
+const STORAGE_TYPES = ['OPENSEARCH_SERVERLESS', 'PINECONE', 'REDIS_ENTERPRISE_CLOUD', 'RDS', 'MONGO_DB_ATLAS', 'NEPTUNE_ANALYTICS', 'OPENSEARCH_MANAGED_CLUSTER', 'S3_VECTORS'];
 
 async function createKnowledgeBase(a: RouteArgs): Promise<void> {
   const body = parseJsonObject(await readBody(a.req));
@@ -86,6 +120,10 @@ async function createKnowledgeBase(a: RouteArgs): Promise<void> {
   const emb = lookupFoundationModel(embeddingArn);
   if (!emb || !isEmbeddingModel(emb)) throw validation(`The embedding model ${embeddingArn} is not a supported embedding model.`);
   const storageConfiguration = optObject(body, 'storageConfiguration');
+  if (!storageConfiguration) throw validation('The knowledge base storage configuration is missing. A VECTOR knowledge base needs storageConfiguration (the vector store it indexes into).');
+  if (!STORAGE_TYPES.includes(String(storageConfiguration.type))) {
+    throw validation(`1 validation error detected: Value '${String(storageConfiguration.type)}' at 'storageConfiguration.type' failed to satisfy constraint: Member must satisfy enum value set: [${STORAGE_TYPES.join(', ')}]`);
+  }
   const n = a.ctx.store.next('knowledgeBase');
   const id = hashUpperId(10, a.ctx.seed, 'kb', n, name);
   const now = nowIso();
@@ -97,9 +135,10 @@ async function createKnowledgeBase(a: RouteArgs): Promise<void> {
     description: optString(body, 'description'),
     knowledgeBaseConfiguration: config,
     storageConfiguration,
-    status: 'ACTIVE',
+    status: 'CREATING',
     createdAt: now,
     updatedAt: now,
+    readyAt: Date.now() + a.ctx.provisioningDelayMs,
   };
   a.ctx.store.put('knowledgeBases', id, kb);
   sendJson(a.res, 202, { knowledgeBase: publicKb(kb) });
@@ -132,7 +171,7 @@ export function paginate<T>(items: T[], body: Record<string, unknown>, maxDefaul
 
 async function listKnowledgeBases(a: RouteArgs): Promise<void> {
   const body = parseJsonObject(await readBody(a.req));
-  const all = a.ctx.store.all<KnowledgeBaseRecord>('knowledgeBases').sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.knowledgeBaseId.localeCompare(y.knowledgeBaseId));
+  const all = a.ctx.store.all<KnowledgeBaseRecord>('knowledgeBases').map((k) => settleKb(a.ctx, k)).sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.knowledgeBaseId.localeCompare(y.knowledgeBaseId));
   const { page, nextToken } = paginate(all, body);
   sendJson(a.res, 200, {
     knowledgeBaseSummaries: page.map((k) => ({ knowledgeBaseId: k.knowledgeBaseId, name: k.name, status: k.status, updatedAt: k.updatedAt, description: k.description })),
@@ -154,7 +193,7 @@ function chunkingOf(v: Record<string, unknown> | undefined): { chunkTokens: numb
 }
 
 async function createDataSource(a: RouteArgs): Promise<void> {
-  const kb = getKbOrThrow(a.ctx, a.params.knowledgeBaseId);
+  const kb = activeKbOrThrow(a.ctx, a.params.knowledgeBaseId);
   const body = parseJsonObject(await readBody(a.req));
   const name = reqString(body, 'name');
   const config = reqObject(body, 'dataSourceConfiguration');
@@ -228,7 +267,7 @@ function readDocuments(ctx: EmulatorContext, ds: DataSourceRecord): { docs: KbDo
     if (keys.has(`${o.key}.metadata.json`)) {
       try {
         const meta = JSON.parse(ctx.s3.get(bucket, `${o.key}.metadata.json`).data.toString('utf8')) as { metadataAttributes?: Record<string, unknown> };
-        metadata = meta.metadataAttributes;
+        metadata = meta.metadataAttributes && typeof meta.metadataAttributes === 'object' ? plainMetadata(meta.metadataAttributes) : undefined;
       } catch {
         failed++;
         continue;
@@ -340,13 +379,22 @@ export interface RetrievedChunk extends KbHit {
 }
 
 /** Top-k chunks across all ingested data sources of a Knowledge Base. */
-export function retrieveFromKb(ctx: EmulatorContext, kbId: string, query: string, k: number, searchType?: 'HYBRID' | 'SEMANTIC'): RetrievedChunk[] {
-  getKbOrThrow(ctx, kbId);
+export interface RetrieveOptions {
+  searchType?: 'HYBRID' | 'SEMANTIC';
+  /** Metadata filter: only chunks that pass are ranked. */
+  filter?: MetadataPredicate;
+  /** The request field that holds the Knowledge Base id (for pattern errors). */
+  field?: string;
+}
+
+export function retrieveFromKb(ctx: EmulatorContext, kbId: string, query: string, k: number, opts: RetrieveOptions = {}): RetrievedChunk[] {
+  activeKbOrThrow(ctx, kbId, opts.field);
   const hits: RetrievedChunk[] = [];
   for (const ds of ctx.store.all<DataSourceRecord>('dataSources').filter((d) => d.knowledgeBaseId === kbId)) {
     const idx = indexFor(ctx, ds.dataSourceId);
     if (!idx) continue;
-    for (const h of idx.retrieve(query, k, searchType)) hits.push({ ...h, dataSourceId: ds.dataSourceId });
+    const ranked = opts.filter ? idx.retrieve(query, idx.chunkCount, opts.searchType).filter((h) => opts.filter!(h.chunk.metadata)) : idx.retrieve(query, k, opts.searchType);
+    for (const h of ranked.slice(0, k)) hits.push({ ...h, dataSourceId: ds.dataSourceId });
   }
   hits.sort((x, y) => y.score - x.score || x.chunk.chunkId.localeCompare(y.chunk.chunkId));
   return hits.slice(0, k);

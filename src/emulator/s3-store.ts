@@ -1,11 +1,13 @@
 /**
  * The emulator's S3: objects are files under `<dataDir>/s3/<bucket>/<key>`. Every bucket name and key is checked before
  * it touches the file system, and the resolved path must stay inside the bucket directory, so no key can escape the
- * data dir (`..`, absolute paths, NUL, backslashes, percent-encoded dots all fail).
+ * data dir (`..`, absolute paths, NUL, backslashes, percent-encoded dots all fail). Symbolic links are never followed:
+ * a bucket, folder or object that is a symlink is refused (403 AccessDenied) for reads, writes and deletes, and listings
+ * skip it, so a link planted in the data dir cannot expose or overwrite a file outside it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, rmdirSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, rmdirSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { writeFileAtomic } from './store.js';
 
 export class S3Error extends Error {
@@ -69,11 +71,13 @@ export class S3Store {
     const base = this.bucketDir(bucket);
     const file = resolve(base, ...key.split('/'));
     if (!file.startsWith(base + sep)) throw new S3Error(400, 'InvalidArgument', 'Object key escapes the bucket.');
+    refuseSymlinks(base, key);
     return file;
   }
 
   private existingBucket(bucket: string): string {
     const dir = this.bucketDir(bucket);
+    if (isSymlink(dir)) throw symlinkRefusal(bucket);
     if (!existsSync(dir)) throw new S3Error(404, 'NoSuchBucket', `The specified bucket does not exist: ${bucket}`);
     return dir;
   }
@@ -103,9 +107,22 @@ export class S3Store {
   get(bucket: string, key: string): { data: Buffer; info: S3ObjectInfo } {
     this.existingBucket(bucket);
     const file = this.objectPath(bucket, key);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
-    const data = readFileSync(file);
-    return { data, info: { key, size: data.length, etag: etagOf(data), lastModified: statSync(file).mtime } };
+    let fd: number;
+    try {
+      // O_NOFOLLOW: a link swapped in after the check above is still not followed.
+      fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefusal(key);
+      throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+      const data = readFileSync(fd);
+      return { data, info: { key, size: data.length, etag: etagOf(data), lastModified: st.mtime } };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   delete(bucket: string, key: string): void {
@@ -150,6 +167,29 @@ export class S3Store {
     const { bucket, key } = parseS3Uri(uri);
     if (!this.bucketExists(bucket)) this.createBucket(bucket);
     this.put(bucket, key, Buffer.isBuffer(data) ? data : Buffer.from(data));
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function symlinkRefusal(what: string): S3Error {
+  return new S3Error(403, 'AccessDenied', `Access Denied: ${JSON.stringify(what)} is a symbolic link in the emulator's data dir, and the emulator never follows symbolic links.`);
+}
+
+/** Refuses when the bucket directory or any existing component of the key's path is a symbolic link. */
+function refuseSymlinks(bucketDir: string, key: string): void {
+  if (isSymlink(bucketDir)) throw symlinkRefusal(basename(bucketDir));
+  let path = bucketDir;
+  for (const segment of key.split('/')) {
+    path = join(path, segment);
+    if (isSymlink(path)) throw symlinkRefusal(key);
+    if (!existsSync(path)) return;
   }
 }
 

@@ -2,7 +2,8 @@
  * One TCP port, two protocols. The runtime and agent-runtime SDK clients speak HTTP/2 with prior knowledge (h2c);
  * bedrock, bedrock-agent and S3 speak HTTP/1.1. Each accepted socket is sniffed for the HTTP/2 preface and handed to
  * the matching Node server. S3 is recognised by the SigV4 credential scope (`/s3/aws4_request`), because its
- * path-style URLs overlap Bedrock's. Signatures are never verified: any credentials work.
+ * path-style URLs overlap Bedrock's. Every request must be SigV4-signed (auth.ts); signatures are recomputed only when
+ * the emulator was given credentials. Idle connections and stalled prefaces are closed (timeouts below).
  */
 import { createServer as createHttp1Server } from 'node:http';
 import type { Server as Http1Server } from 'node:http';
@@ -14,7 +15,8 @@ import { InputError } from '../util/errors.js';
 import type { EmulatorContext } from './context.js';
 import { drawFault } from './faults.js';
 import type { AnyRequest, AnyResponse } from './http-util.js';
-import { ApiError, sendApiError, sleep } from './http-util.js';
+import { ApiError, BodyTooLarge, readBody, sendApiError, sleep } from './http-util.js';
+import { authenticate } from './auth.js';
 import type { Route } from './routing.js';
 import { matchRoute } from './routing.js';
 import { DroppedConnection, preResponseFault } from './runtime.js';
@@ -22,6 +24,9 @@ import { handleS3, sendS3Error } from './s3-routes.js';
 import { S3Error } from './s3-store.js';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0');
+
+/** How long a connection may stay silent: before its first bytes (a half-open or stalled preface), or between requests. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 export interface RunningServer {
   port: number;
@@ -32,7 +37,8 @@ export async function listen(ctx: EmulatorContext, routes: Route[], port: number
   const handler = (req: AnyRequest, res: AnyResponse): void => {
     void dispatch(ctx, routes, req, res);
   };
-  const h1: Http1Server = createHttp1Server({ keepAliveTimeout: 5000 }, handler);
+  const idleMs = ctx.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const h1: Http1Server = createHttp1Server({ keepAliveTimeout: Math.min(5000, idleMs), headersTimeout: idleMs, requestTimeout: 0 }, handler);
   const h2: Http2Server = createHttp2Server({}, handler);
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
@@ -40,6 +46,19 @@ export async function listen(ctx: EmulatorContext, routes: Route[], port: number
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
     s.on('error', () => undefined);
+    // A session that sends nothing (a bare preface, a client that went away without closing) is ended; clients
+    // reconnect after the GOAWAY. A session with a stream still open (a slow generation) is never cut.
+    s.setTimeout(idleMs, () => {
+      if (activeStreams.get(s)) return;
+      s.destroy();
+    });
+  });
+  const activeStreams = new WeakMap<Http2Session, number>();
+  h2.on('stream', (stream) => {
+    const s = stream.session;
+    if (!s) return;
+    activeStreams.set(s, (activeStreams.get(s) ?? 0) + 1);
+    stream.on('close', () => activeStreams.set(s, (activeStreams.get(s) ?? 1) - 1));
   });
   h1.on('clientError', (_err, socket) => socket.destroy());
 
@@ -47,6 +66,8 @@ export async function listen(ctx: EmulatorContext, routes: Route[], port: number
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
+    // Until the protocol is known nobody else watches this socket: silence (or a partial preface) closes it.
+    socket.setTimeout(idleMs, () => socket.destroy());
     // Read until the bytes seen either differ from the HTTP/2 preface or contain all of it, then hand the socket over
     // with those bytes pushed back into its buffer.
     let seen = Buffer.alloc(0);
@@ -56,6 +77,7 @@ export async function listen(ctx: EmulatorContext, routes: Route[], port: number
       const isPrefix = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
       if (isPrefix && seen.length < H2_PREFACE.length) return;
       socket.off('data', onData);
+      socket.setTimeout(0);
       socket.pause();
       socket.unshift(seen);
       // HTTP/2 reads the unshifted bytes itself on the next tick (they must stay buffered); HTTP/1.1 needs the flow restarted.
@@ -104,9 +126,16 @@ async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, 
   res.on('error', () => undefined);
   if (isS3Request(req)) {
     try {
+      await authenticate(req, url, rawPath, { region: ctx.region, credentials: ctx.credentials, service: 's3', body: await readBody(req) });
       await handleS3(ctx.s3, req, res, url, rawPath);
     } catch (err) {
-      const e = err instanceof S3Error ? err : new S3Error(500, 'InternalError', (err as Error).message);
+      const e =
+        err instanceof S3Error
+          ? err
+          : err instanceof BodyTooLarge
+            ? new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.')
+            : new S3Error(500, 'InternalError', (err as Error).message);
+      if (err instanceof BodyTooLarge) closeAfterResponse(res);
       if (!res.headersSent) sendS3Error(res, method, e, requestId);
       else res.destroy();
     }
@@ -114,6 +143,9 @@ async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, 
   }
   let service: Route['service'] = 'control';
   try {
+    // Authentication comes first, as on AWS: an unsigned request learns nothing about which paths exist.
+    const body = await readBody(req);
+    await authenticate(req, url, rawPath, { region: ctx.region, credentials: ctx.credentials, service: 'bedrock', body });
     const match = matchRoute(routes, method, rawPath);
     if (!match) throw new ApiError(404, 'UnknownOperationException', `The emulator does not serve ${method} ${rawPath}.`);
     service = match.route.service;
@@ -124,9 +156,15 @@ async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, 
     await match.route.handle(args);
   } catch (err) {
     if (err instanceof DroppedConnection) return;
-    const e = err instanceof ApiError ? err : new ApiError(500, 'InternalServerException', `Internal error in the emulator: ${(err as Error).message}`);
+    if (err instanceof BodyTooLarge) closeAfterResponse(res);
+    const e = err instanceof BodyTooLarge ? new ApiError(413, 'ValidationException', 'Request body too large.') : err instanceof ApiError ? err : new ApiError(500, 'InternalServerException', `Internal error in the emulator: ${(err as Error).message}`);
     if (e.status >= 500 && !(err instanceof ApiError)) ctx.log(`error ${method} ${rawPath} (${service}): ${(err as Error).stack}`);
     if (!res.headersSent) sendApiError(res, e, requestId);
     else res.destroy();
   }
+}
+
+/** After refusing an unread body, end the connection (HTTP/1.1) so the rest of the upload is not parsed as a request. */
+function closeAfterResponse(res: AnyResponse): void {
+  if ('shouldKeepAlive' in res) (res as import('node:http').ServerResponse).shouldKeepAlive = false;
 }

@@ -14,6 +14,8 @@ export const COLLECTIONS = [
   'dataSources',
   'ingestionJobs',
   'invocationJobs',
+  'guardrails',
+  'ragSessions',
   'counters',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];

@@ -78,6 +78,13 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
     }),
   );
   const knowledgeBaseId = created.knowledgeBase!.knowledgeBaseId!;
+  // A new Knowledge Base is CREATING first (on Bedrock and the emulator); data sources need it ACTIVE.
+  const active = await poll(ctx, async () => {
+    const k = await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }));
+    const status = k.knowledgeBase?.status;
+    return status === 'ACTIVE' || status === 'FAILED' || status === 'DELETE_UNSUCCESSFUL' ? status : undefined;
+  });
+  if (active !== 'ACTIVE') throw new ServiceError(`knowledge base ${knowledgeBaseId} ended ${active} instead of ACTIVE: ${(await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.failureReasons?.join('; ') ?? ''}`);
   const source = await ctx.clients.bedrockAgent.send(
     new CreateDataSourceCommand({
       knowledgeBaseId,

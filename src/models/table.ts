@@ -4,7 +4,8 @@
  *
  * Sources (each row lists its own): [REF] ../shared/reference/bedrock.md (§3 hyperparameters, custom on-demand,
  * §4 data limits, §6 quota snapshot 2025-06-05); [CONVERSE] AWS "Supported models and model features" table
- * (conversation-inference-supported-models-features: tool use); [COUNT] AWS "count-tokens" page (supported models:
+ * (conversation-inference-supported-models-features: tool use, streaming tool use; Llama 3.1 calls tools in Converse,
+ * not ConverseStream, and refuses toolChoice any/tool; Nova accepts any/tool since March 2025); [COUNT] AWS "count-tokens" page (supported models:
  * Claude 3.5 Haiku, 3.5 Sonnet, 3.5 Sonnet v2, 3.7 Sonnet, Opus 4, Sonnet 4 — none of the models below);
  * [SUFFIX] the context-window suffix of the customization base id (`:128k`, `:300k`, `:200k`, `:8k`);
  * [TITAN] model-parameters-titan-text (maxTokenCount maxima). `null` marks a fact not confirmed by any of these.
@@ -44,19 +45,19 @@ export const MODELS: readonly ModelFacts[] = [
   row({
     modelId: 'amazon.nova-micro-v1:0', modelName: 'Nova Micro', providerName: 'Amazon', familyName: 'amazon.nova',
     customizationsSupported: ['FINE_TUNING', 'DISTILLATION'], customizationSuffixes: [':128k'], onDemandCustomDeploymentRegions: ['us-east-1'],
-    contextWindowTokens: 128_000, maxOutputTokens: 10_000, toolUse: true, countTokens: NOT_COUNTABLE, onDemandQuota: null,
+    contextWindowTokens: 128_000, maxOutputTokens: 10_000, toolUse: true, toolUseStreaming: true, toolChoices: ['auto', 'any', 'tool'], countTokens: NOT_COUNTABLE, onDemandQuota: null,
     priceId: 'amazon.nova-micro-v1:0', trainingData: { family: 'Amazon Nova Micro/Lite', maxTotalRecords: 20_000 }, sources: NOVA_SOURCES,
   }),
   row({
     modelId: 'amazon.nova-lite-v1:0', modelName: 'Nova Lite', providerName: 'Amazon', familyName: 'amazon.nova', inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
     customizationsSupported: ['FINE_TUNING', 'DISTILLATION'], customizationSuffixes: [':300k'], onDemandCustomDeploymentRegions: ['us-east-1'],
-    contextWindowTokens: 300_000, maxOutputTokens: 10_000, toolUse: true, countTokens: NOT_COUNTABLE, onDemandQuota: null,
+    contextWindowTokens: 300_000, maxOutputTokens: 10_000, toolUse: true, toolUseStreaming: true, toolChoices: ['auto', 'any', 'tool'], countTokens: NOT_COUNTABLE, onDemandQuota: null,
     priceId: 'amazon.nova-lite-v1:0', trainingData: { family: 'Amazon Nova Micro/Lite', maxTotalRecords: 20_000 }, sources: NOVA_SOURCES,
   }),
   row({
     modelId: 'amazon.nova-pro-v1:0', modelName: 'Nova Pro', providerName: 'Amazon', familyName: 'amazon.nova', inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
     customizationsSupported: ['FINE_TUNING', 'DISTILLATION'], customizationSuffixes: [':300k'], onDemandCustomDeploymentRegions: ['us-east-1'],
-    contextWindowTokens: 300_000, maxOutputTokens: 10_000, toolUse: true, countTokens: NOT_COUNTABLE,
+    contextWindowTokens: 300_000, maxOutputTokens: 10_000, toolUse: true, toolUseStreaming: true, toolChoices: ['auto', 'any', 'tool'], countTokens: NOT_COUNTABLE,
     onDemandQuota: { requestsPerMinute: 250, tokensPerMinute: 1_000_000, region: 'us-east-1', source: '[REF] §6 (undated 3P summary of the quota page)' },
     priceId: 'amazon.nova-pro-v1:0', trainingData: { family: 'Amazon Nova Pro', maxTotalRecords: 10_000 }, sources: NOVA_SOURCES,
   }),
@@ -70,13 +71,13 @@ export const MODELS: readonly ModelFacts[] = [
   row({
     modelId: 'meta.llama3-1-8b-instruct-v1:0', modelName: 'Llama 3.1 8B Instruct', providerName: 'Meta', familyName: 'meta.llama3-1',
     customizationsSupported: ['FINE_TUNING', 'DISTILLATION'], customizationSuffixes: [':128k'],
-    contextWindowTokens: 128_000, maxOutputTokens: 2_048, toolUse: null, countTokens: NOT_COUNTABLE, onDemandQuota: null,
+    contextWindowTokens: 128_000, maxOutputTokens: 2_048, toolUse: true, toolUseStreaming: false, toolChoices: ['auto'], countTokens: NOT_COUNTABLE, onDemandQuota: null,
     priceId: 'meta.llama3-1-8b-instruct-v1:0', sources: ['[REF] §3, §4', '[SUFFIX] context window', 'max_gen_len 2048 (Meta Llama parameters page)'],
   }),
   row({
     modelId: 'meta.llama3-1-70b-instruct-v1:0', modelName: 'Llama 3.1 70B Instruct', providerName: 'Meta', familyName: 'meta.llama3-1',
     customizationsSupported: ['FINE_TUNING', 'DISTILLATION'], customizationSuffixes: [':128k'],
-    contextWindowTokens: 128_000, maxOutputTokens: 2_048, toolUse: null, countTokens: NOT_COUNTABLE,
+    contextWindowTokens: 128_000, maxOutputTokens: 2_048, toolUse: true, toolUseStreaming: false, toolChoices: ['auto'], countTokens: NOT_COUNTABLE,
     onDemandQuota: { requestsPerMinute: 400, tokensPerMinute: 300_000, region: 'us-east-1', source: '[REF] §6 (undated 3P summary of the quota page)' },
     priceId: 'meta.llama3-1-70b-instruct-v1:0', sources: ['[REF] §3, §4', '[SUFFIX] context window', 'max_gen_len 2048 (Meta Llama parameters page)'],
   }),
@@ -94,9 +95,15 @@ export const MODELS: readonly ModelFacts[] = [
   row({
     modelId: 'anthropic.claude-3-haiku-20240307-v1:0', modelName: 'Claude 3 Haiku', providerName: 'Anthropic', familyName: 'anthropic.claude-3-haiku',
     inputModalities: ['TEXT', 'IMAGE'], customizationsSupported: ['FINE_TUNING'], customizationSuffixes: [':200k'],
-    contextWindowTokens: 200_000, maxOutputTokens: 4_096, toolUse: true, countTokens: NOT_COUNTABLE,
+    contextWindowTokens: 200_000, maxOutputTokens: 4_096, toolUse: true, toolUseStreaming: true, toolChoices: ['auto', 'any', 'tool'], countTokens: NOT_COUNTABLE,
     onDemandQuota: { requestsPerMinute: 1_000, tokensPerMinute: 2_000_000, region: 'us-east-1', source: '[REF] §6 General Reference snapshot 2025-06-05' },
     priceId: 'anthropic.claude-3-haiku-20240307-v1:0', sources: ['[REF] §3, §4, §6', '[SUFFIX] context window', '[CONVERSE] Claude 3 models: tool use', 'max output 4096 (Anthropic model comparison)'],
+  }),
+  row({
+    modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', modelName: 'Claude 3.5 Haiku', providerName: 'Anthropic', familyName: 'anthropic.claude-3-haiku',
+    customizationsSupported: [], inferenceTypesSupported: ['ON_DEMAND'],
+    contextWindowTokens: 200_000, maxOutputTokens: 8_192, toolUse: true, toolUseStreaming: true, toolChoices: ['auto', 'any', 'tool'], countTokens: true, onDemandQuota: null,
+    priceId: null, sources: ['[COUNT] listed (the served model CountTokens answers for)', '[CONVERSE] Claude 3.5: tool use, streaming tool use', 'max output 8192 (Anthropic model comparison)'],
   }),
   row({
     modelId: 'amazon.titan-text-express-v1', modelName: 'Titan Text G1 - Express', providerName: 'Amazon', familyName: 'amazon.titan-text', lifecycle: 'LEGACY',

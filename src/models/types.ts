@@ -76,6 +76,10 @@ export interface ModelFacts {
   maxOutputTokens: number | Unknown;
   /** Converse tool use (toolConfig). */
   toolUse: boolean | Unknown;
+  /** ConverseStream tool use ([CONVERSE] "streaming tool use" column); absent = not confirmed. */
+  toolUseStreaming?: boolean;
+  /** toolConfig.toolChoice kinds the model accepts (`auto` always; `any`/`tool` only where listed); absent = auto only. */
+  toolChoices?: ('auto' | 'any' | 'tool')[];
   /** bedrock-runtime CountTokens accepts this model id. */
   countTokens: boolean | Unknown;
   /** Default on-demand runtime quota, where one was published. */

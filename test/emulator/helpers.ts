@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import { BedrockAgentClient, GetKnowledgeBaseCommand } from '@aws-sdk/client-bedrock-agent';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
@@ -24,7 +24,7 @@ export interface Clients {
   s3: S3Client;
 }
 
-const credentials = { accessKeyId: 'test-key', secretAccessKey: 'test-secret' };
+export const credentials = { accessKeyId: 'test-key', secretAccessKey: 'test-secret' };
 
 export function clientsFor(emu: RunningEmulator, extra: { maxAttempts?: number } = {}): Clients {
   const base = { endpoint: emu.url, region: 'us-east-1', credentials, ...extra };
@@ -74,4 +74,15 @@ export async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean,
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A vector store for CreateKnowledgeBase (Bedrock requires one; the emulator stores it and indexes in its data dir). */
+export const STORAGE = {
+  type: 'OPENSEARCH_SERVERLESS' as const,
+  opensearchServerlessConfiguration: { collectionArn: 'arn:aws:aoss:us-east-1:123456789012:collection/abc', vectorIndexName: 'idx', fieldMapping: { vectorField: 'v', textField: 't', metadataField: 'm' } },
+};
+
+/** A Knowledge Base passes through CREATING; data sources and retrieval need it ACTIVE, so wait as a client must. */
+export async function untilKbActive(agent: BedrockAgentClient, knowledgeBaseId: string): Promise<void> {
+  await until(() => agent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId })), (r) => r.knowledgeBase?.status === 'ACTIVE', `knowledge base ${knowledgeBaseId} ACTIVE`);
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { RetrieveAndGenerateCommand, RetrieveCommand, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-bedrock-agent-runtime';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startHarness, until } from './helpers.js';
+import { startHarness, until, untilKbActive } from './helpers.js';
 import type { Harness } from './helpers.js';
 
 const DOCS: Record<string, string> = {
@@ -39,6 +39,7 @@ beforeAll(async () => {
     }),
   );
   kbId = kb.knowledgeBase!.knowledgeBaseId!;
+  await untilKbActive(h.clients.agent, kbId);
   const ds = await h.clients.agent.send(
     new CreateDataSourceCommand({
       knowledgeBaseId: kbId,

@@ -4,7 +4,7 @@ import { CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCom
 import { RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startHarness, tempDir, until, userMessage } from './helpers.js';
+import { startHarness, tempDir, until, userMessage, STORAGE, untilKbActive } from './helpers.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/r';
 const line = (i: number) =>
@@ -18,9 +18,10 @@ describe('persistence', () => {
     await c.s3.send(new PutObjectCommand({ Bucket: 'keep', Key: 'docs/a.txt', Body: 'The Harrow rowing club boathouse opens at 6 am on weekdays.' }));
     await c.s3.send(new PutObjectCommand({ Bucket: 'keep', Key: 'train.jsonl', Body: Array.from({ length: 20 }, (_, i) => line(100 + i)).join('\n') }));
     const kb = await c.agent.send(
-      new CreateKnowledgeBaseCommand({ name: 'keep-kb', roleArn: ROLE, knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } } }),
+      new CreateKnowledgeBaseCommand({ name: 'keep-kb', roleArn: ROLE, knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } }, storageConfiguration: STORAGE }),
     );
     const kbId = kb.knowledgeBase!.knowledgeBaseId!;
+    await untilKbActive(c.agent, kbId);
     const ds = await c.agent.send(new CreateDataSourceCommand({ knowledgeBaseId: kbId, name: 'd', dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::keep', inclusionPrefixes: ['docs/'] } } }));
     const dsId = ds.dataSource!.dataSourceId!;
     const ij = await c.agent.send(new StartIngestionJobCommand({ knowledgeBaseId: kbId, dataSourceId: dsId }));
@@ -51,7 +52,7 @@ describe('persistence', () => {
       expect(retrieveAfter.retrievalResults).toEqual(retrieveBefore.retrievalResults);
       // New ids keep counting instead of colliding with the ones made before the restart.
       const kb2 = await d.agent.send(
-        new CreateKnowledgeBaseCommand({ name: 'keep-kb-2', roleArn: ROLE, knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } } }),
+        new CreateKnowledgeBaseCommand({ name: 'keep-kb-2', roleArn: ROLE, knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } }, storageConfiguration: STORAGE }),
       );
       expect(kb2.knowledgeBase!.knowledgeBaseId).not.toBe(kbId);
     } finally {

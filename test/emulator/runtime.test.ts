@@ -151,18 +151,27 @@ describe('InvokeModel (Titan Text Embeddings V2)', () => {
 });
 
 describe('CountTokens', () => {
+  const HAIKU35 = 'anthropic.claude-3-5-haiku-20241022-v1:0';
   it('counts a Converse input exactly as Converse charges it', async () => {
     const messages = userMessage(QUESTION);
     const system = [{ text: 'Answer briefly.' }];
-    const counted = await h.clients.runtime.send(new CountTokensCommand({ modelId: MICRO, input: { converse: { messages, system } } }));
-    const charged = await h.clients.runtime.send(new ConverseCommand({ modelId: MICRO, messages, system }));
+    const counted = await h.clients.runtime.send(new CountTokensCommand({ modelId: HAIKU35, input: { converse: { messages, system } } }));
+    const charged = await h.clients.runtime.send(new ConverseCommand({ modelId: HAIKU35, messages, system }));
     expect(counted.inputTokens).toBe(charged.usage?.inputTokens);
   });
 
   it('counts an InvokeModel body', async () => {
     const r = await h.clients.runtime.send(
-      new CountTokensCommand({ modelId: 'amazon.titan-embed-text-v2:0', input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify({ inputText: 'one two three' })) } } }),
+      new CountTokensCommand({ modelId: HAIKU35, input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 10, messages: [{ role: 'user', content: 'one two three' }] })) } } }),
     );
     expect(r.inputTokens).toBe(3);
+  });
+
+  it('refuses models CountTokens does not serve (Nova, Llama, Titan) as Bedrock does', async () => {
+    for (const modelId of [MICRO, 'meta.llama3-1-8b-instruct-v1:0', 'amazon.titan-embed-text-v2:0']) {
+      const err = await h.clients.runtime.send(new CountTokensCommand({ modelId, input: { converse: { messages: userMessage('hi') } } })).catch((e) => e);
+      expect(err).toBeInstanceOf(ValidationException);
+      expect(err.message).toBe("The provided model doesn't support counting tokens.");
+    }
   });
 });

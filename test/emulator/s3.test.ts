@@ -33,7 +33,7 @@ function rawS3(method: string, path: string, body?: string): Promise<{ status: n
         port: h.emu.port,
         method,
         path,
-        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' },
+        headers: { authorization: `AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': '20260101T000000Z' },
       },
       (res) => {
         let text = '';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
+import { CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCommand, GetKnowledgeBaseCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runEval } from '../../src/runner/index.js';
@@ -40,6 +40,8 @@ beforeAll(async () => {
     }),
   );
   kbId = kb.knowledgeBase!.knowledgeBaseId!;
+  // A new Knowledge Base is CREATING for a moment, as on Bedrock.
+  for (let i = 0; i < 800 && (await clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId: kbId }))).knowledgeBase?.status !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 25));
   const ds = await clients.bedrockAgent.send(
     new CreateDataSourceCommand({ knowledgeBaseId: kbId, name: 'docs', dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::docs' } } }),
   );
