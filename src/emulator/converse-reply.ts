@@ -50,9 +50,24 @@ export function converseReply(ctx: EmulatorContext, resolved: ResolvedModel, bod
     const toolUseId = `tooluse_${hashId(22, ctx.seed, 'tooluse', seq, tool.name)}`;
     return { content: [{ toolUse: { toolUseId, name: tool.name, input } }], stopReason: 'tool_use', inputTokens, outputTokens: countTokens(JSON.stringify(input)) };
   }
-  const result = generate({ system: parsed.system, messages: parsed.messages, maxTokens: parsed.maxTokens, stopSequences: parsed.stopSequences, customModel: resolved.customModel, seed: ctx.seed });
+  const { system, messages } = readingOrder(parsed);
+  const result = generate({ system, messages, maxTokens: parsed.maxTokens, stopSequences: parsed.stopSequences, customModel: resolved.customModel, seed: ctx.seed });
   if (guardrail && intervenes(guardrail, result.text)) {
     return { content: [{ text: guardrail.blockedOutputsMessaging }], stopReason: 'guardrail_intervened', inputTokens, outputTokens: result.outputTokens };
   }
   return { content: [{ text: result.text }], stopReason: result.stopReason, inputTokens, outputTokens: result.outputTokens };
+}
+
+/**
+ * What the reader sees. After a tool call the last user turn holds the tool's results, not a question: the results
+ * become context and the user's latest real question is asked again, so the answer is read from what the tool said.
+ */
+function readingOrder(p: ParsedConverse): Pick<ParsedConverse, 'system' | 'messages'> {
+  if (!p.answersToolResult) return { system: p.system, messages: p.messages };
+  const last = p.messages.length - 1;
+  let q = last - 1;
+  while (q >= 0 && (p.messages[q].role !== 'user' || p.toolResultTurns[q])) q--;
+  const question = q >= 0 ? p.messages[q].text : '';
+  const context = [p.system ?? '', p.messages[last].text].filter((t) => t.trim() !== '').join('\n');
+  return { system: context, messages: [{ role: 'user', text: question }] };
 }

@@ -19,6 +19,8 @@ export interface ParsedConverse {
   tools?: ToolConfig;
   /** The last user turn answers tool calls (toolResult blocks): the model reads them as context. */
   answersToolResult: boolean;
+  /** Per turn: whether it carries toolResult blocks (those turns are context, not questions). */
+  toolResultTurns: boolean[];
   guardrail?: GuardrailRef;
 }
 
@@ -87,6 +89,7 @@ export function parseConverseBody(body: Record<string, unknown>, model: CatalogM
   }
   let toolBlocks = 0;
   let lastToolResults = 0;
+  const toolResultTurns: boolean[] = [];
   const turns: ChatTurn[] = messages.map((m, i) => {
     const o = (m ?? {}) as Record<string, unknown>;
     if (o.role !== 'user' && o.role !== 'assistant') {
@@ -94,6 +97,7 @@ export function parseConverseBody(body: Record<string, unknown>, model: CatalogM
     }
     const blocks = contentBlocks(o.content, i, o.role);
     toolBlocks += blocks.toolBlocks;
+    toolResultTurns.push(blocks.toolResults > 0);
     if (i === messages.length - 1) lastToolResults = blocks.toolResults;
     return { role: o.role, text: blocks.text };
   });
@@ -129,5 +133,5 @@ export function parseConverseBody(body: Record<string, unknown>, model: CatalogM
     }
     stopSequences = s as string[];
   }
-  return { system, messages: turns, maxTokens, stopSequences, tools, answersToolResult: lastToolResults > 0, guardrail };
+  return { system, messages: turns, maxTokens, stopSequences, tools, answersToolResult: lastToolResults > 0, toolResultTurns, guardrail };
 }

@@ -5,6 +5,8 @@ import type { ExperimentConfig } from '../config/schema.js';
 export function emulatorDefaultsFor(config: ExperimentConfig, cwd: string) {
   return {
     dataDir: resolve(cwd, config.emulator?.dataDir ?? '.ftrag/emulator'),
+    // Requests are signed for the config's Region and the emulator refuses any other, as Bedrock does.
+    region: config.region,
     seed: config.seed,
     latencyProfile: config.emulator?.latencyProfile ?? 'realistic',
     faults: config.emulator?.faults,

@@ -74,7 +74,9 @@ describe('the one model table', () => {
     const nova2 = modelFacts('amazon.nova-2-lite-v1:0')!;
     expect(nova2.contextWindowTokens).toBeNull();
     expect(nova2.priceId).toBeNull();
-    expect(modelFacts('meta.llama3-1-8b-instruct-v1:0')!.toolUse).toBeNull();
+    expect(modelFacts('meta.llama3-2-90b-instruct-v1:0')!.toolUse).toBeNull();
+    // Llama 3.1 tool use is confirmed ([CONVERSE]; issue 16): Converse only, toolChoice auto only.
+    expect(modelFacts('meta.llama3-1-8b-instruct-v1:0')!).toMatchObject({ toolUse: true, toolUseStreaming: false, toolChoices: ['auto'] });
     expect(modelFacts('amazon.titan-text-express-v1')!.toolUse).toBe(false);
   });
 

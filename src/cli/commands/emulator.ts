@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import type { CommandModule } from '../command.js';
 import { InputError } from '../../util/errors.js';
 import { startEmulator } from '../../emulator/index.js';
+import { parseCredentials } from '../../emulator/auth.js';
 import type { EmulatorOptions } from '../../emulator/index.js';
 
 export const DEFAULT_PORT = 4242;
@@ -16,8 +17,20 @@ export function optionsFromArgs(args: Record<string, unknown>): EmulatorOptions 
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError('must be an integer between 0 and 65535', { field: '--port' });
   const seed = Number(args.seed ?? 0);
   if (!Number.isInteger(seed)) throw new InputError('must be an integer', { field: '--seed' });
+  let credentials: EmulatorOptions['credentials'];
+  if (args.credentials !== undefined) {
+    try {
+      credentials = parseCredentials(String(args.credentials));
+    } catch (err) {
+      throw new InputError((err as Error).message, { field: '--credentials' });
+    }
+  }
+  const region = String(args.region ?? 'us-east-1');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new InputError('must be an AWS Region name such as us-east-1', { field: '--region' });
   return {
     port,
+    region,
+    ...(credentials ? { credentials } : {}),
     dataDir: String(args['data-dir'] ?? DEFAULT_DATA_DIR),
     seed,
     latencyProfile: String(args['latency-profile'] ?? 'none'),
@@ -29,9 +42,14 @@ export function optionsFromArgs(args: Record<string, unknown>): EmulatorOptions 
 /** Starts the emulator, reports how to use it, and stops it when `stop` aborts. Resolves after a clean close. */
 export async function serveUntil(opts: EmulatorOptions, stop: AbortSignal, write: (s: string) => void): Promise<void> {
   const emu = await startEmulator(opts);
-  write(`ftrag emulator listening on ${emu.url} (data dir ${emu.dataDir}, seed ${opts.seed ?? 0}, latency ${opts.latencyProfile ?? 'none'}${opts.faults ? `, faults ${typeof opts.faults === 'string' ? opts.faults : JSON.stringify(opts.faults)}` : ''})\n`);
+  write(`ftrag emulator listening on ${emu.url} (data dir ${emu.dataDir}, seed ${opts.seed ?? 0}, latency ${opts.latencyProfile ?? 'none'}, signatures ${opts.credentials ? 'verified' : 'checked for form only'}${opts.faults ? `, faults ${typeof opts.faults === 'string' ? opts.faults : JSON.stringify(opts.faults)}` : ''})\n`);
   write('Point the AWS SDK or ftrag at it with:\n');
-  for (const [k, v] of Object.entries(emu.env)) write(`export ${k}=${v}\n`);
+  for (const [k, v] of Object.entries(emu.env)) {
+    // With --credentials the caller signs with their own key pair; it is never echoed.
+    if (opts.credentials && (k === 'AWS_ACCESS_KEY_ID' || k === 'AWS_SECRET_ACCESS_KEY')) continue;
+    write(`export ${k}=${v}\n`);
+  }
+  if (opts.credentials) write('# sign with the key pair given to --credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)\n');
   write('Answers come from the emulator\'s reference model, not from Amazon Bedrock. Stop with Ctrl-C.\n');
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   await emu.close();
@@ -48,7 +66,9 @@ const command: CommandModule = {
       .option('seed', { type: 'number', default: 0, describe: 'Seed for generation, faults and latency jitter' })
       .option('latency-profile', { type: 'string', default: 'none', describe: 'none | realistic | path to a JSON profile' })
       .option('faults', { type: 'string', describe: 'e.g. throttle=0.1,server-error=0.02,slow=0.05,reset=0.01 (data plane only)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'Do not log job and ingestion progress' }),
+      .option('quiet', { type: 'boolean', default: false, describe: 'Do not log job and ingestion progress' })
+      .option('region', { type: 'string', default: 'us-east-1', describe: 'Region requests must be signed for (and used in ARNs)' })
+      .option('credentials', { type: 'string', describe: 'KEY:SECRET: verify SigV4 signatures against this key pair (default: any well-formed signature)' }),
   run: async (args) => {
     const opts = optionsFromArgs(args);
     const controller = new AbortController();
