@@ -26,6 +26,12 @@ function nameTerms(name: string): string[] {
     .map(stemWord);
 }
 
+/** The top-level property names of the tool's input schema, as terms. */
+function fieldTerms(spec: ToolSpec): string[] {
+  const props = Object.keys((spec.schema.properties ?? {}) as Record<string, unknown>);
+  return [...new Set(props.flatMap((p) => nameTerms(p)))];
+}
+
 function textTerms(text: string): Set<string> {
   return new Set((text.match(/[\p{L}\p{N}]+/gu) ?? []).map(stemWord));
 }
@@ -37,12 +43,17 @@ export function chooseTool(cfg: ToolConfig, messages: ChatTurn[], answersToolRes
   const terms = textTerms(lastUser);
   const scored = cfg.specs.map((spec, i) => {
     const purpose = nameTerms(spec.name);
-    return { spec, i, hits: purpose.filter((t) => terms.has(t)).length };
+    const fields = fieldTerms(spec);
+    const fieldShare = fields.length > 0 ? fields.filter((t) => terms.has(t)).length / fields.length : 0;
+    return { spec, i, hits: purpose.filter((t) => terms.has(t)).length, fieldShare };
   });
-  scored.sort((x, y) => y.hits - x.hits || x.i - y.i);
+  scored.sort((x, y) => y.hits - x.hits || y.fieldShare - x.fieldShare || x.i - y.i);
   if (cfg.choice.kind === 'any') return scored[0]?.spec;
   if (answersToolResult) return undefined;
-  return scored[0] && scored[0].hits > 0 ? scored[0].spec : undefined;
+  // Asked for: a word of the tool's name is in the request, or the request names at least half of the tool's fields
+  // ("Ada Lovelace, age 36" for a {name, age} record).
+  const best = scored[0];
+  return best && (best.hits > 0 || best.fieldShare >= 0.5) ? best.spec : undefined;
 }
 
 interface FillState {
@@ -71,7 +82,7 @@ function properNouns(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/(^|[^\p{L}\p{N}])(\p{Lu}[\p{L}\p{N}'-]*(?:\s+\p{Lu}[\p{L}\p{N}'-]*)*)/gu)) {
     const before = text.slice(0, (m.index ?? 0) + m[1].length);
-    const sentenceStart = /(^|[.!?:]\s*|\n\s*)$/.test(before);
+    const sentenceStart = /(^|[.!?]\s*|\n\s*)$/.test(before);
     const words = m[2].split(/\s+/);
     // A capitalised sentence opener counts only as part of a longer name ("Ada Lovelace wrote ...").
     if (sentenceStart && words.length === 1) continue;
