@@ -39,6 +39,8 @@ export interface AwsClients {
   endpointKey: string;
   /** Connections opened so far by the runtime and agent-runtime clients (which share sessions across calls). */
   connections(): ConnectionCounts;
+  /** Of those, the connections whose socket has since closed. */
+  connectionsClosed(): ConnectionCounts;
   destroy(): void;
 }
 
@@ -77,6 +79,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     region: opts.region,
     endpointKey: endpointKeyOf(opts),
     connections: () => ({ runtime: runtimeHandler.opened, agentRuntime: agentRuntimeHandler.opened }),
+    connectionsClosed: () => ({ runtime: runtimeHandler.closed, agentRuntime: agentRuntimeHandler.closed }),
     destroy() {
       for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3]) c.destroy();
     },

@@ -70,6 +70,8 @@ export interface PooledHttp2Options {
 export class PooledHttp2Handler extends NodeHttp2Handler {
   /** Connections (HTTP/2 sessions) opened so far through this handler. */
   opened = 0;
+  /** Connections whose socket has closed (dropped by the server, or destroyed): a later call must reconnect. */
+  closed = 0;
 
   constructor(opts: PooledHttp2Options = {}) {
     const onConnect = opts.onConnect;
@@ -81,7 +83,11 @@ export class PooledHttp2Handler extends NodeHttp2Handler {
         createConnection: (authority: URL) => {
           if (self) self.opened++;
           onConnect?.();
-          return openSocket(authority, scope.getStore());
+          const socket = openSocket(authority, scope.getStore());
+          socket.once('close', () => {
+            if (self) self.closed++;
+          });
+          return socket;
         },
       },
     });
