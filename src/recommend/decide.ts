@@ -68,6 +68,8 @@ export interface Decision {
   eligible: Candidate[];
   /** True when the only qualifying systems score zero while another scores. */
   onlyZeros: boolean;
+  /** Systems that break a hard constraint. */
+  ruledOut: Candidate[];
 }
 
 export interface DecideInput {
@@ -83,8 +85,9 @@ const horizonCost = (c: Candidate) => c.cost?.horizonTotalUsd ?? Infinity;
 
 export function decide(input: DecideInput): Decision {
   const { candidates, comparisons, metric, category, margin } = input;
-  const none: Decision = { confidence: 'low', basis: 'no-data', tier: [], qualityTier: [], composite: [], unresolved: [], freshnessDropped: [], excludedBetter: [], eligible: [], onlyZeros: false };
+  const none: Decision = { confidence: 'low', basis: 'no-data', tier: [], qualityTier: [], composite: [], unresolved: [], freshnessDropped: [], excludedBetter: [], eligible: [], onlyZeros: false, ruledOut: [] as Candidate[] };
   if (candidates.length === 0) return none;
+  none.ruledOut = candidates.filter((c) => c.failures.length > 0);
   const eligible = candidates.filter((c) => c.failures.length === 0).sort(byMeanDesc);
   const anyScores = candidates.some((c) => c.mean > 0);
   const useful = (c: Candidate) => !(anyScores && c.mean === 0);

@@ -134,6 +134,14 @@ export function freshnessReason(candidates: Candidate[], metric: string, workloa
   return `Freshness over ${workload.horizonMonths} months at ${(workload.knowledgeChangePerMonth * 100).toFixed(1)}% of facts changing per month, expected ${metric}: ${parts.join('; ')}.`;
 }
 
+/** A constraint failure in two or three words, for the headline. */
+function constraintName(failure: string): string {
+  if (failure.includes('SLO')) return 'breaks the latency SLO';
+  if (failure.includes('budget')) return 'is over budget';
+  if (failure.includes('cite')) return 'cannot cite sources';
+  return 'breaks a constraint';
+}
+
 export function headline(d: Decision, metric: string, workload: WorkloadSpec): string {
   const w = d.winner;
   if (!w) {
@@ -141,7 +149,8 @@ export function headline(d: Decision, metric: string, workload: WorkloadSpec): s
       case 'no-data':
         return `Inconclusive: no system has ${metric} scores to compare.`;
       case 'no-eligible': {
-        const broken = d.eligible.length === 0 ? 'no system meets every constraint' : `the only systems that meet every constraint (${names(d.eligible)}) score 0 on ${metric}`;
+        const breaks = d.ruledOut.map((c) => `${c.id} ${c.failures.map(constraintName).join(' and ')}`).join('; ');
+        const broken = d.eligible.length === 0 ? `no system meets every constraint (${breaks})` : `the only systems that meet every constraint (${names(d.eligible)}) score 0 on ${metric}${breaks ? ` (${breaks})` : ''}`;
         return `Inconclusive: ${broken}; see the trade-off below.`;
       }
       case 'equal-cost':
@@ -158,6 +167,10 @@ export function headline(d: Decision, metric: string, workload: WorkloadSpec): s
   const what = `Choose ${kindLabel(w.kind)} (${w.id})`;
   switch (d.basis) {
     case 'quality':
+      if (d.eligible.length === 1) {
+        const better = d.excludedBetter.length ? `; ${names(d.excludedBetter)} ${d.excludedBetter.length === 1 ? 'scores' : 'score'} higher but ${d.excludedBetter.length === 1 ? 'is' : 'are'} ruled out` : '';
+        return `${what}: it is the only system that meets every constraint${better}.`;
+      }
       return `${what}: it is significantly better on ${metric} than every other qualifying system.`;
     case 'composite': {
       const s = d.composite.find((x) => x.kept === w) ?? d.composite[0];

@@ -76,7 +76,8 @@ function decideScope(input: RecommendInput, category: string | undefined): Scope
   if (w?.sloAtRisk) confidence = downgrade(confidence);
   if (w && decision.excludedBetter.length > 0 && confidence === 'high') {
     confidence = 'medium';
-    notes.push(`${decision.excludedBetter.map((c) => `${c.id} (${c.mean.toFixed(3)})`).join(', ')} score higher but break a constraint, so confidence is at most medium.`);
+    const one = decision.excludedBetter.length === 1;
+    notes.push(`${decision.excludedBetter.map((c) => `${c.id} (${c.mean.toFixed(3)})`).join(', ')} ${one ? 'scores' : 'score'} higher but ${one ? 'breaks' : 'break'} a constraint, so confidence is at most medium.`);
   }
   if (w && decision.basis === 'quality') {
     const overtaker = decision.eligible.find((c) => c !== w && c.expected > w.expected);

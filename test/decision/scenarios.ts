@@ -199,19 +199,21 @@ const telescopes: Entity[] = [
 // ---- 7. An SLO only RAG breaks: a hotel's concierge facts, RAG's retrieval modelled slow.
 const roomAttrs: Record<string, Attribute> = {
   view: { label: 'window view', ask: ['What window view does the {e} have?'], train: ['Which view has the {e} got from the window?', 'Window view of the {e}?', 'What can I see from the {e} window?'] },
-  beds: { label: 'bed layout', ask: ['What is the bed layout of the {e}?'], train: ['How are the beds arranged in the {e}?', 'Bed layout of the {e}?', 'Which beds does the {e} have?'] },
-  floor: { label: 'floor level', ask: ['On which floor level is the {e}?'], train: ['Which floor is the {e} on?', 'Floor level of the {e}?', 'How high up is the {e}?'] },
+  sleeping: { label: 'sleeping arrangement', ask: ['What sleeping arrangement does the {e} offer?'], train: ['How does one sleep in the {e}?', 'Sleeping arrangement of the {e}?', 'Which sleeping arrangement has the {e}?'] },
+  storey: { label: 'storey', ask: ['On which storey is the {e}?'], train: ['Which storey is the {e} on?', 'Storey of the {e}?', 'How high up, by storey, is the {e}?'] },
 };
 const rooms: Entity[] = [
-  { name: 'Juniper Suite', kind: 'a corner suite', facts: { view: 'the old harbour', beds: 'one emperor bed', floor: 'the seventh floor' } },
-  { name: 'Bramble Room', kind: 'a quiet courtyard room', facts: { view: 'the herb courtyard', beds: 'two single beds', floor: 'the first floor' } },
-  { name: 'Heather Loft', kind: 'an attic loft', facts: { view: 'the cathedral spire', beds: 'one king bed and a sofa bed', floor: 'the attic floor' } },
-  { name: 'Rowan Studio', kind: 'a long-stay studio', facts: { view: 'the railway viaduct', beds: 'one queen bed', floor: 'the third floor' } },
-  { name: 'Thistle Room', kind: 'an accessible room', facts: { view: 'the garden terrace', beds: 'two double beds', floor: 'the ground floor' } },
-  { name: 'Clover Penthouse', kind: 'a rooftop penthouse', facts: { view: 'the whole bay', beds: 'one emperor bed and bunk beds', floor: 'the ninth floor' } },
-  { name: 'Yarrow Room', kind: 'a compact city room', facts: { view: 'the market square', beds: 'one double bed', floor: 'the fourth floor' } },
-  { name: 'Sorrel Room', kind: 'a family room', facts: { view: 'the tram depot', beds: 'a double bed and two bunks', floor: 'the second floor' } },
+  { name: 'Juniper Suite', kind: 'a corner suite', facts: { view: 'the old harbour', sleeping: 'one emperor bed', storey: 'level 7' } },
+  { name: 'Bramble Room', kind: 'a quiet courtyard room', facts: { view: 'the herb courtyard', sleeping: 'two single beds', storey: 'level 1' } },
+  { name: 'Heather Loft', kind: 'an attic loft', facts: { view: 'the cathedral spire', sleeping: 'a king bed and a sofa bed', storey: 'the attic' } },
+  { name: 'Rowan Studio', kind: 'a long-stay studio', facts: { view: 'the railway viaduct', sleeping: 'one queen bed', storey: 'level 3' } },
+  { name: 'Thistle Room', kind: 'an accessible room', facts: { view: 'the garden terrace', sleeping: 'two double beds', storey: 'street level' } },
+  { name: 'Clover Penthouse', kind: 'a rooftop penthouse', facts: { view: 'the whole bay', sleeping: 'an emperor bed and bunk beds', storey: 'level 9' } },
+  { name: 'Yarrow Room', kind: 'a compact city room', facts: { view: 'the market square', sleeping: 'one double bed', storey: 'level 4' } },
+  { name: 'Sorrel Room', kind: 'a family room', facts: { view: 'the tram depot', sleeping: 'a double bed and two bunks', storey: 'level 2' } },
 ];
+/** The fine-tuning set covers only the first rooms: the model knows those, RAG reads all of them. */
+const trainedRooms = rooms.slice(0, 4);
 
 // ---- 8. rag-fine-tuned better than both parts: a veterinary clinic's facts (documents) and its note format (training).
 const wardAttrs: Record<string, Attribute> = {
@@ -297,17 +299,17 @@ export const CASES: DecisionCase[] = [
     expected: { choice: 'fine-tuned', confidence: 'high' },
   },
   {
-    why: 'RAG\'s modelled retrieval time puts its service p95 above the SLO with 95% confidence, so it is ruled out; the fine-tuned model, which memorized most facts, qualifies',
+    why: 'RAG reads every room and scores higher, but its modelled retrieval time puts its service p95 above the SLO with 95% confidence, so it is ruled out; the fine-tuned model, which learned half the rooms, qualifies',
     scenario: {
       name: 'hotel-slo-rag-breaks',
       documents: { entities: rooms, attributes: roomAttrs },
-      training: factTraining(rooms, roomAttrs).filter((_, i) => i % 9 !== 4).concat(factTraining(rooms, roomAttrs).slice(0, 40)),
+      training: [...factTraining(trainedRooms, roomAttrs), ...factTraining(trainedRooms, roomAttrs), ...factTraining(trainedRooms, roomAttrs)],
       test: factItems('room', rooms, roomAttrs),
       systems: ['fine-tuned', 'rag'],
       workload: { latencySloMs: 1000 },
       latencyProfile: { jitter: 0, retrievalMs: 1400, default: { ttftMs: 60, perTokenMs: 0 } },
     },
-    expected: { choice: 'fine-tuned', confidence: 'high', ruledOut: { rag: /above the 1,000 ms SLO with 95% confidence/ } },
+    expected: { choice: 'fine-tuned', confidence: 'medium', headline: /only system that meets every constraint; rag scores higher but is ruled out/, ruledOut: { rag: /above the 1,000 ms SLO with 95% confidence/ } },
   },
   {
     why: 'half the set needs the documents, half needs the trained note format: only retrieval plus fine-tuning does both',

@@ -115,7 +115,7 @@ describe('recommend: scenarios with a known right verdict', () => {
     expect(r.reasons.join(' ')).toMatch(/over the \$1,000\.00 budget/);
     const none = recommend({ systems, comparisons, workload: workload({ monthlyBudgetUsd: 100 }), primaryMetric: METRIC, categories: [] });
     expect(none.choice).toBe('inconclusive');
-    expect(none.headline).toMatch(/no system meets every constraint/);
+    expect(none.headline).toMatch(/no system meets every constraint \(ft is over budget; rag is over budget\)/);
     expect(none.reasons.join(' ')).toMatch(/Trade-off: ft scores best .* a budget of \$16,000\.00\/month would let it qualify/);
     expect(none.reasons.join(' ')).toMatch(/rag \(rag, 0\.880\) is ruled out: costs \$400\.00\/month/);
   });
@@ -124,7 +124,7 @@ describe('recommend: scenarios with a known right verdict', () => {
     const systems = [system('base', 'base', 0.0, { p95: 300, p95Ci: [280, 320] }), system('rag', 'rag', 0.8, { p95: 3500, p95Ci: [3300, 3700] })];
     const r = recommend({ systems, comparisons: [cmp('rag', 'base', 0.8, true)], workload: workload({ latencySloMs: 3000 }), primaryMetric: METRIC, categories: [] });
     expect(r.choice).toBe('inconclusive');
-    expect(r.headline).toMatch(/only systems that meet every constraint \(base\) score 0/);
+    expect(r.headline).toMatch(/only systems that meet every constraint \(base\) score 0 on f1 \(rag breaks the latency SLO\)/);
     expect(r.reasons.join(' ')).toMatch(/an SLO of 3,700 ms would let it qualify/);
   });
 
