@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../util/errors.js';
-import { customOnDemandSupport as modelOnDemandSupport } from '../models/index.js';
+import { customOnDemandSupport as modelOnDemandSupport, priceIdOf } from '../models/index.js';
 import type { PriceCatalog, PriceEntry, PriceOverride } from './types.js';
 
 /** src/cost and dist/cost are both two levels below the package root, where prices/ ships. */
@@ -65,7 +65,8 @@ export function isCustomModelArn(modelId: string): boolean {
 
 /** Exact Region first, then a Region-agnostic (`*`) entry. */
 export function priceOf(catalog: PriceCatalog, modelId: string, unit: string, region: string): PriceEntry | undefined {
-  const key = priceKeyOf(modelId);
+  // The model table (src/models) names the id each model's prices are filed under; ids it does not know are used as given.
+  const key = priceKeyOf(priceIdOf(modelId) ?? modelId);
   const matches = catalog.entries.filter((e) => e.unit === unit && priceKeyOf(e.modelId) === key);
   return matches.find((e) => e.region === region) ?? matches.find((e) => e.region === '*');
 }

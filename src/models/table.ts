@@ -64,7 +64,7 @@ export const MODELS: readonly ModelFacts[] = [
   row({
     modelId: 'amazon.nova-2-lite-v1:0', modelName: 'Nova 2 Lite', providerName: 'Amazon', familyName: 'amazon.nova',
     customizationsSupported: ['FINE_TUNING'], onDemandCustomDeploymentRegions: ['us-east-1'],
-    contextWindowTokens: null, maxOutputTokens: null, toolUse: null, countTokens: null, onDemandQuota: null, priceId: null,
+    contextWindowTokens: null, maxOutputTokens: null, toolUse: null, countTokens: null, onDemandQuota: null, priceId: 'amazon.nova-2-lite-v1:0',
     trainingData: { family: 'Amazon Nova Micro/Lite', maxTotalRecords: 20_000 },
     sources: ['[REF] §3 custom on-demand (us-east-1); other facts not confirmed'],
   }),
@@ -84,12 +84,12 @@ export const MODELS: readonly ModelFacts[] = [
   row({
     modelId: 'meta.llama3-2-90b-instruct-v1:0', modelName: 'Llama 3.2 90B Instruct', providerName: 'Meta', familyName: 'meta.llama3-2',
     customizationsSupported: ['FINE_TUNING'], contextWindowTokens: null, maxOutputTokens: null, toolUse: null, countTokens: null, onDemandQuota: null,
-    priceId: null, trainingData: { family: 'Llama 3.2 90B', maxRecordTokens: 10_000 }, sources: ['[REF] §3, §4'],
+    priceId: 'meta.llama3-2-90b-instruct-v1:0', trainingData: { family: 'Llama 3.2 90B', maxRecordTokens: 10_000 }, sources: ['[REF] §3, §4'],
   }),
   row({
     modelId: 'meta.llama3-3-70b-instruct-v1:0', modelName: 'Llama 3.3 70B Instruct', providerName: 'Meta', familyName: 'meta.llama3-2',
     customizationsSupported: ['FINE_TUNING'], onDemandCustomDeploymentRegions: ['us-west-2'],
-    contextWindowTokens: null, maxOutputTokens: null, toolUse: null, countTokens: null, onDemandQuota: null, priceId: null,
+    contextWindowTokens: null, maxOutputTokens: null, toolUse: null, countTokens: null, onDemandQuota: null, priceId: 'meta.llama3-3-70b-instruct-v1:0',
     sources: ['[REF] §3 custom on-demand (us-west-2), §4'],
   }),
   row({
