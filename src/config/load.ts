@@ -7,6 +7,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExperimentConfig } from './schema.js';
 import { InputError, type InputLocation } from '../util/errors.js';
+import { converseModelIdProblem, customizationProblem } from '../models/identifiers.js';
 import { describeUnknownKey, findUnknownKeys } from './strict.js';
 import { formatPath, jsonErrorLine, lineOfPath, parseWithLines, type ConfigSource } from './source-map.js';
 
@@ -143,10 +144,22 @@ function crossFieldErrors(config: ExperimentConfig): Array<{ path: PropertyKey[]
     if (fineTuned && !s.modelId && !s.training && !s.generatorFrom) {
       errors.push({ path: ['systems', i, 'modelId'], message: `kind "${s.kind}" needs "modelId" (a custom model) or "training" (or "generatorFrom")` });
     }
+    if (s.modelId !== undefined) {
+      const problem = converseModelIdProblem(s.modelId);
+      if (problem) errors.push({ path: ['systems', i, 'modelId'], message: problem });
+    }
+    if (s.training) {
+      const problem = customizationProblem(s.training.baseModelId, s.training.customizationType);
+      if (problem) errors.push({ path: ['systems', i, 'training', 'baseModelId'], message: problem });
+    }
     if (!fineTuned && !s.modelId && !s.generatorFrom) {
       errors.push({ path: ['systems', i, 'modelId'], message: `kind "${s.kind}" needs "modelId" (or "generatorFrom")` });
     }
   });
+  if (config.judge) {
+    const problem = converseModelIdProblem(config.judge.modelId);
+    if (problem) errors.push({ path: ['judge', 'modelId'], message: problem });
+  }
   if (!config.metrics.includes(config.primaryMetric)) {
     errors.push({ path: ['primaryMetric'], message: `"${config.primaryMetric}" is not in metrics [${config.metrics.join(', ')}]` });
   }

@@ -10,6 +10,9 @@ import {
   CreateKnowledgeBaseCommand,
   GetIngestionJobCommand,
   GetKnowledgeBaseCommand,
+  ListDataSourcesCommand,
+  ListIngestionJobsCommand,
+  ListKnowledgeBasesCommand,
   StartIngestionJobCommand,
 } from '@aws-sdk/client-bedrock-agent';
 import type { SystemSpec } from '../config/schema.js';
@@ -19,6 +22,8 @@ import { countTokens } from '../util/tokenizer.js';
 import { putText } from './s3.js';
 import type { TrainContext } from './train-model.js';
 import { poll } from './train-model.js';
+import type { KnowledgeBaseRecord } from './state.js';
+import { resourceName } from '../models/identifiers.js';
 
 export interface ReadyKnowledgeBase {
   knowledgeBaseId: string;
@@ -46,38 +51,48 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
   const corpusTokens = docs.reduce((sum, d) => sum + countTokens(d.text), 0);
 
   const known = ctx.state.knowledgeBases[key];
-  if (known) {
-    try {
-      await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId: known.knowledgeBaseId }));
-      ctx.log(`knowledge base: reusing ${known.knowledgeBaseId} (documents unchanged)`);
-      return { knowledgeBaseId: known.knowledgeBaseId, corpusTokens, documents: docs.length };
-    } catch {
-      // Gone (for example a wiped emulator data dir): build it again.
-    }
+  const existing = known ? await kbExists(known.knowledgeBaseId, ctx) : false;
+  if (known?.ready && existing) {
+    ctx.log(`knowledge base: reusing ${known.knowledgeBaseId} (documents unchanged)`);
+    return { knowledgeBaseId: known.knowledgeBaseId, corpusTokens, documents: docs.length };
   }
+  // Each step is recorded as soon as it is made, so a resume after a kill goes on from there.
+  const record: KnowledgeBaseRecord = existing && known ? { ...known, ready: false } : { knowledgeBaseId: '', systemId: spec.id, runId: ctx.runId };
+  const save = async (): Promise<void> => {
+    ctx.state.knowledgeBases[key] = { ...record };
+    await ctx.saveState();
+  };
 
   const bucket = 'ftrag-kb';
   for (const d of docs) await putText(ctx.clients.s3, bucket, `${key}/${d.path}`, d.text, true);
   ctx.log(`knowledge base: ingesting ${docs.length} documents (${corpusTokens} tokens)`);
-  const created = await ctx.clients.bedrockAgent.send(
-    new CreateKnowledgeBaseCommand({
-      name: `ftrag-${spec.id}-${key}`,
-      roleArn: 'arn:aws:iam::000000000000:role/ftrag-emulator',
-      knowledgeBaseConfiguration: {
-        type: 'VECTOR',
-        vectorKnowledgeBaseConfiguration: { embeddingModelArn: `arn:aws:bedrock:${ctx.clients.region}::foundation-model/${kb.embeddingModelId}` },
-      },
-      storageConfiguration: {
-        type: 'OPENSEARCH_SERVERLESS',
-        opensearchServerlessConfiguration: {
-          collectionArn: `arn:aws:aoss:${ctx.clients.region}:000000000000:collection/ftrag-emulator`,
-          vectorIndexName: 'ftrag',
-          fieldMapping: { vectorField: 'vector', textField: 'text', metadataField: 'metadata' },
+  const kbName = resourceName('knowledgeBaseName', spec.id, key);
+  // A create whose answer was lost to a kill left a KB with this (deterministic) name: adopt it, never make a second.
+  if (!record.knowledgeBaseId) record.knowledgeBaseId = (await findKnowledgeBaseByName(kbName, ctx)) ?? '';
+  if (!record.knowledgeBaseId) {
+    const created = await ctx.clients.bedrockAgent.send(
+      new CreateKnowledgeBaseCommand({
+        name: kbName,
+        roleArn: 'arn:aws:iam::000000000000:role/ftrag-emulator',
+        knowledgeBaseConfiguration: {
+          type: 'VECTOR',
+          vectorKnowledgeBaseConfiguration: { embeddingModelArn: `arn:aws:bedrock:${ctx.clients.region}::foundation-model/${kb.embeddingModelId}` },
         },
-      },
-    }),
-  );
-  const knowledgeBaseId = created.knowledgeBase!.knowledgeBaseId!;
+        storageConfiguration: {
+          type: 'OPENSEARCH_SERVERLESS',
+          opensearchServerlessConfiguration: {
+            collectionArn: `arn:aws:aoss:${ctx.clients.region}:000000000000:collection/ftrag-emulator`,
+            vectorIndexName: 'ftrag',
+            fieldMapping: { vectorField: 'vector', textField: 'text', metadataField: 'metadata' },
+          },
+        },
+      }),
+    );
+    record.knowledgeBaseId = created.knowledgeBase!.knowledgeBaseId!;
+    await save();
+    ctx.log(`knowledge base: ${record.knowledgeBaseId} created (recorded)`);
+  }
+  const knowledgeBaseId = record.knowledgeBaseId;
   // A new Knowledge Base is CREATING first (on Bedrock and the emulator); data sources need it ACTIVE.
   const active = await poll(ctx, async () => {
     const k = await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }));
@@ -85,26 +100,71 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
     return status === 'ACTIVE' || status === 'FAILED' || status === 'DELETE_UNSUCCESSFUL' ? status : undefined;
   });
   if (active !== 'ACTIVE') throw new ServiceError(`knowledge base ${knowledgeBaseId} ended ${active} instead of ACTIVE: ${(await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.failureReasons?.join('; ') ?? ''}`);
-  const source = await ctx.clients.bedrockAgent.send(
-    new CreateDataSourceCommand({
-      knowledgeBaseId,
-      name: 'documents',
-      dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: `arn:aws:s3:::${bucket}`, inclusionPrefixes: [`${key}/`] } },
-    }),
-  );
-  const dataSourceId = source.dataSource!.dataSourceId!;
-  const started = await ctx.clients.bedrockAgent.send(new StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
-  const ingestionJobId = started.ingestionJob!.ingestionJobId!;
-  const finished = await poll(ctx, async () => {
-    const j = await ctx.clients.bedrockAgent.send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
-    const status = j.ingestionJob?.status;
-    return status === 'COMPLETE' || status === 'FAILED' || status === 'STOPPED' ? j.ingestionJob : undefined;
-  });
-  if (finished?.status !== 'COMPLETE') {
-    throw new ServiceError(`ingestion job ${ingestionJobId} ended ${finished?.status}: ${(finished?.failureReasons ?? []).join('; ')}`);
+  if (!record.dataSourceId) record.dataSourceId = await findDataSource(knowledgeBaseId, 'documents', ctx);
+  if (!record.dataSourceId) {
+    const source = await ctx.clients.bedrockAgent.send(
+      new CreateDataSourceCommand({
+        knowledgeBaseId,
+        name: 'documents',
+        dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: `arn:aws:s3:::${bucket}`, inclusionPrefixes: [`${key}/`] } },
+      }),
+    );
+    record.dataSourceId = source.dataSource!.dataSourceId!;
+    await save();
   }
-  ctx.state.knowledgeBases[key] = { knowledgeBaseId, dataSourceId };
+  const dataSourceId = record.dataSourceId;
+  const waitFor = (ingestionJobId: string) =>
+    poll(ctx, async () => {
+      const j = await ctx.clients.bedrockAgent.send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
+      const status = j.ingestionJob?.status;
+      return status === 'COMPLETE' || status === 'FAILED' || status === 'STOPPED' ? j.ingestionJob : undefined;
+    });
+  record.ingestionJobId ??= await findIngestionJob(knowledgeBaseId, dataSourceId, ctx);
+  let finished = record.ingestionJobId ? await waitFor(record.ingestionJobId).catch(() => undefined) : undefined;
+  if (finished?.status !== 'COMPLETE') {
+    const started = await ctx.clients.bedrockAgent.send(new StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
+    record.ingestionJobId = started.ingestionJob!.ingestionJobId!;
+    await save();
+    ctx.log(`knowledge base: ingestion job ${record.ingestionJobId} started (recorded)`);
+    finished = await waitFor(record.ingestionJobId);
+  }
+  if (finished?.status !== 'COMPLETE') {
+    throw new ServiceError(`ingestion job ${record.ingestionJobId} ended ${finished?.status}: ${(finished?.failureReasons ?? []).join('; ')}`);
+  }
+  record.ready = true;
+  await save();
   return { knowledgeBaseId, corpusTokens, documents: docs.length };
+}
+
+async function findKnowledgeBaseByName(name: string, ctx: TrainContext): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.clients.bedrockAgent.send(new ListKnowledgeBasesCommand({ nextToken }));
+    const hit = page.knowledgeBaseSummaries?.find((k) => k.name === name && k.status !== 'DELETING');
+    if (hit?.knowledgeBaseId) return hit.knowledgeBaseId;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+async function findDataSource(knowledgeBaseId: string, name: string, ctx: TrainContext): Promise<string | undefined> {
+  const page = await ctx.clients.bedrockAgent.send(new ListDataSourcesCommand({ knowledgeBaseId }));
+  return page.dataSourceSummaries?.find((d) => d.name === name)?.dataSourceId;
+}
+
+/** An ingestion job an earlier run started on this data source (running or complete). */
+async function findIngestionJob(knowledgeBaseId: string, dataSourceId: string, ctx: TrainContext): Promise<string | undefined> {
+  const page = await ctx.clients.bedrockAgent.send(new ListIngestionJobsCommand({ knowledgeBaseId, dataSourceId }));
+  return page.ingestionJobSummaries?.find((j) => j.status === 'COMPLETE' || j.status === 'IN_PROGRESS' || j.status === 'STARTING')?.ingestionJobId;
+}
+
+async function kbExists(knowledgeBaseId: string, ctx: TrainContext): Promise<boolean> {
+  try {
+    await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }));
+    return true;
+  } catch {
+    return false; // gone (for example a wiped emulator data dir): build it again
+  }
 }
 
 /** The documents ftrag ingests: the text files under root, as `ftrag data check` and `ftrag cost` see them. */

@@ -8,6 +8,7 @@ import type { EvalSet } from '../datasets/types.js';
 import { runEval, type ProgressMode, type JournalRecord } from '../runner/index.js';
 import { createScorers, isBinaryMetric } from '../scoring/index.js';
 import type { Scorer } from '../scoring/types.js';
+import { ACCOUNT_ID as EMULATOR_ACCOUNT_ID } from '../emulator/context.js';
 import { createTarget, type AwsClients, type DescribedTarget, type TargetSpec } from '../targets/index.js';
 import { TargetError } from '../targets/types.js';
 import { createBatchTargets } from '../targets/batch.js';
@@ -67,10 +68,11 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     maxTokens: config.inference.maxTokens,
     temperature: config.inference.temperature,
   });
+  const accountId = await accountForProfiles(input.systems, clients);
   const onDemandTargets = new Map(
     input.systems
       .filter((s) => s.spec.execution !== 'batch')
-      .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region })]),
+      .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region, accountId })]),
   );
   // Also opens and warms each system's connections, so no timed call pays the set-up (a resumed run warms too).
   if (evalSet.items.length > 0) await preflight([...onDemandTargets.values()], evalSet, config.runner.timeoutMs, { refuse: !input.resume });
@@ -214,4 +216,19 @@ async function preflight(targets: DescribedTarget[], evalSet: EvalSet, timeoutMs
       // Transient trouble is the runner's to retry.
     }
   }
+}
+
+const GEO_PROFILE_ID = /^(us|eu|apac|jp|au|ca|us-gov|global)\./;
+
+/**
+ * The account an inference-profile ARN names, needed only when a RetrieveAndGenerate system is given a `us.…`
+ * profile id. On AWS, GetInferenceProfile returns the profile's ARN; the emulator's account is fixed.
+ */
+async function accountForProfiles(systems: ProvisionedSystem[], clients: AwsClients): Promise<string | undefined> {
+  const profile = systems.find((s) => s.spec.knowledgeBase?.mode === 'retrieve-and-generate' && GEO_PROFILE_ID.test(s.modelId));
+  if (!profile) return undefined;
+  if (!clients.endpointKey.startsWith('aws:')) return EMULATOR_ACCOUNT_ID;
+  const { GetInferenceProfileCommand } = await import('@aws-sdk/client-bedrock');
+  const found = await clients.bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: profile.modelId }));
+  return found.inferenceProfileArn?.split(':')[4] || undefined;
 }

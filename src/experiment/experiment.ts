@@ -4,8 +4,6 @@
  * This is the one place the stages are wired together.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExperimentConfig } from '../config/schema.js';
@@ -13,10 +11,13 @@ import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type
 import { loadEvalSet } from '../datasets/load.js';
 import type { EvalSet } from '../datasets/types.js';
 import { startEmulatorInWorker } from '../emulator/index.js';
-import { batchRefusal } from '../targets/batch.js';
-import { checkAwsCredentials, createAwsClients, type AwsClients } from '../targets/clients.js';
+import { preflightRun } from '../training/preflight.js';
+import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, type AwsClients } from '../targets/clients.js';
 import { InputError } from '../util/errors.js';
 import { ProvisionStateStore } from './state.js';
+import { lockRunFolder } from './lock.js';
+import { checkResumable, makeOutDir, readSnapshot, refuseExistingOutput, sha256Of, writeSnapshot, type Snapshot } from './run-folder.js';
+import { loadCatalog } from '../cost/index.js';
 import { provisionSystems } from './provision.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
@@ -80,28 +81,41 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   let evalSet = await loadEvalSet(evalSetPath, { format: config.evalSetFormat });
   const limit = snapshot?.limit ?? opts.limit;
   if (limit !== undefined) evalSet = { ...evalSet, items: evalSet.items.slice(0, limit) };
-  if (snapshot && snapshot.evalSetSha256 !== evalSet.sha256) {
-    throw new InputError(`the eval set changed since this run started (sha256 ${snapshot.evalSetSha256.slice(0, 12)}… → ${evalSet.sha256.slice(0, 12)}…); start a new run`, { file: evalSetPath });
-  }
+  const catalog = await loadCatalog(config.pricing.catalog, config.pricing.overrides);
+  const priceCatalog = { id: catalog.id, date: catalog.date, sha256: sha256Of({ entries: catalog.entries, overrides: catalog.overrides }) };
+  const resolvedConfig = JSON.parse(JSON.stringify(config)) as unknown;
+  if (snapshot) checkResumable(snapshot, { resolvedConfig, evalSetSha256: evalSet.sha256, priceCatalog }, { config: configFile, evalSet: evalSetPath });
 
-  // Refuse what batch inference cannot do before anything is trained or ingested.
-  for (const s of config.systems.filter((x) => x.execution === 'batch')) {
-    const refusal = batchRefusal({ id: s.id, usesKnowledgeBase: !!s.knowledgeBase }, evalSet.items.length, s.batch, config.endpoint === 'emulator');
-    if (refusal) throw refusal;
-  }
+  // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
+  await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.items.length, log: opts.log });
 
   const runId = snapshot?.runId ?? newRunId();
   const outDir = resumeDir ?? resolve(opts.cwd, opts.out ?? join('reports', runId));
   await makeOutDir(outDir);
-  if (!snapshot) {
-    if (existsSync(join(outDir, 'journal.jsonl'))) {
-      throw new InputError(`${outDir} already holds a run; use --resume ${outDir} to finish it, or another --out`, { file: outDir });
+  if (!snapshot) refuseExistingOutput(outDir);
+  const lock = await lockRunFolder(outDir);
+  try {
+    if (!snapshot) {
+      await writeSnapshot(outDir, { runId, configFile, overrides, limit, evalSetSha256: evalSet.sha256, createdAt: new Date().toISOString(), resolvedConfig, priceCatalog });
     }
-    await writeFile(
-      join(outDir, 'run-state.json'),
-      `${JSON.stringify({ runId, configFile, overrides, limit, evalSetSha256: evalSet.sha256, createdAt: new Date().toISOString() }, null, 2)}\n`,
-    );
+    return await provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir });
+  } finally {
+    await lock.release();
   }
+}
+
+interface StagedRun {
+  loaded: LoadedConfig;
+  opts: RunOptions;
+  snapshot?: Snapshot;
+  configFile: string;
+  evalSet: EvalSet;
+  runId: string;
+  outDir: string;
+}
+
+async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir }: StagedRun): Promise<RunOutcome> {
+  const { config, baseDir } = loaded;
   const createdAt = snapshot?.createdAt ?? new Date().toISOString();
 
   const endpoint = await openEndpoint(config, opts);
@@ -113,6 +127,8 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
       clients,
       emulated: endpoint.emulated,
       state,
+      saveState: () => stateStore.save(state),
+      runId,
       resolvePath: (p) => resolveConfigPath(p, baseDir),
       pollMs: endpoint.emulated ? 100 : 15_000,
       log: opts.log,
@@ -140,7 +156,13 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
       evalSet,
       systems: provisioned,
       execution,
-      endpoint: { kind: config.endpoint, region: config.region, emulated: endpoint.emulated, url: endpoint.url },
+      endpoint: {
+        kind: config.endpoint,
+        region: config.region,
+        emulated: endpoint.emulated,
+        url: endpoint.url,
+        ...(endpoint.nonAws?.length ? { nonAws: endpoint.nonAws } : {}),
+      },
     });
     const runJsonPath = await writeAllReports(run, outDir, opts.cwd);
     return { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline: run.recommendation?.headline };
@@ -149,33 +171,27 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   }
 }
 
-/** The output folder, created when missing; a file in its place is a usage error, not a crash. */
-async function makeOutDir(outDir: string): Promise<void> {
-  const existing = await stat(outDir).catch(() => undefined);
-  if (existing && !existing.isDirectory()) throw new InputError('--out names a file, not a folder', { file: outDir });
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (err) {
-    throw new InputError(`cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file: outDir });
-  }
-}
-
 interface Endpoint {
   clients: AwsClients;
   emulated: boolean;
+  nonAws?: { client: string; url: string; source: string }[];
   url?: string;
   close(): Promise<void>;
 }
 
 async function openEndpoint(config: ExperimentConfig, opts: RunOptions): Promise<Endpoint> {
   if (config.endpoint === 'aws') {
-    await checkAwsCredentials(config.region);
     const clients = createAwsClients({ region: config.region });
-    return { clients, emulated: false, close: async () => clients.destroy() };
+    const nonAws = nonAwsEndpoints(clients);
+    if (nonAws.length === 0) await checkAwsCredentials(config.region);
+    // AWS_ENDPOINT_URL_* can point `endpoint: aws` at the emulator: then answers are not Bedrock's, and say so.
+    const answersElsewhere = nonAws.some((n) => n.client === 'runtime' || n.client === 'agentRuntime');
+    for (const n of nonAws) opts.log(`warning: endpoint aws, but ${n.client} calls go to ${n.url} (from ${n.source}), not to AWS`);
+    return { clients, emulated: answersElsewhere, nonAws, url: nonAws[0]?.url, close: async () => clients.destroy() };
   }
   if (config.endpointUrl) {
     const clients = createAwsClients({ region: config.region, endpointUrl: config.endpointUrl });
-    return { clients, emulated: true, url: config.endpointUrl, close: async () => clients.destroy() };
+    return { clients, emulated: true, nonAws: nonAwsEndpoints(clients), url: config.endpointUrl, close: async () => clients.destroy() };
   }
   const defaults = emulatorDefaultsFor(config, opts.cwd);
   const emulator = await startEmulatorInWorker({ port: 0, quiet: true, ...defaults });
@@ -192,24 +208,6 @@ async function openEndpoint(config: ExperimentConfig, opts: RunOptions): Promise
       await emulator.close();
     },
   };
-}
-
-interface Snapshot {
-  runId: string;
-  configFile: string;
-  overrides: Record<string, unknown>;
-  limit?: number;
-  evalSetSha256: string;
-  createdAt: string;
-}
-
-async function readSnapshot(dir: string): Promise<Snapshot> {
-  const file = join(dir, 'run-state.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Snapshot;
-  } catch (err) {
-    throw new InputError(`cannot resume: ${(err as Error).message}`, { file });
-  }
 }
 
 function newRunId(): string {

@@ -6,9 +6,37 @@ import { dirname } from 'node:path';
  * made it, so an unchanged training file or document folder reuses the resource instead of paying for it again.
  * Kept per endpoint: a model trained on the emulator means nothing on AWS.
  */
+export interface ModelRecord {
+  /** Set once CreateModelCustomizationJob returned: a resume attaches to this job instead of starting another. */
+  jobArn: string;
+  /** Written just before CreateModelCustomizationJob, so a kill before its answer still finds the job by name. */
+  pendingJobName?: string;
+  /** Set once the job completed. */
+  customModelArn?: string;
+  /** Set as soon as CreateProvisionedModelThroughput / CreateCustomModelDeployment returned (before it is ready). */
+  servingArn?: string;
+  servingType?: string;
+  systemId?: string;
+  runId?: string;
+}
+
+export interface KnowledgeBaseRecord {
+  knowledgeBaseId: string;
+  dataSourceId?: string;
+  ingestionJobId?: string;
+  /** Ingestion completed: the KB can be queried. */
+  ready?: boolean;
+  systemId?: string;
+  runId?: string;
+}
+
+/**
+ * Saved after each resource is created (atomically: write a temp file, then rename), so a run killed at any point
+ * and resumed finds every resource it already paid for and creates each one exactly once.
+ */
 export interface ProvisionState {
-  models: Record<string, { customModelArn: string; jobArn: string; servingArn?: string; servingType?: string }>;
-  knowledgeBases: Record<string, { knowledgeBaseId: string; dataSourceId: string }>;
+  models: Record<string, ModelRecord>;
+  knowledgeBases: Record<string, KnowledgeBaseRecord>;
 }
 
 type StateFile = Record<string, ProvisionState>;

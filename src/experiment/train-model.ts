@@ -13,6 +13,8 @@ import {
   GetCustomModelDeploymentCommand,
   GetModelCustomizationJobCommand,
   GetProvisionedModelThroughputCommand,
+  ListModelCustomizationJobsCommand,
+  ListProvisionedModelThroughputsCommand,
 } from '@aws-sdk/client-bedrock';
 import type { AwsClients } from '../targets/clients.js';
 import type { SystemSpec } from '../config/schema.js';
@@ -20,6 +22,7 @@ import type { TrainingInfo } from '../schema/run-result.js';
 import { InputError, ServiceError } from '../util/errors.js';
 import { countTrainingTextTokens } from '../cost/index.js';
 import { defaultEpochCount } from '../models/index.js';
+import { resourceName } from '../models/identifiers.js';
 import { getText, parseS3Uri, putText } from './s3.js';
 import type { ProvisionState } from './state.js';
 
@@ -27,6 +30,10 @@ export interface TrainContext {
   clients: AwsClients;
   emulated: boolean;
   state: ProvisionState;
+  /** Persists `state` (atomically); called after each resource is created. */
+  saveState: () => Promise<void>;
+  /** Recorded with each resource, so `ftrag resources` can say which run made it. */
+  runId?: string;
   /** Resolves a path from the config against the config's folder. */
   resolvePath: (p: string) => string;
   pollMs: number;
@@ -82,30 +89,84 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
   const { key, info } = prepared;
 
   const known = ctx.state.models[key];
-  if (known && (await stillServable(known, ctx))) {
+  if (known?.customModelArn && known.servingArn && (await stillServable(known, ctx))) {
     ctx.log(`fine-tuning: reusing ${known.customModelArn} (training data unchanged)`);
     const curves = await readCurves(known.jobArn, ctx).catch(() => ({}));
-    return { modelId: known.servingArn ?? known.customModelArn, training: { ...info, ...curves, jobArn: known.jobArn, customModelArn: known.customModelArn, reused: true } };
+    return { modelId: known.servingArn, training: { ...info, ...curves, jobArn: known.jobArn, customModelArn: known.customModelArn, reused: true } };
   }
 
-  const jobArn = await startCustomizationJob(spec, prepared, ctx);
-  const done = await poll(ctx, async () => {
-    const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
-    return j.status === 'InProgress' || j.status === 'Stopping' ? undefined : j;
-  });
-  if (done.status !== 'Completed' || !done.outputModelArn) {
-    throw new ServiceError(`customization job ${jobArn} ended ${done.status}: ${done.failureMessage ?? 'no message'}`, 'TrainingFailed');
+  // Resume what an earlier (killed) run started: its job, its custom model, its serving. Never pay twice.
+  let jobArn = known?.jobArn ? await resumableJob(known, ctx) : undefined;
+  let customModelArn = jobArn && known?.customModelArn && (await customModelExists(known.customModelArn, ctx)) ? known.customModelArn : undefined;
+  const reused = !!customModelArn;
+  if (!customModelArn) {
+    if (jobArn) ctx.log(`fine-tuning: attaching to ${jobArn}, started by an earlier run`);
+    else if (known?.pendingJobName && (jobArn = await findJobByName(known.pendingJobName, ctx))) {
+      ctx.log(`fine-tuning: attaching to ${jobArn}, whose start an earlier run did not get to record`);
+      ctx.state.models[key] = { jobArn, systemId: spec.id, runId: ctx.runId };
+      await ctx.saveState();
+    } else {
+      jobArn = await startCustomizationJob(spec, prepared, {
+        ...ctx,
+        // The job's name is recorded before it is created, so a kill between the two still finds the job.
+        beforeCreate: async (jobName) => {
+          ctx.state.models[key] = { jobArn: '', pendingJobName: jobName, systemId: spec.id, runId: ctx.runId };
+          await ctx.saveState();
+        },
+      });
+      ctx.state.models[key] = { jobArn, systemId: spec.id, runId: ctx.runId };
+      await ctx.saveState();
+      ctx.log(`fine-tuning: job ${jobArn} started (recorded; a resumed run attaches to it)`);
+    }
+    const job = jobArn;
+    const done = await poll(ctx, async () => {
+      const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: job }));
+      return j.status === 'InProgress' || j.status === 'Stopping' ? undefined : j;
+    });
+    if (done.status !== 'Completed' || !done.outputModelArn) {
+      throw new ServiceError(`customization job ${jobArn} ended ${done.status}: ${done.failureMessage ?? 'no message'}`, 'TrainingFailed');
+    }
+    customModelArn = done.outputModelArn;
+    ctx.state.models[key] = { ...ctx.state.models[key], jobArn, customModelArn };
+    await ctx.saveState();
+    ctx.log(`fine-tuning: completed, training loss ${done.trainingMetrics?.trainingLoss?.toFixed(3) ?? '?'}`);
   }
-  const customModelArn = done.outputModelArn;
-  ctx.log(`fine-tuning: completed, training loss ${done.trainingMetrics?.trainingLoss?.toFixed(3) ?? '?'}`);
   const serving = await makeServable(spec, customModelArn, key, ctx);
-  ctx.state.models[key] = { customModelArn, jobArn, servingArn: serving.arn, servingType: serving.type };
-  const curves = await readCurves(jobArn, ctx).catch(() => ({}));
-  return { modelId: serving.arn, training: { ...info, ...curves, jobArn, customModelArn, reused: false } };
+  const curves = await readCurves(jobArn!, ctx).catch(() => ({}));
+  return { modelId: serving.arn, training: { ...info, ...curves, jobArn: jobArn!, customModelArn, reused } };
+}
+
+/** The recorded job when it is still running or completed; undefined when it failed or was stopped (train again). */
+async function resumableJob(known: ProvisionState['models'][string], ctx: TrainContext): Promise<string | undefined> {
+  try {
+    const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: known.jobArn }));
+    return j.status === 'InProgress' || j.status === 'Completed' ? known.jobArn : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function findJobByName(name: string, ctx: TrainContext): Promise<string | undefined> {
+  const page = await ctx.clients.bedrock.send(new ListModelCustomizationJobsCommand({ nameContains: name }));
+  const job = page.modelCustomizationJobSummaries?.find((j) => j.jobName === name && (j.status === 'InProgress' || j.status === 'Completed'));
+  return job?.jobArn;
+}
+
+async function customModelExists(arn: string, ctx: TrainContext): Promise<boolean> {
+  try {
+    await ctx.clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: arn }));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Uploads the data under a prefix named by the reuse key and starts CreateModelCustomizationJob; returns the job ARN. */
-export async function startCustomizationJob(spec: SystemSpec, prepared: PreparedTraining, ctx: Pick<TrainContext, 'clients' | 'emulated' | 'log'>): Promise<string> {
+export async function startCustomizationJob(
+  spec: SystemSpec,
+  prepared: PreparedTraining,
+  ctx: Pick<TrainContext, 'clients' | 'emulated' | 'log'> & { beforeCreate?: (jobName: string) => Promise<void> },
+): Promise<string> {
   const training = spec.training!;
   const { key, trainingText, validationText, hyperParameters, info } = prepared;
   const roleArn = training.roleArn ?? (ctx.emulated ? EMULATOR_ROLE : undefined);
@@ -123,10 +184,12 @@ export async function startCustomizationJob(spec: SystemSpec, prepared: Prepared
 
   ctx.log(`fine-tuning: starting a customization job on ${training.baseModelId} (${info.trainingRecords} records)`);
   const stamp = Date.now().toString(36);
+  const jobName = resourceName('jobName', spec.id, `${key.slice(0, 8)}-${stamp}`);
+  await ctx.beforeCreate?.(jobName);
   const job = await ctx.clients.bedrock.send(
     new CreateModelCustomizationJobCommand({
-      jobName: `ftrag-${spec.id}-${key.slice(0, 8)}-${stamp}`,
-      customModelName: `ftrag-${spec.id}-${key.slice(0, 8)}-${stamp}`,
+      jobName,
+      customModelName: resourceName('customModelName', spec.id, `${key.slice(0, 8)}-${stamp}`),
       roleArn,
       baseModelIdentifier: training.baseModelId,
       customizationType: training.customizationType,
@@ -139,42 +202,97 @@ export async function startCustomizationJob(spec: SystemSpec, prepared: Prepared
   return job.jobArn!;
 }
 
-export async function makeServable(spec: SystemSpec, customModelArn: string, key: string, ctx: Pick<TrainContext, 'clients' | 'pollMs' | 'log'>): Promise<{ arn: string; type: 'provisioned' | 'on-demand' }> {
+export type ServeContext = Pick<TrainContext, 'clients' | 'pollMs' | 'log'> & Partial<Pick<TrainContext, 'state' | 'saveState'>>;
+
+export async function makeServable(spec: SystemSpec, customModelArn: string, key: string, ctx: ServeContext): Promise<{ arn: string; type: 'provisioned' | 'on-demand' }> {
   const serving = spec.serving ?? { type: 'on-demand' as const, modelUnits: 1, commitment: 'none' as const };
+  const record = ctx.state?.models[key];
+  // A serving resource an earlier run created (maybe still Creating) is waited for, not created again.
+  const recorded = record?.servingArn && record.servingType === serving.type && record.customModelArn === customModelArn ? record.servingArn : undefined;
+  const remember = async (arn: string): Promise<void> => {
+    if (!ctx.state || !ctx.saveState) return;
+    ctx.state.models[key] = { ...(ctx.state.models[key] ?? { jobArn: '' }), customModelArn, servingArn: arn, servingType: serving.type };
+    await ctx.saveState();
+  };
   if (serving.type === 'provisioned') {
-    const commitmentDuration = serving.commitment === '1-month' ? 'OneMonth' : serving.commitment === '6-month' ? 'SixMonths' : undefined;
-    const created = await ctx.clients.bedrock.send(
-      new CreateProvisionedModelThroughputCommand({
-        provisionedModelName: `ftrag-${spec.id}-${key}`,
-        modelId: customModelArn,
-        modelUnits: serving.modelUnits,
-        commitmentDuration,
-      }),
-    );
-    const arn = created.provisionedModelArn!;
-    ctx.log(`fine-tuning: provisioned throughput ${arn} (${serving.modelUnits} MU, bills by the hour: delete it when done)`);
+    const ptName = resourceName('provisionedModelName', spec.id, key);
+    let arn = recorded && (await servingStatus(recorded, 'provisioned', ctx)) !== 'gone' ? recorded : await findProvisionedByName(ptName, ctx);
+    if (!arn) {
+      const commitmentDuration = serving.commitment === '1-month' ? 'OneMonth' : serving.commitment === '6-month' ? 'SixMonths' : undefined;
+      const created = await ctx.clients.bedrock.send(
+        new CreateProvisionedModelThroughputCommand({
+          provisionedModelName: ptName,
+          modelId: customModelArn,
+          modelUnits: serving.modelUnits,
+          commitmentDuration,
+        }),
+      );
+      arn = created.provisionedModelArn!;
+      await remember(arn);
+      ctx.log(`fine-tuning: provisioned throughput ${arn} (${serving.modelUnits} MU, bills by the hour: delete it when done)`);
+    }
+    const pt = arn;
     await poll(ctx, async () => {
-      const pt = await ctx.clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
-      if (pt.status === 'Failed') throw new ServiceError(`provisioned throughput ${arn} failed: ${pt.failureMessage ?? ''}`);
-      return pt.status === 'InService' ? pt : undefined;
+      const got = await ctx.clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: pt }));
+      if (got.status === 'Failed') throw new ServiceError(`provisioned throughput ${pt} failed: ${got.failureMessage ?? ''}`);
+      return got.status === 'InService' ? got : undefined;
     });
     return { arn, type: 'provisioned' };
   }
-  const created = await ctx.clients.bedrock.send(
-    new CreateCustomModelDeploymentCommand({ modelDeploymentName: `ftrag-${spec.id}-${key}`, modelArn: customModelArn }),
-  );
-  const arn = created.customModelDeploymentArn!;
+  const deploymentName = resourceName('modelDeploymentName', spec.id, key);
+  // Names are deterministic: a deployment whose create answer a kill swallowed is found by its name and adopted.
+  let arn = recorded && (await servingStatus(recorded, 'on-demand', ctx)) !== 'gone' ? recorded : await findDeploymentByName(deploymentName, ctx);
+  if (arn) await remember(arn);
+  if (!arn) {
+    const created = await ctx.clients.bedrock.send(
+      new CreateCustomModelDeploymentCommand({ modelDeploymentName: deploymentName, modelArn: customModelArn }),
+    );
+    arn = created.customModelDeploymentArn!;
+    await remember(arn);
+    ctx.log(`fine-tuning: deployment ${arn} creating (recorded)`);
+  }
+  const dep = arn;
   await poll(ctx, async () => {
-    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }));
-    if (d.status === 'Failed') throw new ServiceError(`custom model deployment ${arn} failed: ${d.failureMessage ?? ''}`);
+    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: dep }));
+    if (d.status === 'Failed') throw new ServiceError(`custom model deployment ${dep} failed: ${d.failureMessage ?? ''}`);
     return d.status === 'Active' ? d : undefined;
   });
   ctx.log(`fine-tuning: on-demand deployment ${arn} is active`);
   return { arn, type: 'on-demand' };
 }
 
+async function findDeploymentByName(name: string, ctx: ServeContext): Promise<string | undefined> {
+  try {
+    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: name }));
+    return d.status === 'Failed' ? undefined : d.customModelDeploymentArn;
+  } catch {
+    return undefined;
+  }
+}
+
+async function findProvisionedByName(name: string, ctx: ServeContext): Promise<string | undefined> {
+  const page = await ctx.clients.bedrock.send(new ListProvisionedModelThroughputsCommand({ nameContains: name }));
+  const hit = page.provisionedModelSummaries?.find((p) => p.provisionedModelName === name && p.status !== 'Failed');
+  return hit?.provisionedModelArn;
+}
+
+/** `gone` when the serving resource no longer exists or failed (create another); else its status. */
+async function servingStatus(arn: string, type: 'provisioned' | 'on-demand', ctx: ServeContext): Promise<string> {
+  try {
+    if (type === 'provisioned') {
+      const pt = await ctx.clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
+      return pt.status === 'Failed' ? 'gone' : (pt.status ?? 'gone');
+    }
+    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }));
+    return d.status === 'Failed' ? 'gone' : (d.status ?? 'gone');
+  } catch {
+    return 'gone';
+  }
+}
+
 export async function stillServable(known: ProvisionState['models'][string], ctx: TrainContext): Promise<boolean> {
   try {
+    if (!known.customModelArn) return false;
     await ctx.clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: known.customModelArn }));
     if (known.servingType === 'on-demand' && known.servingArn) {
       const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: known.servingArn }));

@@ -34,6 +34,19 @@ export function workloadOf(run: RunResult): WorkloadView {
 export const EMULATOR_BANNER =
   "Answers in this run came from ftrag's local emulator and its small reference model, not from a real foundation model on Amazon Bedrock. Use it to check the pipeline, not to choose a model.";
 
+/**
+ * The banner at the top of every report whose answers did not come from Amazon Bedrock: the emulator's, or, when a
+ * configured endpoint (config or AWS_ENDPOINT_URL_*) points elsewhere, which client went where and why.
+ */
+export function endpointBanner(run: RunResult): string | undefined {
+  const elsewhere = run.endpoint.nonAws ?? [];
+  if (run.endpoint.kind === 'aws' && elsewhere.length > 0) {
+    const where = elsewhere.map((n) => `${n.client} -> ${n.url} (${n.source})`).join('; ');
+    return `The config says endpoint aws, but these clients did not talk to AWS: ${where}. ${run.endpoint.emulated ? 'Answers did not come from Amazon Bedrock.' : ''}`.trim();
+  }
+  return run.endpoint.emulated ? EMULATOR_BANNER : undefined;
+}
+
 /** Warnings in the order a reader should see them, de-duplicated. */
 export function reportWarnings(run: RunResult): string[] {
   const out: string[] = [];

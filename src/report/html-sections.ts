@@ -1,7 +1,7 @@
 /** The static sections of report.html. Every value that came from a run (ids, text, numbers) goes through escapeHtml. */
 import type { RunResult, SystemSummary } from '../schema/run-result.js';
 import { escapeHtml as e } from './escape.js';
-import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
+import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, usd } from './format.js';
 import { decisionLatency, latencyDetails, streamingLabel } from './latency-labels.js';
 
@@ -12,7 +12,8 @@ export function verdictSection(run: RunResult): string {
 <p class="confidence">Recommendation: <strong>${e(rec.choice)}</strong>${rec.systemId ? ` (system <code>${e(rec.systemId)}</code>)` : ''} · confidence <strong class="conf-${e(rec.confidence)}">${e(rec.confidence)}</strong></p>`
     : '<p class="headline">No recommendation was computed for this run.</p>';
   const reasons = rec?.reasons.length ? `<h3>Why</h3><ul class="reasons">${rec.reasons.slice(0, 5).map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : '';
-  const banner = run.endpoint.emulated ? `<div class="banner" role="note"><strong>Emulated run.</strong> ${e(EMULATOR_BANNER)}</div>` : '';
+  const bannerText = endpointBanner(run);
+  const banner = bannerText ? `<div class="banner" role="note"><strong>${run.endpoint.kind === 'aws' ? 'Not Amazon Bedrock.' : 'Emulated run.'}</strong> ${e(bannerText)}</div>` : '';
   const warnings = reportWarnings(run);
   const warn = warnings.length ? `<div class="warnings" role="note"><h3>Read with care</h3><ul>${warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></div>` : '';
   return `<section id="verdict" aria-labelledby="verdict-h" class="verdict">

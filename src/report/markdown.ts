@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
-import { EMULATOR_BANNER, reportWarnings, workloadOf } from './findings.js';
+import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, usd } from './format.js';
 import { latencyDetails, latencyFigure } from './latency-labels.js';
 import { repricedSentence, vectorStoreMarkdown } from './vector-stores.js';
@@ -32,9 +32,10 @@ export function renderMarkdown(run: RunResult): string {
   } else {
     out.push('**Verdict:** no recommendation was computed for this run.');
   }
-  if (run.endpoint.emulated) {
+  const bannerText = endpointBanner(run);
+  if (bannerText) {
     out.push('');
-    out.push(`> **Emulated run.** ${text(EMULATOR_BANNER)}`);
+    out.push(`> **${run.endpoint.kind === 'aws' ? 'Not Amazon Bedrock.' : 'Emulated run.'}** ${text(bannerText)}`);
   }
 
   out.push('', '## Scoreboard', '');

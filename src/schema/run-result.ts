@@ -254,8 +254,12 @@ export const RunResult = z.object({
   endpoint: z.object({
     kind: z.enum(['emulator', 'aws']),
     region: z.string(),
-    emulated: z.boolean().describe('True when answers came from the emulator reference model'),
+    emulated: z.boolean().describe('True when answers came from the emulator reference model (or any non-AWS endpoint)'),
     url: z.string().optional(),
+    nonAws: z
+      .array(z.object({ client: z.string(), url: z.string(), source: z.string().describe('config, AWS_ENDPOINT_URL_<ID> or AWS_ENDPOINT_URL') }))
+      .optional()
+      .describe('Clients whose resolved endpoint is not an AWS host, with where that endpoint was set'),
   }),
   seed: z.number().int(),
   config: z.record(z.string(), z.unknown()).describe('The resolved experiment config, with no secrets'),

@@ -16,6 +16,7 @@ import {
 import { converseForRequest, responseFrom, type InferenceSettings } from './converse.js';
 import { withConnectionTracking, withTransport, type CallTransport, type ConnectionTally } from './connections.js';
 import { toTargetError } from './errors.js';
+import { InputError } from '../util/errors.js';
 import type { DescribedTarget } from './bedrock-model.js';
 import type { Citation, InvokeOptions, RetrievedContext, SystemKind, TargetRequest, TargetResponse } from './types.js';
 
@@ -37,6 +38,8 @@ export interface BedrockKbTargetOptions {
   inference: InferenceSettings;
   /** Region for building a foundation-model ARN from a plain id (retrieve-and-generate); else the client's. */
   region?: string;
+  /** Account for building an inference-profile ARN from a `us.…` profile id (retrieve-and-generate). */
+  accountId?: string;
 }
 
 /**
@@ -56,9 +59,34 @@ export function renderRagPrompt(template: string, query: string, contexts: Retri
   return template.replaceAll('$search_results$', () => formatPassages(contexts)).replaceAll('$query$', () => query);
 }
 
-/** RetrieveAndGenerate wants an ARN; a plain base model id becomes its foundation-model ARN. */
-export function toModelArn(modelId: string, region: string): string {
-  return modelId.startsWith('arn:') ? modelId : `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
+const GEO_PROFILE = /^(us|eu|apac|jp|au|ca|us-gov|global)\./;
+
+/**
+ * RetrieveAndGenerate wants an ARN: a plain base model id becomes its foundation-model ARN; a system inference
+ * profile id (`us.amazon.nova-lite-v1:0`) becomes its inference-profile ARN, which names the account (a
+ * `foundation-model/us.…` ARN is invalid). Without the account, the profile id is refused rather than guessed.
+ */
+export function toModelArn(modelId: string, region: string, accountId?: string): string {
+  if (modelId.startsWith('arn:')) return modelId;
+  if (GEO_PROFILE.test(modelId)) {
+    if (!accountId) {
+      throw new InputError(
+        `RetrieveAndGenerate needs the inference-profile ARN of ${modelId}: set modelId to arn:aws:bedrock:${region}:<account-id>:inference-profile/${modelId}`,
+        { field: 'modelId' },
+      );
+    }
+    return `arn:aws:bedrock:${region}:${accountId}:inference-profile/${modelId}`;
+  }
+  return `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
+}
+
+/**
+ * RetrieveAndGenerate has no system-prompt field; the system prompt goes at the top of the generation prompt
+ * template instead of being dropped.
+ */
+export function ragGenerateTemplate(template: string | undefined, system: string | undefined): string | undefined {
+  if (!system) return template;
+  return `${system}\n\n${template ?? DEFAULT_RAG_TEMPLATE}`;
 }
 
 function locationUri(loc: RetrievalResultLocation | undefined): string | undefined {
@@ -91,14 +119,14 @@ function toContext(r: RawReference): RetrievedContext {
   };
 }
 
-/** Passages the answer cites as `[n]`; all of them when it cites none (they were all in the prompt). */
+/** Passages the answer cites as `[n]`; none when it cites none (being in the prompt is not being cited). */
 export function citedPassages(output: string, contexts: RetrievedContext[]): RetrievedContext[] {
   const cited = new Set<number>();
   for (const m of output.matchAll(/\[(\d{1,3})\]/g)) {
     const n = Number(m[1]);
     if (n >= 1 && n <= contexts.length) cited.add(n - 1);
   }
-  return cited.size > 0 ? [...cited].sort((a, b) => a - b).map((i) => contexts[i]) : contexts;
+  return [...cited].sort((a, b) => a - b).map((i) => contexts[i]);
 }
 
 export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTarget {
@@ -123,7 +151,8 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
     const retrieveMs = transport.emulatorServiceMs ?? performance.now() - startedAt - transport.connectMs;
     const contexts = (retrieved.retrievalResults ?? []).map(toContext);
     const r = await converseForRequest(runtime, modelId, renderRagPrompt(template!, request.prompt, contexts), request, inference, signal, startedAt);
-    const citations: Citation[] = contexts.length > 0 ? [{ text: r.output, references: citedPassages(r.output, contexts) }] : [];
+    const cited = citedPassages(r.output, contexts);
+    const citations: Citation[] = cited.length > 0 ? [{ text: r.output, references: cited }] : [];
     const response = responseFrom(r, startedAt);
     return {
       ...response,
@@ -134,7 +163,8 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
   }
 
   async function retrieveAndGenerate(request: TargetRequest, signal: AbortSignal, startedAt: number, transport: CallTransport): Promise<TargetResponse> {
-    const modelArn = toModelArn(modelId, await region());
+    const modelArn = toModelArn(modelId, await region(), opts.accountId);
+    const generationTemplate = ragGenerateTemplate(template, request.system);
     const response = await agentRuntime.send(
       new RetrieveAndGenerateCommand({
         input: { text: request.prompt },
@@ -145,7 +175,7 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
             modelArn,
             retrievalConfiguration,
             generationConfiguration: {
-              ...(template ? { promptTemplate: { textPromptTemplate: template } } : {}),
+              ...(generationTemplate ? { promptTemplate: { textPromptTemplate: generationTemplate } } : {}),
               inferenceConfig: {
                 textInferenceConfig: {
                   maxTokens: request.maxTokens ?? inference.maxTokens,

@@ -20,12 +20,67 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** Concurrent HTTP/2 streams per session before another session is opened (default 100). */
   maxStreamsPerSession?: number;
+  /** Environment the AWS_ENDPOINT_URL_* variables are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Connections the data-plane clients have opened (HTTP/2 sessions, one pool per client and endpoint). */
 export interface ConnectionCounts {
   runtime: number;
   agentRuntime: number;
+}
+
+/** The five clients ftrag creates, by the SDK service id their `AWS_ENDPOINT_URL_<ID>` variable is named after. */
+export const CLIENT_SERVICE_IDS = {
+  runtime: 'BEDROCK_RUNTIME',
+  agentRuntime: 'BEDROCK_AGENT_RUNTIME',
+  bedrock: 'BEDROCK',
+  bedrockAgent: 'BEDROCK_AGENT',
+  s3: 'S3',
+} as const;
+export type ClientName = keyof typeof CLIENT_SERVICE_IDS;
+
+export interface ResolvedEndpoint {
+  /** The URL the client sends to; `default` means the SDK's own AWS endpoint for the Region. */
+  url: string;
+  /** Where it came from: `config`, `AWS_ENDPOINT_URL_<ID>`, `AWS_ENDPOINT_URL` or `default`. */
+  source: string;
+  /** Not an AWS host: answers did not come from Amazon Bedrock. */
+  nonAws: boolean;
+}
+
+/** True for AWS's own hosts (`*.amazonaws.com`, China's `.amazonaws.com.cn`, `*.api.aws`). */
+export function isAwsHost(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return /\.amazonaws\.com(\.cn)?$/.test(host) || /\.api\.aws$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The endpoint each client will use, resolved the way the SDK does from the environment (service-specific
+ * `AWS_ENDPOINT_URL_<ID>` over the global `AWS_ENDPOINT_URL`, both off under `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`)
+ * unless the config gives one. ftrag then passes the resolved URL to the client itself, so what is recorded is what
+ * is used. (Endpoints in the shared config file's `services` sections are not read; set them in the environment.)
+ */
+export function resolveEndpoints(endpointUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): Record<ClientName, ResolvedEndpoint> {
+  const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
+  const out = {} as Record<ClientName, ResolvedEndpoint>;
+  for (const [name, id] of Object.entries(CLIENT_SERVICE_IDS) as [ClientName, string][]) {
+    const specific = ignore ? undefined : env[`AWS_ENDPOINT_URL_${id}`];
+    const global = ignore ? undefined : env.AWS_ENDPOINT_URL;
+    const [url, source] = endpointUrl
+      ? [endpointUrl, 'config']
+      : specific
+        ? [specific, `AWS_ENDPOINT_URL_${id}`]
+        : global
+          ? [global, 'AWS_ENDPOINT_URL']
+          : ['default', 'default'];
+    out[name] = { url, source, nonAws: url !== 'default' && !isAwsHost(url) };
+  }
+  return out;
 }
 
 export interface AwsClients {
@@ -37,6 +92,8 @@ export interface AwsClients {
   region: string;
   /** Identifies the endpoint for the response cache: `aws:<region>` or `url:<endpoint>|<region>`. */
   endpointKey: string;
+  /** Where each client sends its calls. */
+  endpoints: Record<ClientName, ResolvedEndpoint>;
   /** Connections opened so far by the runtime and agent-runtime clients (which share sessions across calls). */
   connections(): ConnectionCounts;
   /** Of those, the connections whose socket has since closed. */
@@ -52,24 +109,46 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'FTRAGEMULATOR', secretAccessKey: 'f
 
 export function endpointKeyOf(opts: { region: string; endpointUrl?: string }): string {
   if (!opts.endpointUrl) return `aws:${opts.region}`;
-  // Normalise so `http://127.0.0.1:4566/` and `http://127.0.0.1:4566` share one cache.
-  const url = new URL(opts.endpointUrl);
-  return `url:${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}|${opts.region}`;
+  return `url:${normalizeUrl(opts.endpointUrl)}|${opts.region}`;
+}
+
+/** `http://127.0.0.1:4566/` and `http://127.0.0.1:4566` share one cache. */
+function normalizeUrl(u: string): string {
+  const url = new URL(u);
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The cache and reuse identity of a set of endpoints: `aws:<region>` only when every client talks to AWS; any
+ * configured endpoint makes its own key, so answers from elsewhere are never served as Bedrock's.
+ */
+export function endpointKeyOfResolved(endpoints: Record<ClientName, ResolvedEndpoint>, region: string): string {
+  const configured = (Object.keys(CLIENT_SERVICE_IDS) as ClientName[]).filter((n) => endpoints[n].url !== 'default');
+  if (configured.length === 0) return `aws:${region}`;
+  const urls = new Set(configured.map((n) => normalizeUrl(endpoints[n].url)));
+  const all = configured.length === Object.keys(CLIENT_SERVICE_IDS).length;
+  if (urls.size === 1 && all) return `url:${[...urls][0]}|${region}`;
+  return `url:${(Object.keys(CLIENT_SERVICE_IDS) as ClientName[]).map((n) => `${n}=${endpoints[n].url === 'default' ? 'aws' : normalizeUrl(endpoints[n].url)}`).join(',')}|${region}`;
 }
 
 export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const maxAttempts = opts.maxAttempts ?? 1;
-  const common = opts.endpointUrl
-    ? { region: opts.region, endpoint: opts.endpointUrl, credentials: EMULATOR_CREDENTIALS, maxAttempts }
-    : { region: opts.region, maxAttempts };
+  const endpoints = resolveEndpoints(opts.endpointUrl, opts.env);
+  const configFor = (name: ClientName) => {
+    const ep = endpoints[name];
+    if (ep.url === 'default') return { region: opts.region, maxAttempts };
+    // A non-AWS endpoint (the emulator) gets placeholder credentials; an AWS one (a VPC endpoint) keeps the real chain.
+    return ep.nonAws ? { region: opts.region, endpoint: ep.url, credentials: EMULATOR_CREDENTIALS, maxAttempts } : { region: opts.region, endpoint: ep.url, maxAttempts };
+  };
   // The data plane shares one pooled HTTP/2 session per endpoint across calls, streaming or not (connections.ts).
   const runtimeHandler = new PooledHttp2Handler({ maxStreamsPerSession: opts.maxStreamsPerSession });
   const agentRuntimeHandler = new PooledHttp2Handler({ maxStreamsPerSession: opts.maxStreamsPerSession });
-  const runtime = new BedrockRuntimeClient({ ...common, requestHandler: runtimeHandler });
-  const agentRuntime = new BedrockAgentRuntimeClient({ ...common, requestHandler: agentRuntimeHandler });
-  const bedrock = new BedrockClient(common);
-  const bedrockAgent = new BedrockAgentClient(common);
-  const s3 = new S3Client(opts.endpointUrl ? { ...common, forcePathStyle: true } : common);
+  const runtime = new BedrockRuntimeClient({ ...configFor('runtime'), requestHandler: runtimeHandler });
+  const agentRuntime = new BedrockAgentRuntimeClient({ ...configFor('agentRuntime'), requestHandler: agentRuntimeHandler });
+  const bedrock = new BedrockClient(configFor('bedrock'));
+  const bedrockAgent = new BedrockAgentClient(configFor('bedrockAgent'));
+  const s3Config = configFor('s3');
+  const s3 = new S3Client(endpoints.s3.url !== 'default' ? { ...s3Config, forcePathStyle: true } : s3Config);
   return {
     runtime,
     agentRuntime,
@@ -77,13 +156,21 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
     bedrockAgent,
     s3,
     region: opts.region,
-    endpointKey: endpointKeyOf(opts),
+    endpointKey: endpointKeyOfResolved(endpoints, opts.region),
+    endpoints,
     connections: () => ({ runtime: runtimeHandler.opened, agentRuntime: agentRuntimeHandler.opened }),
     connectionsClosed: () => ({ runtime: runtimeHandler.closed, agentRuntime: agentRuntimeHandler.closed }),
     destroy() {
       for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3]) c.destroy();
     },
   };
+}
+
+/** Clients whose endpoint is not AWS, with where each was set (for run.json and the report banner). */
+export function nonAwsEndpoints(clients: Pick<AwsClients, 'endpoints'>): { client: ClientName; url: string; source: string }[] {
+  return (Object.keys(clients.endpoints) as ClientName[])
+    .filter((n) => clients.endpoints[n].nonAws)
+    .map((n) => ({ client: n, url: clients.endpoints[n].url, source: clients.endpoints[n].source }));
 }
 
 /**

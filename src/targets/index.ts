@@ -31,7 +31,7 @@ export interface BedrockKbSpec {
 
 export type TargetSpec = BedrockModelSpec | BedrockKbSpec;
 
-export type TargetDeps = Pick<AwsClients, 'runtime' | 'agentRuntime'> & { region?: string };
+export type TargetDeps = Pick<AwsClients, 'runtime' | 'agentRuntime'> & { region?: string; accountId?: string };
 
 type Factories = { [K in TargetSpec['type']]: (spec: Extract<TargetSpec, { type: K }>, deps: TargetDeps) => DescribedTarget };
 
@@ -52,6 +52,7 @@ const factories: Factories = {
       agentRuntime: deps.agentRuntime,
       inference: spec.inference,
       ...(deps.region ? { region: deps.region } : {}),
+      ...(deps.accountId ? { accountId: deps.accountId } : {}),
     }),
 };
 
@@ -67,6 +68,7 @@ export {
   DEFAULT_RAG_TEMPLATE,
   renderRagPrompt,
   toModelArn,
+  ragGenerateTemplate,
   type BedrockKbTargetOptions,
   type KbMode,
 } from './bedrock-kb.js';

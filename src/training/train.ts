@@ -9,13 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { DeleteProvisionedModelThroughputCommand, StopModelCustomizationJobCommand } from '@aws-sdk/client-bedrock';
 import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
 import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
-import { validateTrainingData } from '../datasets/validate.js';
 import { InputError, ServiceError } from '../util/errors.js';
 import { DEMO_CONFIG } from '../experiment/demo.js';
 import { ProvisionStateStore } from '../experiment/state.js';
 import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob } from '../experiment/train-model.js';
-import { checkHyperParameters } from './hyperparameters.js';
-import { customOnDemandSupport } from '../models/index.js';
+import { preflightTraining } from './preflight.js';
 import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
 import { waitForCustomizationJob } from './wait.js';
 
@@ -112,7 +110,7 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
   const spec = pickSystem(config, opts.system);
   const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
   // Validation first: it lists every bad line, where preparing (which counts tokens) would stop at the first.
-  const tokenizer = await checkBeforeTraining(spec, config.region, resolvePath, opts.log);
+  const tokenizer = await preflightTraining(spec, config.region, resolvePath, opts.log);
   const prepared = await prepareTraining(spec, { resolvePath });
   opts.log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${tokenizer}), key ${prepared.key}`);
 
@@ -208,38 +206,6 @@ function pickSystem(config: ExperimentConfig, id: string | undefined): SystemSpe
   if (trainable.length === 1) return trainable[0];
   if (trainable.length === 0) throw new InputError('no system in the config has a training section', { field: 'systems' });
   throw new InputError(`several systems can be trained (${trainable.map((s) => s.id).join(', ')}): name one with --system`, { field: '--system' });
-}
-
-/** Everything that would make the job fail or the model unservable, checked before anything is uploaded or billed. */
-async function checkBeforeTraining(spec: SystemSpec, region: string, resolvePath: (p: string) => string, log: (line: string) => void): Promise<string> {
-  const training = spec.training!;
-  checkHyperParameters(training.baseModelId, training.hyperParameters, `systems.${spec.id}.training.hyperParameters`);
-  const onDemand = customOnDemandSupport(training.baseModelId, region);
-  if ((spec.serving?.type ?? 'on-demand') === 'on-demand' && !onDemand.supported) {
-    throw new InputError(`on-demand deployment of custom models is not available: ${onDemand.reason}; use serving: {type: provisioned}`, {
-      field: `systems.${spec.id}.serving.type`,
-    });
-  }
-  const trainingFile = resolvePath(training.trainingData);
-  const report = await validateTrainingData(trainingFile, {
-    modelId: training.baseModelId,
-    customizationType: training.customizationType === 'CONTINUED_PRE_TRAINING' ? 'continued-pre-training' : 'fine-tuning',
-    validationFile: training.validationData ? resolvePath(training.validationData) : undefined,
-  });
-  for (const p of report.problems.filter((x) => x.severity === 'warning').slice(0, 5)) log(`warning: ${describeProblem(p)}`);
-  if (!report.ok) {
-    const errors = report.problems.filter((p) => p.severity === 'error');
-    const shown = errors.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
-    throw new InputError(
-      `the training data would fail the customization job (${errors.length} error(s)); nothing was uploaded:\n${shown.join('\n')}${errors.length > shown.length ? `\n  ... and ${errors.length - shown.length} more (ftrag data validate lists all)` : ''}`,
-      { file: trainingFile },
-    );
-  }
-  return report.tokenizer;
-}
-
-function describeProblem(p: { file: string; line?: number; field?: string; message: string }): string {
-  return [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ') + `: ${p.message}`;
 }
 
 async function deleteProvisioned(arn: string, endpoint: TrainEndpoint, opts: TrainOptions): Promise<void> {

@@ -1,0 +1,77 @@
+/**
+ * The one pre-flight: everything that would make a paid step fail or leave a model that cannot be served, checked
+ * before the first billable call by `ftrag run`, `ftrag train` and `ftrag plan` alike. Nothing here calls AWS.
+ */
+import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
+import { validateTrainingData } from '../datasets/validate.js';
+import { customOnDemandSupport } from '../models/index.js';
+import { batchRefusal } from '../targets/batch.js';
+import { InputError } from '../util/errors.js';
+import { checkHyperParameters } from './hyperparameters.js';
+
+export interface PreflightResult {
+  system: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Everything that would make the job fail or the model unservable, checked before anything is uploaded or billed. */
+export async function preflightTraining(spec: SystemSpec, region: string, resolvePath: (p: string) => string, log: (line: string) => void): Promise<string> {
+  const training = spec.training!;
+  checkHyperParameters(training.baseModelId, training.hyperParameters, `systems.${spec.id}.training.hyperParameters`);
+  const onDemand = customOnDemandSupport(training.baseModelId, region);
+  if ((spec.serving?.type ?? 'on-demand') === 'on-demand' && !onDemand.supported) {
+    throw new InputError(`on-demand deployment of custom models is not available: ${onDemand.reason}; use serving: {type: provisioned}`, {
+      field: `systems.${spec.id}.serving.type`,
+    });
+  }
+  const trainingFile = resolvePath(training.trainingData);
+  const report = await validateTrainingData(trainingFile, {
+    modelId: training.baseModelId,
+    customizationType: training.customizationType === 'CONTINUED_PRE_TRAINING' ? 'continued-pre-training' : 'fine-tuning',
+    validationFile: training.validationData ? resolvePath(training.validationData) : undefined,
+  });
+  for (const p of report.problems.filter((x) => x.severity === 'warning').slice(0, 5)) log(`warning: ${describeProblem(p)}`);
+  if (!report.ok) {
+    const errors = report.problems.filter((p) => p.severity === 'error');
+    const shown = errors.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
+    throw new InputError(
+      `the training data would fail the customization job (${errors.length} error(s)); nothing was uploaded:\n${shown.join('\n')}${errors.length > shown.length ? `\n  ... and ${errors.length - shown.length} more (ftrag data validate lists all)` : ''}`,
+      { file: trainingFile },
+    );
+  }
+  return report.tokenizer;
+}
+
+function describeProblem(p: { file: string; line?: number; field?: string; message: string }): string {
+  return [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ') + `: ${p.message}`;
+}
+
+
+/**
+ * Every check for every system of a run: hyperparameter ranges, on-demand support of the base model for the chosen
+ * serving, training-data validation, batch refusals. Throws the first failure (exit 2) before anything is billed;
+ * returns what was checked, for `plan` to print.
+ */
+export async function preflightRun(
+  config: ExperimentConfig,
+  opts: { resolvePath: (p: string) => string; evalSetSize: number; log: (line: string) => void },
+): Promise<PreflightResult[]> {
+  const results: PreflightResult[] = [];
+  for (const spec of config.systems) {
+    if (spec.training && !spec.modelId) {
+      const tokenizer = await preflightTraining(spec, config.region, opts.resolvePath, opts.log);
+      const serving = spec.serving?.type ?? 'on-demand';
+      results.push({ system: spec.id, check: 'hyperparameters', ok: true, detail: `within ${spec.training.baseModelId}'s ranges` });
+      results.push({ system: spec.id, check: 'serving', ok: true, detail: serving === 'on-demand' ? customOnDemandSupport(spec.training.baseModelId, config.region).reason : 'provisioned throughput' });
+      results.push({ system: spec.id, check: 'training data', ok: true, detail: `valid for ${spec.training.baseModelId} (${tokenizer})` });
+    }
+    if (spec.execution === 'batch') {
+      const refusal = batchRefusal({ id: spec.id, usesKnowledgeBase: !!spec.knowledgeBase }, opts.evalSetSize, spec.batch, config.endpoint === 'emulator');
+      if (refusal) throw refusal;
+      results.push({ system: spec.id, check: 'batch', ok: true, detail: `${opts.evalSetSize} records` });
+    }
+  }
+  return results;
+}
