@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   score: { describe: 'Score answers produced elsewhere against an eval set', load: () => import('./commands/score.js') },
   gate: { describe: 'Compare a run against a baseline and fail on significant regressions', load: () => import('./commands/gate.js') },
   report: { describe: 'Re-render the reports from a saved run.json', load: () => import('./commands/report.js') },
+  plan: { describe: 'What a run would create or reuse, pre-flight results, model calls and estimated cost, without calling AWS', load: () => import('./commands/plan.js') },
   cost: { describe: 'Cost breakdown and break-even volumes, without running any model', load: () => import('./commands/cost.js') },
   prices: { describe: 'Import AWS Price List files into a price catalog, or compare two catalogs', load: () => import('./commands/prices.js') },
   data: { describe: 'Validate training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },

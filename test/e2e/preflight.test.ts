@@ -23,7 +23,7 @@ describe('ftrag run pre-flight: nothing is trained that cannot be served', () =>
     expect(r.stderr).toMatch(/line \d+, field "systems\.fine-tuned\.serving\.type": on-demand deployment of custom models is not available: anthropic\.claude-3-haiku-20240307-v1:0 does not support custom model on-demand deployment/);
     expect(r.stderr).toContain(config);
     expect(jobs(join(dir, 'emulator-data'))).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('out-of-range hyperparameters fail in pre-flight too', async () => {
     const dir = tempDir('ftrag-preflight-');
@@ -35,5 +35,5 @@ describe('ftrag run pre-flight: nothing is trained that cannot be served', () =>
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('epochCount 9 is outside 1-5');
     expect(jobs(join(dir, 'emulator-data'))).toBe(0);
-  }, 60_000);
+  }, 240_000);
 });

@@ -61,6 +61,6 @@ describe('a run killed during provisioning and resumed creates each resource exa
       } finally {
         await emu.close();
       }
-    }, 120_000);
+    }, 300_000);
   }
 });

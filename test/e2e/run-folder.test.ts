@@ -42,7 +42,7 @@ describe('run folders: one writer, no mixed resumes, nothing overwritten', () =>
     const changed = await runCli(['run', '--resume', out], { cwd: dir });
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/the config changed since this run started \(systems\.0\.modelId, inference\.maxTokens\)/);
-  }, 60_000);
+  }, 240_000);
 
   it('--out refuses a folder holding a copied baseline (run.json without a journal)', async () => {
     const copy = join(dir, 'baseline');
@@ -54,7 +54,7 @@ describe('run folders: one writer, no mixed resumes, nothing overwritten', () =>
     const r = await runCli(['run', '--config', config, '--out', copy, '--limit', '2'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('already holds ftrag output (run.json)');
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('where answers came from', () => {
@@ -78,5 +78,5 @@ describe('where answers came from', () => {
     } finally {
       await emu.close();
     }
-  }, 60_000);
+  }, 240_000);
 });
