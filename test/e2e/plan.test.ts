@@ -26,6 +26,19 @@ describe('ftrag plan', () => {
     expect(text.stdout).toMatch(/prices as of \d{4}-\d{2}-\d{2}/);
   }, 120_000);
 
+  it('run --dry-run prints exactly what plan prints and calls nothing (exit 0)', async () => {
+    const dir = tempDir('ftrag-plan-');
+    const config = writeDemoConfig(dir);
+    const plan = await runCli(['plan', '--config', config, '--limit', '5', '--json'], { cwd: dir });
+    const dry = await runCli(['run', '--dry-run', '--config', config, '--limit', '5', '--json'], { cwd: dir });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toBe(plan.stdout);
+    const text = await runCli(['run', '--dry-run', '--config', config, '--limit', '5'], { cwd: dir });
+    expect(text.stdout).toMatch(/Nothing has been called/);
+    expect(existsSync(join(dir, 'emulator-data'))).toBe(false);
+    expect(existsSync(join(dir, 'reports'))).toBe(false);
+  }, 120_000);
+
   it('a config that cannot be served fails the plan in pre-flight (exit 2)', async () => {
     const dir = tempDir('ftrag-plan-');
     const config = writeDemoConfig(dir, (c) => {

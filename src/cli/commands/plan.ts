@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CommandModule } from '../command.js';
 
 const command: CommandModule = {
@@ -11,19 +9,8 @@ const command: CommandModule = {
       .option('limit', { type: 'number', describe: 'Only the first N items of the eval set' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' }),
   run: async (args) => {
-    const { findConfigFile, loadConfig, withConfigLocation } = await import('../../config/load.js');
-    const { planRun, renderPlan } = await import('../../experiment/plan.js');
-    const { DEMO_CONFIG } = await import('../../experiment/demo.js');
-    const cwd = process.cwd();
-    const file = args.config ? resolve(cwd, args.config as string) : ((await findConfigFile(cwd)) ?? fileURLToPath(DEMO_CONFIG));
-    const loaded = await loadConfig(file);
-    try {
-      const plan = await planRun(loaded, { limit: args.limit as number | undefined, log: (l) => process.stderr.write(`${l}\n`) });
-      process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
-      return 0;
-    } catch (err) {
-      throw withConfigLocation(err, loaded);
-    }
+    const { planCommand } = await import('../plan-command.js');
+    return planCommand(args);
   },
 };
 export default command;

@@ -16,12 +16,18 @@ const command: CommandModule = {
       .option('rules', { type: 'string', describe: 'Gate rules file (with --baseline)' })
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const })
       .option('quiet', { alias: 'q', type: 'boolean', default: false })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (as `ftrag plan`) and call nothing' })
+      .option('json', { type: 'boolean', default: false, describe: 'With --dry-run: print the plan as JSON' })
       .check((a) => {
         if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 1)) throw usageError('--limit must be a positive integer');
         if (a.concurrency !== undefined && (!Number.isInteger(a.concurrency) || a.concurrency < 1)) throw usageError('--concurrency must be a positive integer');
         return true;
       }),
   run: async (args) => {
+    if (args.dryRun === true) {
+      const { planCommand } = await import('../plan-command.js');
+      return planCommand(args);
+    }
     const { runCommand } = await import('../run-command.js');
     return runCommand(args);
   },
