@@ -7,6 +7,7 @@ type Loader = () => Promise<{ default: CommandModule }>;
 
 /** Command modules, loaded only when their command runs so `ftrag --help` stays fast. */
 const COMMANDS: Record<string, { describe: string; load: Loader }> = {
+  init: { describe: 'Write a commented ftrag.yaml for your own data (eval set, documents, training file)', load: () => import('./commands/init.js') },
   run: { describe: 'Evaluate every system on the held-out set and write run.json and the reports', load: () => import('./commands/run.js') },
   score: { describe: 'Score answers produced elsewhere against an eval set', load: () => import('./commands/score.js') },
   gate: { describe: 'Compare a run against a baseline and fail on significant regressions', load: () => import('./commands/gate.js') },
@@ -14,7 +15,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   plan: { describe: 'What a run would create or reuse, pre-flight results, model calls and estimated cost, without calling AWS', load: () => import('./commands/plan.js') },
   cost: { describe: 'Cost breakdown and break-even volumes, without running any model', load: () => import('./commands/cost.js') },
   prices: { describe: 'Import AWS Price List files into a price catalog, or compare two catalogs', load: () => import('./commands/prices.js') },
-  data: { describe: 'Validate training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },
+  data: { describe: 'Validate or convert training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },
   train: { describe: 'Run a model customization job and deploy the custom model', load: () => import('./commands/train.js') },
   emulator: { describe: 'Start the local Bedrock-compatible emulator on 127.0.0.1', load: () => import('./commands/emulator.js') },
 };

@@ -2,6 +2,8 @@
  * `ftrag data validate|split|check`: training-data validation per model, a held-out split that keeps duplicates
  * together, and contamination / KB-coverage / statistics checks.
  */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandModule } from '../command.js';
 import { InputError } from '../../util/errors.js';
@@ -14,6 +16,7 @@ import { datasetStats, type DatasetStats } from '../../datasets/stats.js';
 import { loadTrainingData } from '../../datasets/training.js';
 import type { EvalSetFormat } from '../../datasets/types.js';
 import { validateTrainingData, type ValidationReport } from '../../datasets/validate.js';
+import { CONVERT_FORMATS, convertDataset, convertedPath, trainingFormatForModel, type ConvertFormat } from '../../datasets/convert.js';
 
 const MAX_PRINTED_PROBLEMS = 200;
 
@@ -139,20 +142,39 @@ async function runCheck(args: Record<string, unknown>): Promise<number> {
   return args.strict && contaminated ? 1 : 0;
 }
 
+async function runConvert(args: Record<string, unknown>): Promise<number> {
+  const file = need(args.file as string | undefined, 'FILE', 'convert');
+  const to = args.to as string | undefined;
+  const model = args.model as string | undefined;
+  if (!to && !model) throw new InputError(`ftrag data convert needs --to FORMAT (${CONVERT_FORMATS.join(', ')}) or --model ID (the training format that model needs)`, { field: '--to' });
+  if (to && !(CONVERT_FORMATS as readonly string[]).includes(to)) throw new InputError(`--to must be one of ${CONVERT_FORMATS.join(', ')}, got "${to}"`, { field: '--to' });
+  const format = (to as ConvertFormat | undefined) ?? trainingFormatForModel(model as string);
+  const outFile = resolve((args.out as string | undefined) ?? convertedPath(file, format));
+  if (!args.force && existsSync(outFile)) throw new InputError('already exists; ftrag data convert never overwrites (pass --force or another --out)', { file: outFile, field: '--out' });
+  const result = await convertDataset(file, format);
+  await writeFile(outFile, result.text);
+  out(`${file} (${result.sourceFormat}) -> ${outFile} (${result.format}): ${result.records} record(s)`);
+  for (const n of result.notes) out(`  note: ${n}`);
+  if (model) out(`next: ftrag data validate ${outFile} --model ${model}`);
+  return 0;
+}
+
 const command: CommandModule = {
   command: 'data <action> [file]',
   describe: 'Validate training data, split a held-out set, check contamination and KB coverage',
   builder: (y) =>
     y
-      .positional('action', { choices: ['validate', 'split', 'check'] as const, describe: 'validate | split | check' })
-      .positional('file', { type: 'string', describe: 'Training data (validate), data to split (split)' })
-      .option('model', { type: 'string', describe: 'validate: base model id, e.g. amazon.nova-micro-v1:0:128k' })
+      .positional('action', { choices: ['validate', 'convert', 'split', 'check'] as const, describe: 'validate | convert | split | check' })
+      .positional('file', { type: 'string', describe: 'Training data (validate), data to convert (convert), data to split (split)' })
+      .option('to', { type: 'string', describe: `convert: target format (${CONVERT_FORMATS.join(', ')})` })
+      .option('force', { type: 'boolean', default: false, describe: 'convert: replace an existing output file' })
+      .option('model', { type: 'string', describe: 'validate: base model id, e.g. amazon.nova-micro-v1:0:128k; convert: write the training format this model needs' })
       .option('type', { type: 'string', describe: 'validate: fine-tuning | continued-pre-training', default: 'fine-tuning' })
       .option('validation', { type: 'string', describe: 'validate: validation FILE; split: share for validation (e.g. 0.1)' })
       .option('test', { type: 'number', describe: 'split: share for the test set (e.g. 0.2)' })
       .option('stratify', { type: 'string', describe: 'split: field to stratify by, e.g. category' })
       .option('seed', { type: 'number', default: 42, describe: 'split: random seed' })
-      .option('out', { type: 'string', describe: 'split: output folder (default: next to the input)' })
+      .option('out', { type: 'string', describe: 'split: output folder (default: next to the input); convert: output file' })
       .option('train', { type: 'string', describe: 'check: training data JSONL' })
       .option('eval-set', { type: 'string', describe: 'check: held-out eval set' })
       .option('format', { type: 'string', describe: 'check: eval-set format (detected when omitted)' })
@@ -164,12 +186,14 @@ const command: CommandModule = {
     switch (args.action) {
       case 'validate':
         return runValidate(args);
+      case 'convert':
+        return runConvert(args);
       case 'split':
         return runSplit(args);
       case 'check':
         return runCheck(args);
       default:
-        throw new InputError(`unknown action "${String(args.action)}"; use validate, split or check`, { field: 'action' });
+        throw new InputError(`unknown action "${String(args.action)}"; use validate, convert, split or check`, { field: 'action' });
     }
   },
 };
