@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { exitCodeOf } from '../util/errors.js';
 import { usageError, type CommandModule } from './command.js';
+import { fixHint } from './hints.js';
 
 type Loader = () => Promise<{ default: CommandModule }>;
 
@@ -54,8 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync();
     return exitCode;
   } catch (err) {
-    const code = exitCodeOf(err);
+    const fix = fixHint(err);
+    const code = fix?.exitCode ?? exitCodeOf(err);
     process.stderr.write(`ftrag: ${(err as Error).message}\n`);
+    if (fix) process.stderr.write(`ftrag: how to fix: ${fix.hint}\n`);
     if (code === 3 && process.env.FTRAG_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return code;
   }

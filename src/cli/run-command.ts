@@ -2,6 +2,20 @@ import { relative } from 'node:path';
 import type { ProgressMode } from '../runner/progress.js';
 import { runExperiment } from '../experiment/experiment.js';
 import { gateAfterRun } from './gate-after-run.js';
+import { fixHint } from './hints.js';
+import { readRunResult } from '../schema/read.js';
+
+/** A system whose every call failed: its first error, and how to fix it when the cause is a known one. */
+async function explainFailedSystems(runJsonPath: string): Promise<void> {
+  const run = await readRunResult(runJsonPath);
+  for (const s of run.systems.filter((x) => x.items > 0 && x.errors === x.items)) {
+    const error = run.items.map((i) => i.results[s.id]?.error).find((e) => e !== undefined);
+    if (!error) continue;
+    process.stderr.write(`ftrag: every call of ${s.id} failed; the first: ${error.code}: ${error.message}\n`);
+    const fix = fixHint(new Error(`${error.code} ${error.message}`));
+    if (fix) process.stderr.write(`ftrag: how to fix: ${fix.hint}\n`);
+  }
+}
 
 export async function runCommand(args: Record<string, unknown>): Promise<number> {
   const quiet = args.quiet === true;
@@ -25,6 +39,7 @@ export async function runCommand(args: Record<string, unknown>): Promise<number>
   if (outcome.headline) process.stdout.write(`${outcome.headline}\n`);
   process.stdout.write(`report: ${where}/report.html  (run.json, report.md, junit.xml beside it)\n`);
   let exitCode = outcome.exitCode;
+  if (exitCode === 3) await explainFailedSystems(outcome.runJsonPath);
   if (typeof args.baseline === 'string') {
     // The reports are already written: a failed gate never costs CI its artifacts.
     const gateCode = await gateAfterRun(args.baseline, outcome.runJsonPath, args.rules as string | undefined, outcome.outDir, log);

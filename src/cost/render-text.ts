@@ -9,7 +9,8 @@ export interface CostReport {
   config?: string;
   workload: { monthlyQueries: number; horizonMonths: number; retrainEveryMonths?: number; knowledgeChangePerMonth: number; reingestEveryMonths: number };
   volumes: number[];
-  systems: { id: string; label?: string; kind: string; modelId: string; pricingModelId: string; cost: SystemCost; curve: ReturnType<typeof costCurve> }[];
+  /** tokensAssumed: tokens per query are the labelled assumptions (no run given), not measured. */
+  systems: { id: string; label?: string; kind: string; modelId: string; pricingModelId: string; tokensAssumed?: boolean; cost: SystemCost; curve: ReturnType<typeof costCurve> }[];
   breakEven: BreakEvenResult[];
 }
 
@@ -31,12 +32,17 @@ export function renderCostText(report: CostReport): string {
     `${s.id} (${s.kind})${s.cost.missingPrices.length ? ' *' : ''}`,
     formatUsd(s.cost.oneTimeUsd),
     formatUsd(s.cost.monthlyFixedUsd),
-    formatUsd(s.cost.per1kQueriesUsd),
+    `${formatUsd(s.cost.per1kQueriesUsd)}${s.tokensAssumed ? ' (assumed tokens)' : ''}`,
     ...s.curve.map((p) => formatUsd(p.monthlyUsd)),
     formatUsd(s.cost.horizonTotalUsd),
   ]);
   out.push(table([header, ...rows]));
   if (report.systems.some((s) => s.cost.missingPrices.length)) out.push('* totals exclude missing prices (listed below)');
+  const assumed = report.systems.find((s) => s.tokensAssumed);
+  if (assumed) {
+    const basis = assumed.cost.assumptions.find((a) => a.startsWith('Tokens per query')) ?? 'Tokens per query: assumed, not measured.';
+    out.push(`(assumed tokens) per-query prices use assumed token counts, not measured ones (${basis.replace(/^Tokens per query: (assumed, not measured: )?/, '').replace(/\.$/, '')}; RAG systems add retrieved context); pass --run run.json to price measured tokens`);
+  }
   out.push('');
   out.push('Break-even (total cost over the horizon):');
   for (const b of report.breakEven) out.push(`  ${b.note}`);

@@ -75,6 +75,24 @@ function fromJsonlRecord(obj: Record<string, unknown>, format: ConvertFormat, ct
   return { line, id: draft.id, prompt: draft.prompt, references: draft.references, system: draft.system, category: draft.category, contexts: draft.contexts };
 }
 
+/** Which convertible format a file looks like, from its extension and first record (undefined when none fits). */
+export async function detectConvertibleFormat(file: string): Promise<ConvertFormat | undefined> {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  try {
+    for await (const { text } of readLines(file)) {
+      if (text.trim() === '') continue;
+      const obj: unknown = JSON.parse(text);
+      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+      if ('data' in obj || 'version' in obj) return 'squad-v2';
+      return detectJsonlRecord(obj as Record<string, unknown>);
+    }
+  } catch {
+    return ext === '.json' ? 'squad-v2' : undefined;
+  }
+  return undefined;
+}
+
 /** Reads any supported file (format detected from the extension and the first record) into neutral records. */
 export async function readConvertible(file: string): Promise<{ format: ConvertFormat; records: NeutralRecord[] }> {
   const ext = extname(file).toLowerCase();

@@ -6,11 +6,10 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { checkContamination } from '../datasets/contamination.js';
 import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
-import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog, planKnowledgeBase, type CostInput } from '../cost/index.js';
+import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog, measuredTokensOfRun, planKnowledgeBase, type CostInput } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
 import { type Comparison, RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
 import { DEFAULT_EQUIVALENCE_MARGIN } from '../stats/index.js';
-import { countTokens } from '../util/tokenizer.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
 import type { ProvisionedSystem } from './provision.js';
@@ -45,7 +44,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
   const summaries: SystemSummary[] = descriptors.map((d) => summarizeSystem(d, items, execution.table, execution.metrics, config.seed));
 
   const catalog = await loadCatalog(config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, input.baseDir) : undefined, config.pricing.overrides);
-  const promptTokensMean = items.length ? items.reduce((s, i) => s + countTokens(i.prompt), 0) / items.length : 0;
+  const prompts = items.map((i) => i.prompt);
   const kbInputs = await Promise.all(input.systems.map((system) => knowledgeBaseInput(system, config, input.baseDir)));
   input.systems.forEach((system, i) => {
     const summary = summaries[i];
@@ -55,12 +54,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
         modelId: system.modelId,
         pricingModelId: system.pricingModelId,
         region: config.region,
-        measured: {
-          inputTokensMean: summary.tokens.input.mean,
-          outputTokensMean: summary.tokens.output.mean,
-          queryEmbeddingTokensMean: system.spec.knowledgeBase ? promptTokensMean : undefined,
-          provenance: `measured over ${summary.items - summary.errors} answered items${summary.tokens.estimated ? ' (tokens estimated with the tokenizer)' : ''}`,
-        },
+        measured: measuredTokensOfRun(summary, prompts, 'in this run'),
         training: system.training?.trainingTokens
           ? { trainedTokens: system.training.trainingTokens, epochs: system.training.epochs ?? 1 }
           : undefined,

@@ -21,6 +21,7 @@ import { loadCatalog } from '../cost/index.js';
 import { provisionSystems } from './provision.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
+import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
 import type { ProgressMode } from '../runner/progress.js';
 import { emulatorDefaultsFor } from './defaults.js';
@@ -85,6 +86,8 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   const priceCatalog = { id: catalog.id, date: catalog.date, sha256: sha256Of({ entries: catalog.entries, overrides: catalog.overrides }) };
   const resolvedConfig = JSON.parse(JSON.stringify(config)) as unknown;
   if (snapshot) checkResumable(snapshot, { resolvedConfig, evalSetSha256: evalSet.sha256, priceCatalog }, { config: configFile, evalSet: evalSetPath });
+
+  for (const warning of await dataWarnings(config, evalSet, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
   await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.items.length, log: opts.log });

@@ -11,7 +11,7 @@ import { loadEvalSet } from '../datasets/load.js';
 import { readTextDocuments } from '../datasets/documents.js';
 import { convertDataset, convertedPath, readConvertible, trainingFormatForModel, type ConvertFormat } from '../datasets/convert.js';
 import { validateTrainingData } from '../datasets/validate.js';
-import { lookupCatalogId } from '../emulator/catalog.js';
+import { modelFacts } from '../models/index.js';
 import { renderInitConfig } from './template.js';
 
 export interface InitOptions {
@@ -67,7 +67,7 @@ async function writeNew(file: string, text: string, force: boolean | undefined, 
 export async function initExperiment(opts: InitOptions): Promise<InitResult> {
   const dir = resolve(opts.dir);
   const modelId = opts.modelId ?? DEFAULT_INIT_MODEL;
-  const model = lookupCatalogId(modelId, false);
+  const model = modelFacts(modelId);
   if (!model) throw new InputError(`unknown base model "${modelId}"; give a foundation-model id such as ${DEFAULT_INIT_MODEL}`, { field: 'model' });
   const configFile = join(dir, opts.configName ?? 'ftrag.yaml');
   if (!opts.force && (await exists(configFile))) {
@@ -131,7 +131,7 @@ export async function initExperiment(opts: InitOptions): Promise<InitResult> {
     evalSet: { path: configPath(evalPath, dir), format: evalSet.format, items: evalSet.items.length },
     modelId,
     modelName: model.modelName,
-    onDemandCustom: model.onDemandCustomDeployment,
+    onDemandCustom: model.onDemandCustomDeploymentRegions.includes('us-east-1'),
     training,
     documents,
     metrics: withContexts ? ['exact', 'f1', 'rougeL', 'context_recall'] : ['exact', 'f1', 'rougeL'],

@@ -177,7 +177,7 @@ export function nonAwsEndpoints(clients: Pick<AwsClients, 'endpoints'>): { clien
  * Resolve the default credential chain before a run starts, so a missing login fails fast with exit 2 instead of
  * as thousands of failed calls. Never prints credential values.
  */
-export async function checkAwsCredentials(region: string): Promise<void> {
+export async function checkAwsCredentials(region: string, localAlternative = 'or set `endpoint: emulator` in the config to run locally'): Promise<void> {
   const client = new BedrockRuntimeClient({ region, maxAttempts: 1 });
   try {
     const creds = await client.config.credentials();
@@ -186,7 +186,7 @@ export async function checkAwsCredentials(region: string): Promise<void> {
     const reason = err instanceof Error && err.message ? ` (${oneLine(err.message)})` : '';
     throw new InputError(
       'no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run `aws sso login`, ' +
-        'or use an instance/container role; or set `endpoint: emulator` in the config to run locally' +
+        `or use an instance/container role; ${localAlternative}` +
         reason,
       { field: 'endpoint' },
     );

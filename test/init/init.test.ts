@@ -34,6 +34,15 @@ describe('ftrag init, from an empty folder to a run on the emulator', () => {
     expect(result.systems.map((s) => s.id)).toEqual(['base', 'fine-tuned', 'rag', 'rag-fine-tuned']);
     expect(result.items).toHaveLength(12);
     const html = readFileSync(join(work, 'out', 'report.html'), 'utf8');
+    // One price for one run: `ftrag cost --run` over the saved run gives the run's own cost lines.
+    const cost = await runCli(['cost', '--run', join('out', 'run.json'), '--json'], { cwd: work });
+    expect(cost.code, cost.stderr).toBe(0);
+    const priced = JSON.parse(cost.stdout) as { systems: Array<{ id: string; cost: { horizonTotalUsd: number; per1kQueriesUsd: number } }> };
+    for (const s of result.systems) {
+      const p = priced.systems.find((x) => x.id === s.id)!;
+      expect(p.cost.per1kQueriesUsd, s.id).toBeCloseTo(s.cost!.per1kQueriesUsd, 10);
+      expect(p.cost.horizonTotalUsd, s.id).toBeCloseTo(s.cost!.horizonTotalUsd, 8);
+    }
     const board = /<table class="board">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     for (const id of ['base', 'fine-tuned', 'rag', 'rag-fine-tuned']) expect(board).toContain(`<span class="sys">${id}</span>`);
   }, 240_000);

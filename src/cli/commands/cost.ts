@@ -12,6 +12,7 @@ import {
   costForSystem,
   loadCatalog,
   planCostInputs,
+  measuredTokensOfRun,
   type MeasuredTokens,
 } from '../../cost/index.js';
 import { renderCostText, type CostReport } from '../../cost/render-text.js';
@@ -35,13 +36,10 @@ export function parseVolumes(raw: unknown): number[] {
 async function measuredFromRun(file: string): Promise<Record<string, MeasuredTokens>> {
   const run = await readRunResult(file);
   const out: Record<string, MeasuredTokens> = {};
+  const prompts = run.items.map((i) => i.prompt);
   for (const s of run.systems) {
     if (s.items - s.errors <= 0) continue;
-    out[s.id] = {
-      inputTokensMean: s.tokens.input.mean,
-      outputTokensMean: s.tokens.output.mean,
-      provenance: `measured in run ${run.runId} over ${s.items - s.errors} items${s.tokens.estimated ? ' (some counts estimated with the tokenizer)' : ''}`,
-    };
+    out[s.id] = measuredTokensOfRun(s, prompts, `in run ${run.runId}`);
   }
   return out;
 }
@@ -70,7 +68,8 @@ async function costReportFor(loaded: LoadedConfig, volumes: number[], run: strin
   const h = config.workload.horizonMonths;
   const systems = planned.map((p) => {
     const cost = costForSystem(p.input, config.workload, catalog);
-    return { id: p.id, label: p.label, kind: p.input.kind, modelId: p.input.modelId, pricingModelId: p.input.pricingModelId, cost, curve: costCurve(cost, volumes, h) };
+    const tokensAssumed = !measured?.[p.id];
+    return { id: p.id, label: p.label, kind: p.input.kind, modelId: p.input.modelId, pricingModelId: p.input.pricingModelId, tokensAssumed, cost, curve: costCurve(cost, volumes, h) };
   });
   const w = config.workload;
   return {

@@ -16,7 +16,7 @@ import { datasetStats, type DatasetStats } from '../../datasets/stats.js';
 import { loadTrainingData } from '../../datasets/training.js';
 import type { EvalSetFormat } from '../../datasets/types.js';
 import { validateTrainingData, type ValidationReport } from '../../datasets/validate.js';
-import { CONVERT_FORMATS, convertDataset, convertedPath, trainingFormatForModel, type ConvertFormat } from '../../datasets/convert.js';
+import { CONVERT_FORMATS, convertDataset, convertedPath, detectConvertibleFormat, trainingFormatForModel, type ConvertFormat } from '../../datasets/convert.js';
 
 const MAX_PRINTED_PROBLEMS = 200;
 
@@ -40,13 +40,60 @@ function dist(d: Distribution): string {
   return `p50 ${d.p50} / p95 ${d.p95} / max ${d.max}`;
 }
 
-function printValidation(r: ValidationReport): void {
-  const shown = r.problems.slice(0, MAX_PRINTED_PROBLEMS);
-  for (const p of shown) {
-    const where = [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ');
-    out(`${p.severity.toUpperCase().padEnd(7)} ${where}: ${p.message}`);
+const MAX_GROUPS = 50;
+const LINES_SHOWN = 5;
+
+/**
+ * One line per kind of problem (severity, file, field, message), with its count and first line numbers. A kind seen
+ * on one line only prints as the plain located message. Per-line figures (token counts) and parenthesised details
+ * (a JSON parser's wording) do not split a kind; the first occurrence's wording is shown.
+ */
+export function groupProblems(problems: ValidationReport['problems']): string[] {
+  const groups = new Map<string, { first: ValidationReport['problems'][number]; lines: number[] }>();
+  for (const p of problems) {
+    const kind = p.line !== undefined ? p.message.replace(/\s*\(.*\)\s*$/, '').replace(/\d[\d,.]*/g, 'N') : p.message;
+    const key = `${p.severity}|${p.file}|${p.field ?? ''}|${kind}`;
+    const g = groups.get(key) ?? { first: p, lines: [] };
+    if (p.line !== undefined) g.lines.push(p.line);
+    groups.set(key, g);
   }
-  if (r.problems.length > shown.length) out(`... and ${r.problems.length - shown.length} more problem(s); use --json for all`);
+  return [...groups.values()].map(({ first: p, lines }) => {
+    const many = lines.length > 1;
+    const where = [p.file, !many && p.line !== undefined ? `line ${p.line}` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ');
+    const head = `${p.severity.toUpperCase().padEnd(7)} ${where}: ${p.message}`;
+    if (!many) return head;
+    const shown = lines.slice(0, LINES_SHOWN).join(', ') + (lines.length > LINES_SHOWN ? ', …' : '');
+    return `${head}  — on ${lines.length} lines (${shown})`;
+  });
+}
+
+const FORMAT_HINTS: Record<string, string> = {
+  jsonl: 'an ftrag eval set (prompt/reference): a held-out set should not be trained on',
+  'bedrock-eval': 'a Bedrock evaluation dataset (prompt/referenceResponse): a held-out set should not be trained on',
+  csv: 'a CSV eval set',
+  'squad-v2': 'SQuAD JSON',
+  'prompt-completion': '{prompt, completion} training data',
+  'bedrock-conversation-2024': 'bedrock-conversation-2024 training data',
+  'claude-messages': 'Claude-style messages training data',
+};
+
+async function printValidation(r: ValidationReport, file: string): Promise<void> {
+  const groups = groupProblems(r.problems);
+  for (const g of groups.slice(0, MAX_GROUPS)) out(g);
+  if (groups.length > MAX_GROUPS) out(`... and ${groups.length - MAX_GROUPS} more kind(s) of problem; use --json for all`);
+  if (!r.ok) {
+    const looks = await detectConvertibleFormat(file);
+    const needed = (() => {
+      try {
+        return trainingFormatForModel(r.modelId);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (looks && needed && looks !== needed) {
+      out(`hint: this file looks like ${FORMAT_HINTS[looks] ?? looks}; ${r.family} trains on ${needed}. Convert it: ftrag data convert ${file} --model ${r.modelId}`);
+    }
+  }
   out('');
   out(`Model ${r.modelId} (${r.family}), ${r.customizationType}, format ${r.format}`);
   for (const f of [r.training, r.validation]) {
@@ -96,7 +143,7 @@ async function runValidate(args: Record<string, unknown>): Promise<number> {
     validationFile: args.validation as string | undefined,
   });
   if (args.json) out(JSON.stringify(report, null, 2));
-  else printValidation(report);
+  else await printValidation(report, file);
   return report.ok ? 0 : 2;
 }
 

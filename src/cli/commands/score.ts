@@ -8,7 +8,7 @@ import type { CommandModule } from '../command.js';
 import { InputError } from '../../util/errors.js';
 import { EVAL_SET_FORMATS, loadEvalSet } from '../../datasets/load.js';
 import type { EvalSetFormat } from '../../datasets/types.js';
-import { createAwsClients, type AwsClients } from '../../targets/clients.js';
+import { checkAwsCredentials, createAwsClients, type AwsClients } from '../../targets/clients.js';
 import { createScorers, isBinaryMetric, readPredictions, scoreOne, METRIC_NAMES, type Scorer } from '../../scoring/index.js';
 import { summarizeMetric } from '../../stats/index.js';
 import type { MetricSummary } from '../../schema/run-result.js';
@@ -97,6 +97,13 @@ export async function scoreFiles(args: Record<string, unknown>): Promise<ScoreRe
     if (needsModel) {
       const region = String(args.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
       const endpointUrl = args.endpointUrl === undefined ? undefined : String(args.endpointUrl);
+      if (endpointUrl === undefined) {
+        const which = metricNames.filter((m) => MODEL_BACKED.has(m)).join(', ');
+        await checkAwsCredentials(
+          region,
+          `or score against ftrag's emulator: start \`npx ftrag emulator --port 4566\` and pass --endpoint-url http://127.0.0.1:4566 (${which} call${which.includes(',') ? '' : 's'} a Bedrock model)`,
+        );
+      }
       // No runner here to retry, so the SDK's own retries are on.
       clients = createAwsClients({ region, endpointUrl, maxAttempts: 3 });
     }
