@@ -309,10 +309,11 @@ export async function stillServable(known: ProvisionState['models'][string], ctx
 }
 
 /** Bedrock's metric CSVs as text; AWS's sample notebooks read the validation file one folder deeper, so both are tried. */
-export async function readMetricCsvs(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<{ training?: string; validation?: string }> {
+export async function readMetricCsvs(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<{ training?: string; validation?: string; finalTrainingLoss?: number }> {
   const job = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+  const finalTrainingLoss = job.trainingMetrics?.trainingLoss;
   const out = job.outputDataConfig?.s3Uri;
-  if (!out) return {};
+  if (!out) return { finalTrainingLoss };
   const { bucket, key } = parseS3Uri(out);
   const jobId = jobArn.split('/').pop();
   const base = `${key ? key.replace(/\/?$/, '/') : ''}model-customization-job-${jobId}/`;
@@ -320,12 +321,12 @@ export async function readMetricCsvs(jobArn: string, ctx: Pick<TrainContext, 'cl
   const validation =
     (await getText(ctx.clients.s3, bucket, `${base}validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv`)) ??
     (await getText(ctx.clients.s3, bucket, `${base}validation_artifacts/post_fine_tuning_validation/validation_metrics.csv`));
-  return { training, validation };
+  return { training, validation, finalTrainingLoss };
 }
 
-export async function readCurves(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<Pick<TrainingInfo, 'trainingLoss' | 'validationLoss'>> {
-  const { training, validation } = await readMetricCsvs(jobArn, ctx);
-  return { trainingLoss: training ? parseLossCsv(training) : undefined, validationLoss: validation ? parseLossCsv(validation) : undefined };
+export async function readCurves(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<Pick<TrainingInfo, 'trainingLoss' | 'validationLoss' | 'finalTrainingLoss'>> {
+  const { training, validation, finalTrainingLoss } = await readMetricCsvs(jobArn, ctx);
+  return { trainingLoss: training ? parseLossCsv(training) : undefined, validationLoss: validation ? parseLossCsv(validation) : undefined, finalTrainingLoss };
 }
 
 export function parseLossCsv(csv: string): { step: number; epoch: number; loss: number }[] {

@@ -202,6 +202,26 @@ export function costCrossovers(systems: SystemSummary[]): CrossOver[] {
   return out.sort((x, y) => x.monthlyQueries - y.monthlyQueries);
 }
 
+/** Pairs whose monthly cost stays within 3% of each other at every plotted volume: lines a reader cannot separate. */
+function closeCostLines(systems: SystemSummary[], volumes: number[]): Array<{ a: string; b: string; maxUsd: number; maxShare: number }> {
+  const monthly = (s: SystemSummary, v: number) => s.cost!.monthlyFixedUsd + (v / 1000) * s.cost!.per1kQueriesUsd;
+  const out: Array<{ a: string; b: string; maxUsd: number; maxShare: number }> = [];
+  for (let i = 0; i < systems.length; i++) {
+    for (let j = i + 1; j < systems.length; j++) {
+      let maxUsd = 0;
+      let maxShare = 0;
+      for (const v of volumes) {
+        const a = monthly(systems[i], v);
+        const b = monthly(systems[j], v);
+        maxUsd = Math.max(maxUsd, Math.abs(a - b));
+        maxShare = Math.max(maxShare, Math.abs(a - b) / Math.max(a, b, 1e-12));
+      }
+      if (maxShare <= 0.03) out.push({ a: systems[i].id, b: systems[j].id, maxUsd, maxShare });
+    }
+  }
+  return out;
+}
+
 export function costChart(run: RunResult): Chart | null {
   const priced = run.systems.filter((s) => s.cost);
   if (priced.length === 0) return null;
@@ -224,6 +244,20 @@ export function costChart(run: RunResult): Chart | null {
       },
     },
   ];
+  // Markers, staggered per system, so two lines that lie on top of each other (rag and rag-fine-tuned often differ
+  // only by the custom model's storage) are still told apart; each system's shape is in the legend.
+  const ids = priced.map((p) => p.id);
+  const MARK_EVERY = 8;
+  layers.push({
+    data: { values: rows.filter((r, i) => (i % (steps + 1)) % MARK_EVERY === (ids.indexOf(r.system) * 3) % MARK_EVERY) },
+    mark: { type: 'point', filled: true, size: 70, opacity: 1 },
+    encoding: {
+      x: { field: 'volume', type: 'quantitative', scale: { type: 'log' } },
+      y: { field: 'monthly', type: 'quantitative', scale: { type: logY ? 'log' : 'linear' } },
+      color: systemColor(run),
+      shape: { field: 'system', type: 'nominal', title: 'System', scale: { domain: run.systems.map((s) => s.id) } },
+    },
+  });
   if (crossings.length) {
     layers.push({
       data: { values: crossings.map((c) => ({ volume: c.monthlyQueries, monthly: c.monthlyUsd, pair: `${c.a} = ${c.b}` })) },
@@ -234,13 +268,17 @@ export function costChart(run: RunResult): Chart | null {
   if (volume) {
     layers.push({ data: { values: [{ volume }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555' }, encoding: { x: { field: 'volume', type: 'quantitative' } } });
   }
+  const close = closeCostLines(priced, volumes);
+  const summaryClose = close.length
+    ? ` ${close.map((c) => `${c.a} and ${c.b} differ by at most ${usd(c.maxUsd)} a month (${(c.maxShare * 100).toFixed(1)}%) in this range, so their lines overlap; the markers (${c.a} and ${c.b} have different shapes) tell them apart`).join('; ')}.`
+    : '';
   const summaryCross = crossings.length
     ? `Cost lines cross (black diamonds) at: ${crossings.map((c) => `${c.a} and ${c.b} at ${count(Math.round(c.monthlyQueries))} queries/month (${usd(c.monthlyUsd)})`).join('; ')}.`
     : 'No two cost lines cross in this range: the cheaper system stays cheaper at every volume.';
   return {
     id: 'chart-cost',
     title: 'Monthly cost against query volume',
-    summary: `Monthly cost of each system as query volume grows (fixed monthly cost plus cost per 1,000 queries; one-time costs excluded).${volume ? ` The dashed vertical line is the configured volume, ${count(volume)} queries/month.` : ''} ${summaryCross}`,
+    summary: `Monthly cost of each system as query volume grows (fixed monthly cost plus cost per 1,000 queries; one-time costs excluded).${volume ? ` The dashed vertical line is the configured volume, ${count(volume)} queries/month.` : ''} ${summaryCross}${summaryClose}`,
     svg: vegaLiteToSvg({ width: WIDTH, height: 300, data: { values: rows }, layer: layers } as unknown as TopLevelSpec),
     table: {
       caption: 'Cost model per system',
@@ -269,10 +307,14 @@ export function lossChart(run: RunResult): Chart | null {
     for (const p of training.validationLoss ?? []) rows.push({ series: `${label}validation`, ...p });
   }
   const last = (pts?: Array<{ loss: number }>) => (pts?.length ? pts[pts.length - 1].loss.toFixed(3) : '—');
+  // The job's own figure (trainingMetrics.trainingLoss, what `ftrag run` and `ftrag train` print) when recorded;
+  // else the last step of the curve, said to be that.
+  const finalTraining = (t: NonNullable<SystemSummary['training']>) =>
+    t.finalTrainingLoss !== undefined ? `${t.finalTrainingLoss.toFixed(3)} as the job reported it` : `${last(t.trainingLoss)} at the last step`;
   return {
     id: 'chart-loss',
     title: 'Fine-tuning loss',
-    summary: `Training and validation loss by step for ${[...byModel.values()].map((e) => `${e.systems.join(' and ')} (final training loss ${last(e.training.trainingLoss)}, final validation loss ${last(e.training.validationLoss)})`).join('; ')}. Validation loss that rises while training loss falls would mean over-fitting.`,
+    summary: `Training and validation loss by step for ${[...byModel.values()].map((e) => `${e.systems.join(' and ')} (final training loss ${finalTraining(e.training)}, final validation loss ${last(e.training.validationLoss)})`).join('; ')}. Validation loss that rises while training loss falls would mean over-fitting.`,
     svg: vegaLiteToSvg({
       width: WIDTH,
       height: 240,

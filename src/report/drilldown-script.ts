@@ -25,6 +25,9 @@ export const DRILLDOWN_SCRIPT = `
   var page = 0;
   var matches = [];
 
+  function n(k, one, many) {
+    return k + ' ' + (k === 1 ? one : many);
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -105,7 +108,7 @@ export const DRILLDOWN_SCRIPT = `
       var td = el('td');
       td.colSpan = 6;
       var det = el('details');
-      det.appendChild(el('summary', null, D.s[j] + ': ' + (r[8] ? r[8].length : 0) + ' retrieved passages, ' + (r[9] ? r[9].length : 0) + ' citations'));
+      det.appendChild(el('summary', null, D.s[j] + ': ' + n(r[8] ? r[8].length : 0, 'retrieved passage', 'retrieved passages') + ', ' + n(r[9] ? r[9].length : 0, 'citation', 'citations')));
       if (r[8]) det.appendChild(passageList('Retrieved passages', r[8], function (c) {
         var li = el('li');
         li.appendChild(el('div', 'src', (c[1] >= 0 ? D.u[c[1]] : 'no source') + (c[2] !== null ? ' · score ' + c[2] : '')));

@@ -4,6 +4,17 @@ import { escapeHtml as e } from './escape.js';
 import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, usd } from './format.js';
 import { decisionLatency, latencyDetails, streamingLabel } from './latency-labels.js';
+import { retryDetail } from './reliability.js';
+
+/**
+ * The model a system calls, short enough for the System column: an ARN shows its resource (`custom-model-deployment/
+ * abc123`) on one line, the full ARN in the tooltip and in the methods section.
+ */
+function modelLabel(modelId: string): string {
+  const arn = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(.+)$/.exec(modelId);
+  if (!arn) return `<span class="model">${e(modelId)}</span>`;
+  return `<span class="model arn" title="${e(modelId)}">${e(arn[1])}</span>`;
+}
 
 export function verdictSection(run: RunResult): string {
   const rec = run.recommendation;
@@ -37,7 +48,8 @@ function latencyCell(s: SystemSummary, slo: number | undefined): string {
   const mode = streamingLabel(s);
   const main = p.n === 0 ? '—' : `${ms(p.p50)} / ${ms(p.p95)}<div class="sub">${basis}${mode ? `, ${mode}` : ''}</div>`;
   const subs = latencyDetails(s).map((d) => `<div class="sub">${e(d)}</div>`).join('');
-  return `<td class="num${over ? ' bad' : ''}">${main}${over ? `<div class="sub">${basis} p95 over the ${ms(slo)} objective</div>` : ''}${subs}</td>`;
+  const retries = `<div class="sub${s.retries > 0 ? ' retried' : ''}">${e(retryDetail(s))}</div>`;
+  return `<td class="num${over ? ' bad' : ''}">${main}${over ? `<div class="sub">${basis} p95 over the ${ms(slo)} objective</div>` : ''}${subs}${retries}</td>`;
 }
 
 export function scoreboardSection(run: RunResult): string {
@@ -47,7 +59,7 @@ export function scoreboardSection(run: RunResult): string {
   const head = [
     '<th scope="col">System</th>',
     ...metrics.map((m) => `<th scope="col">${e(m)}${m === run.primaryMetric ? ' <span class="sub">(primary)</span>' : ''}</th>`),
-    '<th scope="col">Latency p50 / p95<div class="sub">service time when reported; client and first token below</div></th>',
+    '<th scope="col">Latency p50 / p95<div class="sub">service time when reported; client, first token and retries below</div></th>',
     '<th scope="col">Tokens in / out<div class="sub">mean per query</div></th>',
     '<th scope="col">Per 1,000 queries</th>',
     `<th scope="col">Monthly cost${volume !== undefined ? `<div class="sub">at ${count(volume)} queries</div>` : ''}</th>`,
@@ -60,7 +72,7 @@ export function scoreboardSection(run: RunResult): string {
       const c = s.cost;
       const est = s.tokens.estimated ? ' <span class="flag" title="estimated with the tokenizer">est.</span>' : '';
       return `<tr${s.id === recommended ? ' class="recommended"' : ''}>
-<th scope="row"><span class="sys">${e(s.id)}</span>${s.id === recommended ? ' <span class="pill">recommended</span>' : ''}<div class="sub">${e(s.kind)} · <span class="model">${e(s.modelId)}</span></div></th>
+<th scope="row"${/^arn:/.test(s.modelId) ? ' class="has-arn"' : ''}><span class="sys">${e(s.id)}</span>${s.id === recommended ? ' <span class="pill">recommended</span>' : ''}<div class="sub">${e(s.kind)} · ${modelLabel(s.modelId)}</div></th>
 ${metrics.map((m) => metricCell(s, m)).join('')}
 ${latencyCell(s, slo)}
 <td class="num">${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${est}</td>
@@ -73,8 +85,9 @@ ${latencyCell(s, slo)}
     .join('\n');
   return `<section id="scoreboard" aria-labelledby="scoreboard-h">
 <h2 id="scoreboard-h">Scoreboard</h2>
+<p class="board-note" id="board-note">Quality scores are means on a 0–100% scale with their 95% intervals underneath; latency is the service's own time where it reports one (client wall time otherwise, as labelled), of each call's last attempt, with the retries underneath; cost is in US dollars.</p>
 <div class="scroll"><table class="board">
-<caption>Every system on the same ${count(run.evalSet.size)} held-out questions. Quality scores are means on a 0–100% scale with their 95% intervals underneath; latency is the service's own time where it reports one (client wall time otherwise, as labelled); cost is in US dollars.</caption>
+<caption>Every system on the same ${count(run.evalSet.size)} held-out questions</caption>
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${rows}
@@ -159,6 +172,8 @@ ${dl([
   ['Endpoint', `${run.endpoint.kind} (${run.endpoint.region})${run.endpoint.emulated ? ', emulated reference model' : ''}`],
   ['Seed', String(run.seed)],
 ])}
+<h3>Systems</h3>
+${dl(run.systems.map((s) => [s.id, `${s.kind}: ${s.modelId}${s.knowledgeBaseId ? ` + Knowledge Base ${s.knowledgeBaseId}` : ''}`]))}
 <h3>Eval set</h3>
 ${dl([
   ['Name', run.evalSet.name],

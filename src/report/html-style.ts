@@ -31,6 +31,11 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 .board tbody th { min-width: 140px; max-width: 200px; }
 .board .model { font-size: 0.78rem; }
 .board .model { overflow-wrap: anywhere; }
+.board tbody th.has-arn { max-width: none; }
+.board .model.arn { display: block; overflow-wrap: normal; white-space: nowrap; }
+.board-note { color: var(--muted); max-width: 100%; margin: 4px 0 4px; }
+.board caption { white-space: normal; }
+.retried { color: #7a4d00; }
 .sys { font-weight: 700; }
 tr.recommended { background: #eef7f1; }
 .pill { display: inline-block; font-size: 0.75rem; background: var(--good); color: #fff; padding: 0 6px; border-radius: 8px; }

@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../schema/run-result.js';
 import { escapeXml as x } from './escape.js';
-import { systemChecks } from './findings.js';
+import { EMULATOR_BANNER, systemChecks } from './findings.js';
 import { runTitle } from './format.js';
 
 export function renderJUnit(run: RunResult): string {
@@ -21,11 +21,14 @@ export function renderJUnit(run: RunResult): string {
       return `${open}\n      <system-out>${x(c.message)}</system-out>\n    </testcase>`;
     });
     const props = [
+      ['endpoint', run.endpoint.emulated ? `emulated: ${EMULATOR_BANNER}` : `${run.endpoint.kind} ${run.endpoint.region}`],
       ['kind', s.kind],
       ['modelId', s.modelId],
       ['items', String(s.items)],
       ...Object.entries(s.metrics).map(([m, v]) => [`metric.${m}`, String(v.mean)]),
       ['latency.p95Ms', String(s.latencyMs.p95)],
+      ['retries', String(s.retries)],
+      ['throttles', String(s.throttles)],
     ];
     return `  <testsuite name="ftrag.${x(s.id)}" tests="${mine.length}" failures="${mine.filter((c) => !c.passed && !c.skipped).length}" errors="0" skipped="${mine.filter((c) => c.skipped).length}" time="0" timestamp="${x(run.createdAt.replace(/Z$/, ''))}">
     <properties>
@@ -35,7 +38,7 @@ ${cases.join('\n')}
   </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="ftrag ${x(runTitle(run))} (${x(run.runId)})" tests="${checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds}">
+<testsuites name="ftrag ${x(runTitle(run))} (${x(run.runId)}${run.endpoint.emulated ? ', EMULATED run: reference model, not Bedrock' : ''})" tests="${checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds}">
 ${suites.join('\n')}
 </testsuites>
 `;

@@ -8,6 +8,7 @@ import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, usd } from './format.js';
 import { latencyDetails, latencyFigure } from './latency-labels.js';
 import { repricedSentence, vectorStoreMarkdown } from './vector-stores.js';
+import { retryDetail } from './reliability.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -19,6 +20,12 @@ export function renderMarkdown(run: RunResult): string {
   const rec = run.recommendation;
   out.push(`# ftrag: ${text(runTitle(run))}`);
   out.push('');
+  // Before the verdict: a reader must know the answers came from the reference model before reading any choice.
+  const bannerText = endpointBanner(run);
+  if (bannerText) {
+    out.push(`> **${run.endpoint.kind === 'aws' ? 'Not Amazon Bedrock.' : 'Emulated run.'}** ${text(bannerText)}`);
+    out.push('');
+  }
   const repriced = repricedSentence(run);
   if (repriced) out.push(`> **${text(repriced)}**`, '');
   if (rec) {
@@ -32,11 +39,6 @@ export function renderMarkdown(run: RunResult): string {
   } else {
     out.push('**Verdict:** no recommendation was computed for this run.');
   }
-  const bannerText = endpointBanner(run);
-  if (bannerText) {
-    out.push('');
-    out.push(`> **${run.endpoint.kind === 'aws' ? 'Not Amazon Bedrock.' : 'Emulated run.'}** ${text(bannerText)}`);
-  }
 
   out.push('', '## Scoreboard', '');
   const metrics = [run.primaryMetric, ...run.metrics.filter((m) => m !== run.primaryMetric)];
@@ -48,7 +50,7 @@ export function renderMarkdown(run: RunResult): string {
         `${cell(s.id)}${s.id === rec?.systemId ? ' ✅' : ''}`,
         cell(s.kind),
         ...metrics.map((m) => (s.metrics[m] ? `${pct(s.metrics[m].mean)} (${interval(s.metrics[m].ci95)})` : '—')),
-        [latencyFigure(s), ...latencyDetails(s)].join('; '),
+        [latencyFigure(s), ...latencyDetails(s), retryDetail(s)].join('; '),
         `${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${s.tokens.estimated ? ' (est.)' : ''}`,
         s.cost ? usd(s.cost.per1kQueriesUsd) : '—',
         s.cost ? usd(s.cost.monthlyTotalUsd) : '—',

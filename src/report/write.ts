@@ -1,6 +1,6 @@
 /** Writing reports to disk: every file goes to a temporary name first and is renamed, so a crash never leaves half a file. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../schema/run-result.js';
 import { renderHtml } from './html.js';
@@ -33,10 +33,40 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   }
 }
 
+const TEMP_NAME = /^.+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a killed writer left in `dir` (`<name>.<pid>.<hex>.tmp` of a process that no longer runs),
+ * so a run folder holds only finished files after the next write or a resume. Files of live processes are kept.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    await rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** Render all three reports first (so a rendering error writes nothing), then write them. */
 export async function writeReportFiles(run: RunResult, outDir: string): Promise<ReportPaths> {
   const rendered = { html: renderHtml(run), markdown: renderMarkdown(run), junit: renderJUnit(run) };
   await mkdir(outDir, { recursive: true });
+  await removeStaleTempFiles(outDir);
   const paths = { html: join(outDir, 'report.html'), markdown: join(outDir, 'report.md'), junit: join(outDir, 'junit.xml') };
   await writeFileAtomic(paths.html, rendered.html);
   await writeFileAtomic(paths.markdown, rendered.markdown);
@@ -48,6 +78,7 @@ export async function writeReportFiles(run: RunResult, outDir: string): Promise<
 export async function writeReports(run: RunResult, outDir: string, options: WriteOptions = {}): Promise<WrittenReports> {
   const json = `${JSON.stringify(run, null, options.prettyJson === false ? undefined : 2)}\n`;
   await mkdir(outDir, { recursive: true });
+  await removeStaleTempFiles(outDir);
   const runJson = join(outDir, 'run.json');
   await writeFileAtomic(runJson, json);
   return { runJson, ...(await writeReportFiles(run, outDir)) };

@@ -72,6 +72,7 @@ export const TrainingInfo = z.object({
   hyperParameters: z.record(z.string(), z.string()).optional(),
   trainingLoss: z.array(LossPoint).optional(),
   validationLoss: z.array(LossPoint).optional(),
+  finalTrainingLoss: z.number().optional().describe("The customization job's trainingMetrics.trainingLoss, as GetModelCustomizationJob reports it"),
   reused: z.boolean().optional().describe('True when an existing model trained on identical data was reused'),
 });
 export type TrainingInfo = z.infer<typeof TrainingInfo>;

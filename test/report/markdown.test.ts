@@ -23,8 +23,9 @@ function tableAfter(heading: string): string[] {
 }
 
 describe('renderMarkdown', () => {
-  it('opens with the verdict, confidence and the emulator note', () => {
-    expect(md.split('\n').slice(0, 4).join('\n')).toContain(`**Verdict:** ${run.recommendation!.headline}`);
+  it('opens with the emulator note, then the verdict and confidence', () => {
+    // Issue 17: an emulated run says so before the verdict.
+    expect(md.split('\n').slice(0, 6).join('\n')).toContain(`**Verdict:** ${run.recommendation!.headline}`);
     expect(md).toContain('confidence **medium**');
     expect(md).toContain('> **Emulated run.**');
   });
