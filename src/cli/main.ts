@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   cost: { describe: 'Cost breakdown and break-even volumes, without running any model', load: () => import('./commands/cost.js') },
   prices: { describe: 'Import AWS Price List files into a price catalog, or compare two catalogs', load: () => import('./commands/prices.js') },
   data: { describe: 'Validate or convert training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },
+  export: { describe: 'Write a run as Amazon Bedrock Evaluations datasets with your own inference responses', load: () => import('./commands/export.js') },
   train: { describe: 'Run a model customization job and deploy the custom model', load: () => import('./commands/train.js') },
   emulator: { describe: 'Start the local Bedrock-compatible emulator on 127.0.0.1', load: () => import('./commands/emulator.js') },
 };
