@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { ProgressMode } from '../runner/progress.js';
 import { runExperiment } from '../experiment/experiment.js';
 import { gateAfterRun } from './gate-after-run.js';
+import { askOnTerminal } from '../experiment/consent.js';
 import { fixHint } from './hints.js';
 import { readRunResult } from '../schema/read.js';
 
@@ -34,6 +35,8 @@ export async function runCommand(args: Record<string, unknown>): Promise<number>
     progress: (quiet ? 'none' : (args.progress as ProgressMode | undefined)) ?? 'auto',
     cwd,
     log,
+    yes: args.yes === true,
+    confirm: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
   });
   const where = relative(cwd, outcome.outDir) || '.';
   if (outcome.headline) process.stdout.write(`${outcome.headline}\n`);

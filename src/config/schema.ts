@@ -186,6 +186,11 @@ export const ExperimentConfig = z.object({
     })
     .default({ concurrency: 8, timeoutMs: 60_000, maxRetries: 6, cache: true }),
   gate: z.object({ rules: z.array(GateRule).default([]) }).optional(),
+  budget: z
+    .object({
+      maxRunUsd: z.number().nonnegative().optional().describe('On endpoint aws: refuse (exit 2) before any billable call when the estimated cost of this run is above this'),
+    })
+    .optional(),
   emulator: z
     .object({
       latencyProfile: z.string().default('realistic'),

@@ -19,6 +19,8 @@ import { lockRunFolder } from './lock.js';
 import { checkResumable, makeOutDir, readSnapshot, refuseExistingOutput, sha256Of, writeSnapshot, type Snapshot } from './run-folder.js';
 import { loadCatalog } from '../cost/index.js';
 import { provisionSystems } from './provision.js';
+import { planRun } from './plan.js';
+import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
 import { dataWarnings } from './data-warnings.js';
@@ -40,6 +42,10 @@ export interface RunOptions {
   progress: ProgressMode;
   cwd: string;
   log: (line: string) => void;
+  /** Consent to create billable AWS resources without asking (`--yes`). */
+  yes?: boolean;
+  /** Asks the user; given only when stdin and stderr are a TTY. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface RunOutcome {
@@ -90,7 +96,16 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   for (const warning of await dataWarnings(config, evalSet, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
-  await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.items.length, log: opts.log });
+  if (config.endpoint === 'aws') {
+    // On AWS the plan (which runs the same pre-flight) decides whether to ask before anything billable is created.
+    const plan = await planRun(loaded, { limit, log: opts.log });
+    await requireSpendConsent(
+      { endpoint: config.endpoint, billable: plan.billable, estimatedUsd: plan.totalUsd, maxRunUsd: config.budget?.maxRunUsd, yes: opts.yes === true, interactive: !!opts.confirm },
+      opts.confirm ?? (async () => false),
+    );
+  } else {
+    await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.items.length, log: opts.log });
+  }
 
   const runId = snapshot?.runId ?? newRunId();
   const outDir = resumeDir ?? resolve(opts.cwd, opts.out ?? join('reports', runId));

@@ -14,6 +14,8 @@ import { DEMO_CONFIG } from '../experiment/demo.js';
 import { ProvisionStateStore } from '../experiment/state.js';
 import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob } from '../experiment/train-model.js';
 import { preflightTraining } from './preflight.js';
+import { planRun } from '../experiment/plan.js';
+import { requireSpendConsent } from '../experiment/consent.js';
 import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
 import { waitForCustomizationJob } from './wait.js';
 
@@ -34,6 +36,10 @@ export interface TrainOptions {
   progress: { write: (text: string) => void; tty: boolean };
   /** Poll interval; default 200 ms on the emulator, 30 s on AWS. */
   pollMs?: number;
+  /** On AWS: start the (billable) job without asking (`--yes`). */
+  yes?: boolean;
+  /** Asks the user; given only when stdin and stderr are a TTY. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** What `ftrag train` writes to `.ftrag/trained/<system>.json` (or --out). */
@@ -113,6 +119,15 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
   const tokenizer = await preflightTraining(spec, config.region, resolvePath, opts.log);
   const prepared = await prepareTraining(spec, { resolvePath });
   opts.log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${tokenizer}), key ${prepared.key}`);
+  if (config.endpoint === 'aws' && !opts.attach) {
+    // A customization job always bills; its estimate is this system's share of the plan.
+    const plan = await planRun(loaded, { log: () => undefined });
+    const estimatedUsd = plan.cost.filter((c) => c.item.startsWith(`${spec.id}: `)).reduce((sum, c) => sum + c.usd, 0);
+    await requireSpendConsent(
+      { endpoint: config.endpoint, billable: true, estimatedUsd, maxRunUsd: config.budget?.maxRunUsd, yes: opts.yes === true, interactive: !!opts.confirm },
+      opts.confirm ?? (async () => false),
+    );
+  }
 
   const endpoint = await openTrainEndpoint(config, opts.cwd, opts.log);
   try {

@@ -16,6 +16,7 @@ const command: CommandModule = {
       .option('rules', { type: 'string', describe: 'Gate rules file (with --baseline)' })
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const })
       .option('quiet', { alias: 'q', type: 'boolean', default: false })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'On AWS: create billable resources without asking' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (as `ftrag plan`) and call nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'With --dry-run: print the plan as JSON' })
       .check((a) => {

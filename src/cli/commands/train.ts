@@ -14,6 +14,7 @@ const command: CommandModule = {
       .option('out', { alias: 'o', type: 'string', describe: 'Where to record the trained model (default .ftrag/trained/<system>.json)' })
       .option('poll-ms', { type: 'number', describe: 'Status poll interval (default 200 ms on the emulator, 30 s on AWS)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'On AWS: start the billable job without asking' })
       .check((a) => {
         if (a.attach !== undefined && a.wait === false) throw usageError('--attach waits for the job; drop --no-wait');
         if (a['poll-ms'] !== undefined && !(Number(a['poll-ms']) > 0)) throw usageError('--poll-ms must be a positive number');
@@ -21,6 +22,7 @@ const command: CommandModule = {
       }),
   run: async (args) => {
     const { runTrain } = await import('../../training/train.js');
+    const { askOnTerminal } = await import('../../experiment/consent.js');
     const quiet = args.quiet === true;
     const outcome = await runTrain({
       config: args.config as string | undefined,
@@ -31,6 +33,8 @@ const command: CommandModule = {
       deleteProvisioned: args.deleteProvisioned as string | undefined,
       out: args.out as string | undefined,
       pollMs: args.pollMs as number | undefined,
+      yes: args.yes === true,
+      confirm: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
       cwd: process.cwd(),
       log: (line) => {
         if (!quiet) process.stderr.write(`${line}\n`);
