@@ -24,8 +24,13 @@ export interface EmulatorContext {
   /** How long Creating -> InService/Active takes for provisioned throughput and deployments. */
   provisioningDelayMs: number;
   log: (line: string) => void;
-  /** Monotonic request counter: the index of seeded fault and jitter draws. */
+  /** Monotonic request counter: request ids and seeded per-request draws (padding, message ids). */
   nextRequestSeq: () => number;
+  /**
+   * Monotonic counter of data-plane requests only: the index of seeded fault draws. Control-plane polling (how often a
+   * client asks whether a Knowledge Base is ACTIVE) depends on timing, so it must not shift which calls see a fault.
+   */
+  nextDataPlaneSeq: () => number;
   /** Trained weights by custom model id, loaded from disk on first use. */
   weights: Map<string, TrainedModel>;
   /** Knowledge Base indexes by data source id, loaded from disk on first use. */

@@ -68,6 +68,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   mkdirSync(dataDir, { recursive: true });
   const region = opts.region ?? 'us-east-1';
   let seq = 0;
+  let dataPlaneSeq = 0;
   const ctx: EmulatorContext = {
     region,
     seed: opts.seed ?? 0,
@@ -78,6 +79,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     provisioningDelayMs: opts.provisioningDelayMs ?? 1000,
     log: opts.quiet ? () => undefined : (line) => process.stderr.write(`[emulator] ${line}\n`),
     nextRequestSeq: () => ++seq,
+    nextDataPlaneSeq: () => ++dataPlaneSeq,
     weights: new Map(),
     kbIndexes: new Map(),
     running: new Map(),

@@ -149,7 +149,7 @@ async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, 
     const match = matchRoute(routes, method, rawPath);
     if (!match) throw new ApiError(404, 'UnknownOperationException', `The emulator does not serve ${method} ${rawPath}.`);
     service = match.route.service;
-    const fault = match.route.dataPlane ? drawFault(ctx.faults, ctx.seed, seq) : { kind: 'none' as const, slowMs: 0 };
+    const fault = match.route.dataPlane ? drawFault(ctx.faults, ctx.seed, ctx.nextDataPlaneSeq()) : { kind: 'none' as const, slowMs: 0 };
     const args = { ctx, req, res, params: match.params, url, requestId, seq, fault };
     if (fault.slowMs > 0) await sleep(fault.slowMs);
     if (!match.route.selfFaulting) preResponseFault(args, match.route.service === 'agent-runtime' ? 'agent-runtime' : 'runtime');
