@@ -186,6 +186,7 @@ export const ExperimentConfig = z.object({
     })
     .default({ concurrency: 8, timeoutMs: 60_000, maxRetries: 6, cache: true }),
   gate: z.object({ rules: z.array(GateRule).default([]) }).optional(),
+  cleanup: z.enum(['keep', 'after-run']).default('keep').describe('after-run: delete provisioned throughput, deployments, Knowledge Bases and data sources ftrag created once the reports are written'),
   budget: z
     .object({
       maxRunUsd: z.number().nonnegative().optional().describe('On endpoint aws: refuse (exit 2) before any billable call when the estimated cost of this run is above this'),

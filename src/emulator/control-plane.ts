@@ -222,6 +222,16 @@ async function getDeployment(a: RouteArgs): Promise<void> {
   sendJson(a.res, 200, deploymentView(settleDeployment(a.ctx, rec)));
 }
 
+/** ListCustomModelDeployments: summaries (ARN, name, model ARN, dates, status), oldest first. */
+async function listDeployments(a: RouteArgs): Promise<void> {
+  const all = a.ctx.store.all<DeploymentRecord>('deployments').map((d) => settleDeployment(a.ctx, d));
+  sendJson(a.res, 200, {
+    modelDeploymentSummaries: all
+      .sort((x, y) => x.createdAt.localeCompare(y.createdAt))
+      .map((d) => ({ customModelDeploymentArn: d.customModelDeploymentArn, customModelDeploymentName: d.modelDeploymentName, modelArn: d.modelArn, createdAt: d.createdAt, status: d.status, lastUpdatedAt: d.lastUpdatedAt })),
+  });
+}
+
 async function deleteDeployment(a: RouteArgs): Promise<void> {
   const rec = findDeployment(a);
   a.ctx.store.delete('deployments', rec.id);
@@ -241,6 +251,7 @@ export const controlPlaneRoutes: Route[] = [
   c('DELETE', '/provisioned-model-throughput/{provisionedModelId}', deleteProvisioned),
   c('GET', '/provisioned-model-throughputs', listProvisioned),
   c('POST', '/model-customization/custom-model-deployments', createDeployment),
+  c('GET', '/model-customization/custom-model-deployments', listDeployments),
   c('GET', '/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}', getDeployment),
   c('DELETE', '/model-customization/custom-model-deployments/{customModelDeploymentIdentifier}', deleteDeployment),
 ];

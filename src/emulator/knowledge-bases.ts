@@ -233,6 +233,13 @@ async function getDataSource(a: RouteArgs): Promise<void> {
   sendJson(a.res, 200, { dataSource: publicDs(getDsOrThrow(a.ctx, a.params.knowledgeBaseId, a.params.dataSourceId)) });
 }
 
+async function deleteDataSource(a: RouteArgs): Promise<void> {
+  const ds = getDsOrThrow(a.ctx, a.params.knowledgeBaseId, a.params.dataSourceId);
+  a.ctx.store.delete('dataSources', ds.dataSourceId);
+  a.ctx.kbIndexes.delete(ds.dataSourceId);
+  sendJson(a.res, 202, { knowledgeBaseId: ds.knowledgeBaseId, dataSourceId: ds.dataSourceId, status: 'DELETING' });
+}
+
 async function listDataSources(a: RouteArgs): Promise<void> {
   const kb = getKbOrThrow(a.ctx, a.params.knowledgeBaseId);
   const body = parseJsonObject(await readBody(a.req));
@@ -421,6 +428,7 @@ export const knowledgeBaseRoutes: Route[] = [
   c('PUT', `${kbPath}/datasources`, createDataSource),
   c('POST', `${kbPath}/datasources`, listDataSources),
   c('GET', dsPath, getDataSource),
+  c('DELETE', dsPath, deleteDataSource),
   c('PUT', `${dsPath}/ingestionjobs`, startIngestionJob),
   c('POST', `${dsPath}/ingestionjobs`, listIngestionJobs),
   c('GET', `${dsPath}/ingestionjobs/{ingestionJobId}`, getIngestionJob),

@@ -20,6 +20,7 @@ import { checkResumable, makeOutDir, readSnapshot, refuseExistingOutput, sha256O
 import { loadCatalog } from '../cost/index.js';
 import { provisionSystems } from './provision.js';
 import { planRun } from './plan.js';
+import { cleanupCreatedResources } from './resources.js';
 import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
@@ -183,6 +184,11 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       },
     });
     const runJsonPath = await writeAllReports(run, outDir, opts.cwd);
+    if (config.cleanup === 'after-run') {
+      // After the reports are written, so a failed delete never costs the run its results.
+      opts.log('cleanup: after-run');
+      await cleanupCreatedResources(clients, state, () => stateStore.save(state), opts.log);
+    }
     return { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline: run.recommendation?.headline };
   } finally {
     await endpoint.close();

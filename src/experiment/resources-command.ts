@@ -1,0 +1,56 @@
+/** Library side of `ftrag resources` and `ftrag cleanup`: open the config's endpoint, read the state ftrag saved. */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findConfigFile, loadConfig, withConfigLocation } from '../config/load.js';
+import { loadCatalog } from '../cost/index.js';
+import { openTrainEndpoint } from '../training/endpoint.js';
+import { DEMO_CONFIG } from './demo.js';
+import { cleanupCreatedResources, listCreatedResources, type CreatedResource } from './resources.js';
+import { ProvisionStateStore } from './state.js';
+
+export interface ResourcesOptions {
+  config?: string;
+  cwd: string;
+  log: (line: string) => void;
+}
+
+async function withState<T>(opts: ResourcesOptions, fn: (ctx: { clients: Awaited<ReturnType<typeof openTrainEndpoint>>['clients']; store: ProvisionStateStore; catalogFile?: string; overrides: unknown }) => Promise<T>): Promise<T> {
+  const file = opts.config ? resolve(opts.cwd, opts.config) : ((await findConfigFile(opts.cwd)) ?? fileURLToPath(DEMO_CONFIG));
+  const loaded = await loadConfig(file, {});
+  try {
+    const endpoint = await openTrainEndpoint(loaded.config, opts.cwd, opts.log);
+    try {
+      const store = new ProvisionStateStore(join(opts.cwd, '.ftrag', 'state.json'), endpoint.clients.endpointKey);
+      return await fn({ clients: endpoint.clients, store, catalogFile: loaded.config.pricing.catalog, overrides: loaded.config.pricing.overrides });
+    } finally {
+      await endpoint.close();
+    }
+  } catch (err) {
+    throw withConfigLocation(err, loaded);
+  }
+}
+
+export async function listResources(opts: ResourcesOptions): Promise<CreatedResource[]> {
+  return withState(opts, async ({ clients, store, catalogFile, overrides }) => {
+    const catalog = await loadCatalog(catalogFile, overrides as Parameters<typeof loadCatalog>[1]);
+    return listCreatedResources(clients, await store.load(), catalog);
+  });
+}
+
+/** What cleanup would delete (for the question asked first) and the deleting itself. */
+export async function cleanupResources(opts: ResourcesOptions & { confirm: (what: CreatedResource[]) => Promise<boolean> }): Promise<{ deleted: string[]; confirmed: boolean }> {
+  return withState(opts, async ({ clients, store, catalogFile, overrides }) => {
+    const state = await store.load();
+    const catalog = await loadCatalog(catalogFile, overrides as Parameters<typeof loadCatalog>[1]);
+    const deletable = (await listCreatedResources(clients, state, catalog)).filter((r) => r.kind !== 'custom model');
+    if (deletable.length === 0) return { deleted: [], confirmed: true };
+    if (!(await opts.confirm(deletable))) return { deleted: [], confirmed: false };
+    return { deleted: await cleanupCreatedResources(clients, state, () => store.save(state), opts.log), confirmed: true };
+  });
+}
+
+export function renderResources(rows: CreatedResource[]): string {
+  if (rows.length === 0) return 'No resources created by ftrag are recorded for this endpoint.\n';
+  const lines = rows.map((r) => `${r.kind.padEnd(24)} ${r.status.padEnd(12)} ${(r.hourlyUsd !== undefined ? `$${r.hourlyUsd.toFixed(2)}/h` : '-').padEnd(10)} ${(r.system ?? '-').padEnd(16)} ${r.runId ?? '-'}  ${r.id}`);
+  return `${'kind'.padEnd(24)} ${'status'.padEnd(12)} ${'hourly'.padEnd(10)} ${'system'.padEnd(16)} run id  id/ARN\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,117 @@
+/**
+ * `ftrag resources` and `ftrag cleanup`: what ftrag created on an endpoint, read from the provisioning state it saves
+ * after each resource (system, run id), with live status and the hourly cost of what bills by the hour; and deleting
+ * what keeps billing or holds data (provisioned throughput, custom model deployments, data sources, Knowledge Bases).
+ * Custom models are listed, not deleted: retraining one costs far more than storing it.
+ */
+import {
+  DeleteCustomModelDeploymentCommand,
+  DeleteProvisionedModelThroughputCommand,
+  GetCustomModelCommand,
+  GetCustomModelDeploymentCommand,
+  GetProvisionedModelThroughputCommand,
+} from '@aws-sdk/client-bedrock';
+import { DeleteDataSourceCommand, DeleteKnowledgeBaseCommand, GetDataSourceCommand, GetKnowledgeBaseCommand } from '@aws-sdk/client-bedrock-agent';
+import { priceOf, type PriceCatalog } from '../cost/index.js';
+import type { AwsClients } from '../targets/clients.js';
+import type { ProvisionState } from './state.js';
+
+export interface CreatedResource {
+  kind: 'custom model' | 'provisioned throughput' | 'custom model deployment' | 'knowledge base' | 'data source';
+  id: string;
+  status: string;
+  system?: string;
+  runId?: string;
+  /** Only for what bills by the hour while it exists. */
+  hourlyUsd?: number;
+}
+
+const GONE = new Set(['ResourceNotFoundException', 'ValidationException']);
+
+async function statusOf(get: () => Promise<string | undefined>): Promise<string> {
+  try {
+    return (await get()) ?? 'unknown';
+  } catch (err) {
+    if (GONE.has((err as { name?: string }).name ?? '')) return 'not found';
+    throw err;
+  }
+}
+
+const COMMITMENT_UNIT: Record<string, string> = { OneMonth: 'pt-mu-hour-1-month', SixMonths: 'pt-mu-hour-6-month' };
+
+export async function listCreatedResources(clients: AwsClients, state: ProvisionState, catalog: PriceCatalog): Promise<CreatedResource[]> {
+  const out: CreatedResource[] = [];
+  for (const m of Object.values(state.models)) {
+    const who = { system: m.systemId, runId: m.runId };
+    if (m.customModelArn) {
+      const arn = m.customModelArn;
+      out.push({ kind: 'custom model', id: arn, status: await statusOf(async () => (await clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: arn }))).modelStatus), ...who });
+    }
+    if (!m.servingArn) continue;
+    const arn = m.servingArn;
+    if (m.servingType === 'provisioned') {
+      let hourlyUsd: number | undefined;
+      const status = await statusOf(async () => {
+        const pt = await clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
+        const baseId = pt.foundationModelArn?.split('/').pop();
+        const unit = COMMITMENT_UNIT[pt.commitmentDuration ?? ''] ?? 'pt-mu-hour-none';
+        const price = baseId ? priceOf(catalog, baseId, unit, clients.region) : undefined;
+        if (price && pt.modelUnits) hourlyUsd = price.price * pt.modelUnits;
+        return pt.status;
+      });
+      out.push({ kind: 'provisioned throughput', id: arn, status, ...who, ...(hourlyUsd !== undefined ? { hourlyUsd } : {}) });
+    } else {
+      out.push({ kind: 'custom model deployment', id: arn, status: await statusOf(async () => (await clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }))).status), ...who });
+    }
+  }
+  for (const kb of Object.values(state.knowledgeBases)) {
+    const who = { system: kb.systemId, runId: kb.runId };
+    const knowledgeBaseId = kb.knowledgeBaseId;
+    out.push({ kind: 'knowledge base', id: knowledgeBaseId, status: await statusOf(async () => (await clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.status), ...who });
+    const dataSourceId = kb.dataSourceId;
+    if (dataSourceId) {
+      out.push({ kind: 'data source', id: dataSourceId, status: await statusOf(async () => (await clients.bedrockAgent.send(new GetDataSourceCommand({ knowledgeBaseId, dataSourceId }))).dataSource?.status), ...who });
+    }
+  }
+  return out;
+}
+
+/** Ignores "already gone", so a cleanup interrupted half way can simply be run again. */
+async function deleteIfPresent(del: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await del();
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return false;
+    throw err;
+  }
+}
+
+/**
+ * Deletes provisioned throughput, deployments, data sources and Knowledge Bases ftrag recorded, saving the state after
+ * each (a resume then re-creates rather than uses a deleted resource). Idempotent.
+ */
+export async function cleanupCreatedResources(clients: AwsClients, state: ProvisionState, save: () => Promise<void>, log: (line: string) => void): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const m of Object.values(state.models)) {
+    if (!m.servingArn) continue;
+    const arn = m.servingArn;
+    const gone =
+      m.servingType === 'provisioned'
+        ? await deleteIfPresent(() => clients.bedrock.send(new DeleteProvisionedModelThroughputCommand({ provisionedModelId: arn })))
+        : await deleteIfPresent(() => clients.bedrock.send(new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn })));
+    if (gone) deleted.push(`${m.servingType === 'provisioned' ? 'provisioned throughput' : 'custom model deployment'} ${arn}`);
+    delete m.servingArn;
+    delete m.servingType;
+    await save();
+  }
+  for (const [key, kb] of Object.entries(state.knowledgeBases)) {
+    const { knowledgeBaseId, dataSourceId } = kb;
+    if (dataSourceId && (await deleteIfPresent(() => clients.bedrockAgent.send(new DeleteDataSourceCommand({ knowledgeBaseId, dataSourceId }))))) deleted.push(`data source ${dataSourceId}`);
+    if (await deleteIfPresent(() => clients.bedrockAgent.send(new DeleteKnowledgeBaseCommand({ knowledgeBaseId })))) deleted.push(`knowledge base ${knowledgeBaseId}`);
+    delete state.knowledgeBases[key];
+    await save();
+  }
+  for (const d of deleted) log(`deleted ${d}`);
+  return deleted;
+}
