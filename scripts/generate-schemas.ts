@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { configJsonSchema, runResultJsonSchema } from '../src/schema/json-schema.js';
+import { configJsonSchema } from '../src/config/json-schema.js';
+import { runResultJsonSchema } from '../src/schema/json-schema.js';
 
 writeFileSync('schema/run.v1.schema.json', `${JSON.stringify(runResultJsonSchema(), null, 2)}\n`);
 writeFileSync('schema/config.schema.json', `${JSON.stringify(configJsonSchema(), null, 2)}\n`);

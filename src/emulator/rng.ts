@@ -10,11 +10,6 @@ export function hashUniform(...parts: (string | number)[]): number {
   return digest.readUInt32BE(0) / 0x1_0000_0000;
 }
 
-/** A 32-bit unsigned integer from a hash of the parts (used as a generation seed). */
-export function hashInt(...parts: (string | number)[]): number {
-  return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(4);
-}
-
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A lower-case alphanumeric id of the given length, derived from the parts (Bedrock ids look like `a1b2c3d4e5f6`). */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../util/errors.js';
+import { InputError } from './errors.js';
 import { RunResult, SCHEMA_VERSION } from './run-result.js';
 
 /** Migrations from older schema versions, keyed by the version they upgrade from. v1 is the first. */

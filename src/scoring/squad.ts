@@ -43,11 +43,6 @@ export function squadTokens(s: string): string[] {
   return pySplit(normalizeAnswer(s));
 }
 
-/** SQuAD `compute_exact` for one gold answer. */
-export function computeExact(gold: string, pred: string): number {
-  return normalizeAnswer(gold) === normalizeAnswer(pred) ? 1 : 0;
-}
-
 /** SQuAD `compute_f1` for one gold answer, on pre-tokenized input (multiset overlap, as Counter & Counter). */
 export function tokenF1(goldToks: readonly string[], predToks: readonly string[]): number {
   if (goldToks.length === 0 || predToks.length === 0) {
@@ -68,11 +63,6 @@ export function tokenF1(goldToks: readonly string[], predToks: readonly string[]
   const precision = (1.0 * numSame) / predToks.length;
   const recall = (1.0 * numSame) / goldToks.length;
   return (2 * precision * recall) / (precision + recall);
-}
-
-/** SQuAD `compute_f1` for one gold answer. */
-export function computeF1(gold: string, pred: string): number {
-  return tokenF1(squadTokens(gold), squadTokens(pred));
 }
 
 /**

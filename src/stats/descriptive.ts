@@ -1,4 +1,5 @@
 /** Proportion intervals and percentiles. */
+import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import type { Percentiles } from '../schema/run-result.js';
 
 /** z for a two-sided 95% interval, to full precision (normalQuantile(0.975)). */
@@ -34,20 +35,21 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
   return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
 }
 
+/**
+ * Arithmetic mean, NaN for no values. The sum is simple-statistics' Kahan-Babuska compensated sum, so a long run of
+ * scores does not drift by accumulated rounding (docs/statistics.md).
+ */
 export function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return values.length ? sum / values.length : NaN;
+  return values.length ? ssMean(asArray(values)) : NaN;
 }
 
-/** Sample standard deviation (n - 1). */
+/** Sample standard deviation (n - 1 denominator, simple-statistics' sampleStandardDeviation); 0 below two values. */
 export function sampleSd(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n < 2) return 0;
-  const m = mean(values);
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - m) ** 2;
-  return Math.sqrt(ss / (n - 1));
+  return values.length < 2 ? 0 : sampleStandardDeviation(asArray(values));
+}
+
+function asArray(values: ArrayLike<number>): number[] {
+  return Array.isArray(values) ? values : Array.from(values);
 }
 
 /** p50/p95/p99/mean of the finite values (nulls and NaN skipped); zeros when there are none (n says so). */

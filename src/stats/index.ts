@@ -6,7 +6,7 @@ export { bootstrapCi, bootstrapMeanCi, pairedBootstrap, percentilesWithCi } from
 export type { Statistic, BootstrapOptions, PairedBootstrapResult } from './bootstrap.js';
 export { mcnemarExact, wilcoxonSignedRank } from './paired-tests.js';
 export type { ZeroMethod, WilcoxonResult } from './paired-tests.js';
-export { holm, benjaminiHochberg } from './multiple-testing.js';
+export { holm } from './multiple-testing.js';
 export { minimumDetectableDifference, minimumDetectableDifferenceContinuous } from './power.js';
 export type { PowerOptions, RateMddOptions } from './power.js';
 export { summarizeMetric, isBinaryValues } from './summarize.js';

@@ -1,4 +1,4 @@
-/** Multiple-comparison corrections, matching statsmodels multipletests ('holm', 'fdr_bh'). Order is preserved. */
+/** Multiple-comparison corrections, matching statsmodels multipletests ('holm'). Order is preserved. */
 
 function ascendingOrder(pValues: readonly number[]): number[] {
   return pValues.map((_, i) => i).sort((i, j) => pValues[i] - pValues[j] || i - j);
@@ -14,19 +14,5 @@ export function holm(pValues: readonly number[]): number[] {
     running = Math.max(running, (m - rank) * pValues[idx]);
     adjusted[idx] = Math.min(1, running);
   });
-  return adjusted;
-}
-
-/** Benjamini-Hochberg step-up: controls the false discovery rate. */
-export function benjaminiHochberg(pValues: readonly number[]): number[] {
-  const m = pValues.length;
-  const order = ascendingOrder(pValues);
-  const adjusted = new Array<number>(m);
-  let running = Infinity;
-  for (let rank = m - 1; rank >= 0; rank--) {
-    const idx = order[rank];
-    running = Math.min(running, (pValues[idx] * m) / (rank + 1));
-    adjusted[idx] = Math.min(1, running);
-  }
   return adjusted;
 }

@@ -17,7 +17,7 @@ describe('ftrag run --baseline and ftrag gate after a retrain, on the emulator',
     const r = await runCli(['run', '--config', config, '--out', join(work, 'baseline'), '--progress', 'none'], { cwd: work });
     expect(r.code, r.stderr).toBe(0);
     baseline = join(work, 'baseline', 'run.json');
-  }, 120_000);
+  });
 
   it('passes when the retrain used the same data, every time', async () => {
     for (const attempt of [1, 2]) {
@@ -28,7 +28,7 @@ describe('ftrag run --baseline and ftrag gate after a retrain, on the emulator',
     }
     const gate = await runCli(['gate', '--baseline', baseline, '--current', join(work, 'same-1', 'run.json')], { cwd: work });
     expect(gate.code).toBe(0);
-  }, 120_000);
+  });
 
   it('fails when the retrain used shuffled completions, and still writes every report', async () => {
     const worse = tempDir();
@@ -49,7 +49,7 @@ describe('ftrag run --baseline and ftrag gate after a retrain, on the emulator',
     expect(gate.code).toBe(1);
     const report = JSON.parse(gate.stdout);
     expect(report.flips.find((f: { system: string }) => f.system === 'fine-tuned').regressed.length).toBeGreaterThan(5);
-  }, 120_000);
+  });
 
   it('refuses to compare runs on different eval sets (exit 2)', async () => {
     const other = tempDir();
@@ -64,5 +64,5 @@ describe('ftrag run --baseline and ftrag gate after a retrain, on the emulator',
     const gate = await runCli(['gate', '--baseline', baseline, '--current', join(other, 'out', 'run.json')], { cwd: other });
     expect(gate.code).toBe(2);
     expect(gate.stderr).toMatch(/sha256|eval set/i);
-  }, 60_000);
+  });
 });

@@ -35,7 +35,7 @@ describe('inference.streaming end to end on the emulator', () => {
   beforeAll(async () => {
     streamed = await runSmall(undefined); // the default
     unstreamed = await runSmall(false);
-  }, 240_000);
+  });
 
   it('streams by default: every answer has a first-token time and the report says the calls streamed', () => {
     for (const s of streamed.run.systems) {

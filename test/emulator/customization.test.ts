@@ -198,7 +198,7 @@ describe('model customization', () => {
     await h.clients.bedrock.send(new DeleteProvisionedModelThroughputCommand({ provisionedModelId: provisionedModelArn! }));
     const gone = await h.clients.runtime.send(new ConverseCommand({ modelId: provisionedModelArn!, messages: prompt })).catch((e) => e);
     expect(gone.name).toBe('ResourceNotFoundException');
-  }, 30_000);
+  });
 
   it('refuses on-demand deployment for a base without it (Llama 3.1) and unknown custom models', async () => {
     const { jobArn } = await h.clients.bedrock.send(
@@ -212,5 +212,5 @@ describe('model customization', () => {
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
     const missingJob = await h.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: 'no-such-job' })).catch((e) => e);
     expect(missingJob).toBeInstanceOf(ResourceNotFoundException);
-  }, 30_000);
+  });
 });

@@ -69,7 +69,7 @@ describe('fault injection', () => {
     client.destroy();
     expect(recovered).toBeGreaterThan(0);
     expect(attemptsTotal).toBeGreaterThan(4);
-  }, 30_000);
+  });
 
   it.each([
     ['server-error=1', InternalServerException, 500],

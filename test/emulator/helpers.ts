@@ -66,7 +66,8 @@ export async function startHarness(opts: Partial<EmulatorOptions> = {}): Promise
 
 export const userMessage = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
 
-export async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+/** Polls until `done`; the deadline only turns a hang into a readable failure before the test timeout (300 s). */
+export async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -25,46 +25,56 @@ const DOCS: Record<string, string> = {
 let h: Harness;
 let kbId: string;
 let dsId: string;
-beforeAll(async () => {
-  h = await startHarness();
-  await h.clients.s3.send(new CreateBucketCommand({ Bucket: 'kb-docs' }));
-  for (const [Key, Body] of Object.entries(DOCS)) await h.clients.s3.send(new PutObjectCommand({ Bucket: 'kb-docs', Key, Body }));
-  await h.clients.s3.send(new PutObjectCommand({ Bucket: 'kb-docs', Key: 'kb/warranty.txt.metadata.json', Body: JSON.stringify({ metadataAttributes: { team: 'support' } }) }));
+
+/** A Knowledge Base over the kb/ prefix with its S3 data source, not yet ingested. */
+async function createKb(name: string): Promise<{ kbId: string; dsId: string }> {
   const kb = await h.clients.agent.send(
     new CreateKnowledgeBaseCommand({
-      name: 'brindlewood-kb',
+      name,
       roleArn: 'arn:aws:iam::123456789012:role/KbRole',
       knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0' } },
       storageConfiguration: { type: 'OPENSEARCH_SERVERLESS', opensearchServerlessConfiguration: { collectionArn: 'arn:aws:aoss:us-east-1:123456789012:collection/abc', vectorIndexName: 'idx', fieldMapping: { vectorField: 'v', textField: 't', metadataField: 'm' } } },
     }),
   );
-  kbId = kb.knowledgeBase!.knowledgeBaseId!;
-  await untilKbActive(h.clients.agent, kbId);
+  const id = kb.knowledgeBase!.knowledgeBaseId!;
+  await untilKbActive(h.clients.agent, id);
   const ds = await h.clients.agent.send(
     new CreateDataSourceCommand({
-      knowledgeBaseId: kbId,
+      knowledgeBaseId: id,
       name: 'docs',
       dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::kb-docs', inclusionPrefixes: ['kb/'] } },
       vectorIngestionConfiguration: { chunkingConfiguration: { chunkingStrategy: 'FIXED_SIZE', fixedSizeChunkingConfiguration: { maxTokens: 300, overlapPercentage: 20 } } },
     }),
   );
-  dsId = ds.dataSource!.dataSourceId!;
-});
-afterAll(async () => {
-  await h.stop();
-});
+  return { kbId: id, dsId: ds.dataSource!.dataSourceId! };
+}
 
-async function ingest(): Promise<Record<string, number>> {
-  const start = await h.clients.agent.send(new StartIngestionJobCommand({ knowledgeBaseId: kbId, dataSourceId: dsId }));
+async function ingest(target: { kbId: string; dsId: string }): Promise<Record<string, number>> {
+  const { kbId: knowledgeBaseId, dsId: dataSourceId } = target;
+  const start = await h.clients.agent.send(new StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
   expect(start.ingestionJob?.status).toBe('STARTING');
   const done = await until(
-    () => h.clients.agent.send(new GetIngestionJobCommand({ knowledgeBaseId: kbId, dataSourceId: dsId, ingestionJobId: start.ingestionJob!.ingestionJobId! })),
+    () => h.clients.agent.send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId: start.ingestionJob!.ingestionJobId! })),
     (j) => j.ingestionJob?.status === 'COMPLETE' || j.ingestionJob?.status === 'FAILED',
     'ingestion',
   );
   expect(done.ingestionJob?.status, JSON.stringify(done.ingestionJob?.failureReasons)).toBe('COMPLETE');
   return done.ingestionJob!.statistics as Record<string, number>;
 }
+
+// The Knowledge Base the retrieval tests read is ingested here, so each test stands alone in any order.
+beforeAll(async () => {
+  h = await startHarness();
+  await h.clients.s3.send(new CreateBucketCommand({ Bucket: 'kb-docs' }));
+  for (const [Key, Body] of Object.entries(DOCS)) await h.clients.s3.send(new PutObjectCommand({ Bucket: 'kb-docs', Key, Body }));
+  await h.clients.s3.send(new PutObjectCommand({ Bucket: 'kb-docs', Key: 'kb/warranty.txt.metadata.json', Body: JSON.stringify({ metadataAttributes: { team: 'support' } }) }));
+  const shared = await createKb('brindlewood-kb');
+  ({ kbId, dsId } = shared);
+  await ingest(shared);
+});
+afterAll(async () => {
+  await h.stop();
+});
 
 describe('Knowledge Bases', () => {
   it('creates, gets and lists a vector Knowledge Base and validates its configuration', async () => {
@@ -82,11 +92,12 @@ describe('Knowledge Bases', () => {
   });
 
   it('ingests the documents under the prefix and reports statistics; re-ingesting unchanged docs indexes nothing new', async () => {
-    const first = await ingest();
+    const own = await createKb('brindlewood-kb-ingest');
+    const first = await ingest(own);
     expect(first.numberOfDocumentsScanned).toBe(4);
     expect(first.numberOfMetadataDocumentsScanned).toBe(1);
     expect(first.numberOfNewDocumentsIndexed).toBe(4);
-    const again = await ingest();
+    const again = await ingest(own);
     expect(again.numberOfNewDocumentsIndexed).toBe(0);
     expect(again.numberOfModifiedDocumentsIndexed).toBe(0);
   });

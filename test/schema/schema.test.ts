@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema, runResultJsonSchema } from '../../src/schema/json-schema.js';
+import { configJsonSchema } from '../../src/config/json-schema.js';
+import { runResultJsonSchema } from '../../src/schema/json-schema.js';
 import { parseRunResult } from '../../src/schema/read.js';
 
 /** What `fn` throws; fails the test when it returns instead. */
@@ -21,6 +23,18 @@ describe('committed JSON Schemas', () => {
   it('config.schema.json is generated from the zod source', () => {
     const committed = JSON.parse(readFileSync('schema/config.schema.json', 'utf8'));
     expect(committed).toEqual(configJsonSchema());
+  });
+});
+
+describe('src/schema is a leaf', () => {
+  it('imports nothing from the rest of src: only zod, node built-ins and its own files', () => {
+    const dir = 'src/schema';
+    const imports = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => `${f}: ${m[1]}`));
+    expect(imports.length).toBeGreaterThan(0);
+    const outside = imports.filter((i) => !/: (zod|node:[a-z/]+|\.\/[\w.-]+)$/.test(i));
+    expect(outside).toEqual([]);
   });
 });
 

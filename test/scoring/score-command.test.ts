@@ -144,5 +144,5 @@ describe.skipIf(!SQUAD_DEV)('SQuAD v2 dev (CS224n split) through loadEvalSet and
     const empty = await mean(() => '');
     expect(empty.exact).toBeCloseTo(3168 / 6078, 12);
     expect(empty.f1).toBeCloseTo(3168 / 6078, 12);
-  }, 30_000);
+  });
 });

@@ -3,10 +3,12 @@ import {
   bootstrapMeanCi,
   createRng,
   minimumDetectableDifference,
+  mean,
   minimumDetectableDifferenceContinuous,
   pairedBootstrap,
   percentiles,
   quantile,
+  sampleSd,
   summarizeMetric,
 } from '../../src/stats/index.js';
 
@@ -43,6 +45,19 @@ describe('quantile and percentiles (numpy linear interpolation)', () => {
     const p = percentiles([100, null, 300, 200, undefined]);
     expect(p).toEqual({ p50: 200, p95: 290, p99: 298, mean: 200, n: 3 });
     expect(percentiles([]).n).toBe(0);
+  });
+});
+
+describe('mean and sampleSd', () => {
+  it('sum with compensation: ten 0.1s average to 0.1 (naive summation gives 0.09999999999999999)', () => {
+    expect(mean(Array(10).fill(0.1))).toBe(0.1);
+    expect(mean(new Float64Array([1e16, 1, -1e16]))).toBe(1 / 3);
+    expect(mean([])).toBeNaN();
+  });
+  it('sample SD uses n - 1 (numpy std(ddof=1)) and is 0 below two values', () => {
+    expect(sampleSd([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.138089935299395, 12);
+    expect(sampleSd([3])).toBe(0);
+    expect(sampleSd([])).toBe(0);
   });
 });
 
