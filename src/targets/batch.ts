@@ -16,7 +16,8 @@ import { bucketAndKey, ensureBucket, listKeys, putObjectText, readObjectText } f
 import type { DescribedTarget } from './bedrock-model.js';
 import { buildConverseInput } from './converse.js';
 import type { TargetSpec } from './index.js';
-import { TargetError, type TargetRequest, type TargetResponse } from './types.js';
+import { toTargetError } from './errors.js';
+import { TargetError, type InvokeOptions, type TargetRequest, type TargetResponse } from './types.js';
 
 export const BATCH_LATENCY_BASIS = 'batch-job-wall-time-per-record';
 
@@ -226,7 +227,10 @@ function replayTarget(spec: Extract<TargetSpec, { type: 'bedrock-model' }>, resu
     kind: spec.kind,
     modelId: spec.modelId,
     description: { config: { type: 'bedrock-batch', modelId: spec.modelId, inference: spec.inference }, defaultMaxTokens: spec.inference.maxTokens },
-    async invoke(request: TargetRequest): Promise<TargetResponse> {
+    async invoke(request: TargetRequest, { signal }: InvokeOptions): Promise<TargetResponse> {
+      // The answers are already here, but a call whose time is up or whose run was cancelled still ends the way
+      // every other target's does: Timeout (retryable) or Aborted, never a result.
+      if (signal.aborted) throw toTargetError(signal.reason, signal);
       const r = results.get(request.itemId);
       if (!r) throw new TargetError(`the batch job returned no record for item ${request.itemId}`, 'BatchRecordMissing', { retryable: false });
       if (!r.ok) throw new TargetError(r.message, r.code, { retryable: false });
