@@ -329,7 +329,7 @@ describe('contract coverage', () => {
       const covered = new Set(runs.flatMap((r) => r.faults));
       // A batch target replays a finished job: its only per-call failure is a failed or missing record (fatal);
       // throttling and server errors belong to the job's submission, which fails the run as a ServiceError.
-      const expected = adapter === 'batch' ? ['fatal'] : FAULT_KINDS;
+      const expected: readonly FaultKind[] = adapter === 'batch' ? ['fatal'] : FAULT_KINDS;
       for (const k of expected) expect(covered.has(k), `${adapter}: ${k}`).toBe(true);
       if (adapter !== 'batch') expect(new Set(runs.map((r) => r.backend))).toEqual(new Set(['emulator', 'h2c stub']));
     }
