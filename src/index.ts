@@ -3,6 +3,7 @@
  * The CLI in src/cli is a thin layer over these exports.
  */
 export { runExperiment, DEMO_CONFIG, type RunOptions, type RunOutcome } from './experiment/experiment.js';
+export type { ExperimentEvent, ExperimentEventHandler, ExperimentStage } from './experiment/events.js';
 export { loadConfig, findConfigFile, resolveConfigPath } from './config/load.js';
 export type { ExperimentConfig, SystemSpec } from './config/schema.js';
 export { loadEvalSet } from './datasets/load.js';

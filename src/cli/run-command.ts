@@ -3,6 +3,7 @@ import type { ProgressMode } from '../runner/progress.js';
 import { runExperiment } from '../experiment/experiment.js';
 import { gateAfterRun } from './gate-after-run.js';
 import { askOnTerminal } from '../experiment/consent.js';
+import { renderEvents } from './render-events.js';
 import { fixHint } from './hints.js';
 import { readRunResult } from '../schema/read.js';
 
@@ -32,9 +33,8 @@ export async function runCommand(args: Record<string, unknown>): Promise<number>
     concurrency: args.concurrency as number | undefined,
     cache: args.cache !== false,
     seed: args.seed as number | undefined,
-    progress: (quiet ? 'none' : (args.progress as ProgressMode | undefined)) ?? 'auto',
     cwd,
-    log,
+    onEvent: renderEvents({ quiet, progress: (args.progress as ProgressMode | undefined) ?? 'auto' }),
     yes: args.yes === true,
     confirm: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
   });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { EvalSet } from '../datasets/types.js';
-import { runEval, type ProgressMode, type JournalRecord } from '../runner/index.js';
+import { runEval, type ProgressReporter, type JournalRecord } from '../runner/index.js';
 import { createScorers, isBinaryMetric } from '../scoring/index.js';
 import type { Scorer } from '../scoring/types.js';
 import { ACCOUNT_ID as EMULATOR_ACCOUNT_ID } from '../emulator/context.js';
@@ -23,7 +23,8 @@ export interface ExecuteInput {
   clients: AwsClients;
   outDir: string;
   resume: boolean;
-  progress: ProgressMode;
+  /** Receives the runner's call counts (the caller turns them into events or a bar). */
+  progressReporter: ProgressReporter;
   cacheDir: string;
   log: (line: string) => void;
 }
@@ -106,7 +107,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     timeoutMs: config.runner.timeoutMs,
     maxRetries: config.runner.maxRetries,
     cache: config.runner.cache ? { dir: input.cacheDir, endpointKey: clients.endpointKey } : null,
-    progress: input.progress,
+    progressReporter: input.progressReporter,
     seed: config.seed,
     request: requestOf,
   });

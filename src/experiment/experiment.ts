@@ -26,27 +26,46 @@ import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
 import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
-import type { ProgressMode } from '../runner/progress.js';
+import { createProgress, type ProgressMode } from '../runner/progress.js';
+import { progressEvents, type ExperimentEventHandler } from './events.js';
 import { emulatorDefaultsFor } from './defaults.js';
 import { DEMO_CONFIG } from './demo.js';
 
 export { DEMO_CONFIG };
 
 export interface RunOptions {
+  /** Config file (YAML or JSON); default: ftrag.yaml etc. in `cwd`, else the bundled demo. */
   config?: string;
+  /** Output folder; default reports/<runId> under `cwd`. */
   out?: string;
+  /** A run folder to finish (its config, overrides and limit are reused). */
   resume?: string;
+  /** Only the first N eval items. */
   limit?: number;
   concurrency?: number;
-  cache: boolean;
+  /** Use the response cache (default true). */
+  cache?: boolean;
   seed?: number;
-  progress: ProgressMode;
-  cwd: string;
-  log: (line: string) => void;
+  /** Where relative paths, `.ftrag/` state and the default output folder live (default process.cwd()). */
+  cwd?: string;
+  /** Progress as typed events: stages, messages, model-call counts, done. The library itself prints nothing. */
+  onEvent?: ExperimentEventHandler;
+  /** Receives the text of every `message` event (for callers that only want lines). */
+  log?: (line: string) => void;
+  /** Also draw model-call progress on stderr in this mode (default `none`); the CLI renders events instead. */
+  progress?: ProgressMode;
   /** Consent to create billable AWS resources without asking (`--yes`). */
   yes?: boolean;
   /** Asks the user; given only when stdin and stderr are a TTY. */
   confirm?: (question: string) => Promise<boolean>;
+}
+
+/** RunOptions with the defaults filled in, as the pipeline uses them. */
+interface ResolvedRunOptions extends RunOptions {
+  cache: boolean;
+  cwd: string;
+  emit: ExperimentEventHandler;
+  log: (line: string) => void;
 }
 
 export interface RunOutcome {
@@ -57,7 +76,13 @@ export interface RunOutcome {
 }
 
 
-export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
+export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
+  const emit: ExperimentEventHandler = (event) => {
+    options.onEvent?.(event);
+    if (event.type === 'message') options.log?.(event.text);
+  };
+  const opts: ResolvedRunOptions = { ...options, cache: options.cache ?? true, cwd: options.cwd ?? process.cwd(), emit, log: (text) => emit({ type: 'message', text }) };
+  emit({ type: 'stage', stage: 'config' });
   const resumeDir = opts.resume ? resolve(opts.cwd, opts.resume) : undefined;
   const snapshot = resumeDir ? await readSnapshot(resumeDir) : undefined;
   const configFile = snapshot?.configFile ?? (opts.config ? resolve(opts.cwd, opts.config) : ((await findConfigFile(opts.cwd)) ?? fileURLToPath(DEMO_CONFIG)));
@@ -74,7 +99,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutcome> {
 }
 
 interface RunInputs {
-  opts: RunOptions;
+  opts: ResolvedRunOptions;
   resumeDir?: string;
   snapshot?: Snapshot;
   configFile: string;
@@ -137,11 +162,13 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
   const { config, baseDir } = loaded;
   const createdAt = snapshot?.createdAt ?? new Date().toISOString();
 
+  opts.emit({ type: 'stage', stage: 'endpoint' });
   const endpoint = await openEndpoint(config, opts);
   try {
     const clients = endpoint.clients;
     const stateStore = new ProvisionStateStore(join(opts.cwd, '.ftrag', 'state.json'), clients.endpointKey);
     const state = await stateStore.load();
+    opts.emit({ type: 'stage', stage: 'provision' });
     const provisioned = await provisionSystems(config, {
       clients,
       emulated: endpoint.emulated,
@@ -154,6 +181,7 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
     });
     await stateStore.save(state);
 
+    opts.emit({ type: 'stage', stage: 'execute' });
     const execution = await executeAndScore({
       config,
       evalSet,
@@ -161,11 +189,12 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       clients,
       outDir,
       resume: !!snapshot,
-      progress: opts.progress,
+      progressReporter: progressEvents(opts.emit, opts.progress ? createProgress(opts.progress) : undefined),
       cacheDir: join(opts.cwd, '.ftrag', 'cache'),
       log: opts.log,
     });
 
+    opts.emit({ type: 'stage', stage: 'assemble' });
     const run = await assembleRun({
       runId,
       createdAt,
@@ -183,13 +212,16 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
         ...(endpoint.nonAws?.length ? { nonAws: endpoint.nonAws } : {}),
       },
     });
+    opts.emit({ type: 'stage', stage: 'reports' });
     const runJsonPath = await writeAllReports(run, outDir, opts.cwd);
     if (config.cleanup === 'after-run') {
       // After the reports are written, so a failed delete never costs the run its results.
       opts.log('cleanup: after-run');
       await cleanupCreatedResources(clients, state, () => stateStore.save(state), opts.log);
     }
-    return { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline: run.recommendation?.headline };
+    const outcome: RunOutcome = { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline: run.recommendation?.headline };
+    opts.emit({ type: 'done', ...outcome });
+    return outcome;
   } finally {
     await endpoint.close();
   }
@@ -203,7 +235,7 @@ interface Endpoint {
   close(): Promise<void>;
 }
 
-async function openEndpoint(config: ExperimentConfig, opts: RunOptions): Promise<Endpoint> {
+async function openEndpoint(config: ExperimentConfig, opts: ResolvedRunOptions): Promise<Endpoint> {
   if (config.endpoint === 'aws') {
     const clients = createAwsClients({ region: config.region });
     const nonAws = nonAwsEndpoints(clients);
