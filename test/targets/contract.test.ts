@@ -18,6 +18,7 @@ import { createBatchTargets } from '../../src/targets/batch.js';
 import { createTarget, type BedrockKbSpec, type BedrockModelSpec, type Target, type TargetRequest, type TargetSpec } from '../../src/targets/index.js';
 import { CONTRACT_CREDENTIALS, CONTRACT_RUNS, CONTRACT_SECRETS, FAULT_KINDS, targetContract, type ContractBackend, type FaultKind } from './contract.js';
 import { converseFrames, startStub, type StubHandler, type StubServer } from './h2c-stub.js';
+import { untilKbActive } from '../emulator/helpers.js';
 
 const inference = { maxTokens: 64, temperature: 0 };
 const MODEL = 'amazon.nova-micro-v1:0';
@@ -75,9 +76,11 @@ async function ingestedKb(c: Clients): Promise<string> {
       name: 'contract-kb',
       roleArn: 'arn:aws:iam::123456789012:role/KbRole',
       knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } },
+      storageConfiguration: { type: 'OPENSEARCH_SERVERLESS', opensearchServerlessConfiguration: { collectionArn: 'arn:aws:aoss:us-east-1:123456789012:collection/abc', vectorIndexName: 'idx', fieldMapping: { vectorField: 'v', textField: 't', metadataField: 'm' } } },
     }),
   );
   const kbId = kb.knowledgeBase!.knowledgeBaseId!;
+  await untilKbActive(c.agent, kbId);
   const ds = await c.agent.send(new CreateDataSourceCommand({ knowledgeBaseId: kbId, name: 'docs', dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::docs' } } }));
   const dataSourceId = ds.dataSource!.dataSourceId!;
   const job = await c.agent.send(new StartIngestionJobCommand({ knowledgeBaseId: kbId, dataSourceId }));
