@@ -150,7 +150,7 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
 
 interface StagedRun {
   loaded: LoadedConfig;
-  opts: RunOptions;
+  opts: ResolvedRunOptions;
   snapshot?: Snapshot;
   configFile: string;
   evalSet: EvalSet;
