@@ -66,12 +66,14 @@ describe('S3 (path style)', () => {
   });
 
   it('pages ListObjectsV2 with continuation tokens', async () => {
-    for (let i = 0; i < 7; i++) await h.clients.s3.send(new PutObjectCommand({ Bucket: 'corpus', Key: `paged/${i}.txt`, Body: String(i) }));
+    // A bucket of its own, so the listing test above sees the same objects in whichever order the tests run.
+    await h.clients.s3.send(new CreateBucketCommand({ Bucket: 'paging' }));
+    for (let i = 0; i < 7; i++) await h.clients.s3.send(new PutObjectCommand({ Bucket: 'paging', Key: `paged/${i}.txt`, Body: String(i) }));
     const keys: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const r = await h.clients.s3.send(new ListObjectsV2Command({ Bucket: 'corpus', Prefix: 'paged/', MaxKeys: 3, ContinuationToken: token }));
+      const r = await h.clients.s3.send(new ListObjectsV2Command({ Bucket: 'paging', Prefix: 'paged/', MaxKeys: 3, ContinuationToken: token }));
       keys.push(...(r.Contents ?? []).map((c) => c.Key!));
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
       pages++;
