@@ -6,18 +6,12 @@
  */
 import { VECTOR_STORE_TYPES, WorkloadSpec, type VectorStoreSpec } from '../config/schema.js';
 import { breakEvenPairs, catalogSummary, costForSystem, resolvedStore, VECTOR_STORE_LABEL, type CostInput, type PriceCatalog } from '../cost/index.js';
-import { recommend } from '../recommend/index.js';
+import { recommend, type RecommendInput } from '../recommend/index.js';
 import { RunResult, type Comparison, type Recommendation, type SystemSummary, type VectorStoreComparison } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
 
-export interface DecisionContext {
-  systems: SystemSummary[];
-  comparisons: Comparison[];
-  workload: WorkloadSpec;
-  primaryMetric: string;
-  categories: string[];
-  equivalenceMargin?: number;
-}
+/** What a verdict is decided from, less the break-even inputs that re-pricing computes anew. */
+export type DecisionContext = Omit<RecommendInput, 'breakEven'>;
 
 export interface Decided {
   systems: SystemSummary[];
