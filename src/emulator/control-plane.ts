@@ -11,6 +11,7 @@ import { conflict, notFound, optNumber, optString, parseJsonObject, readBody, re
 import { guardrailRoutes } from './guardrails.js';
 import { hashId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
+import { bedrockTagList, checkNewResourceTags, deleteResourceTags, putResourceTags } from './tags.js';
 
 async function listFoundationModels(a: RouteArgs): Promise<void> {
   const q = a.url.searchParams;
@@ -134,6 +135,8 @@ async function createProvisioned(a: RouteArgs): Promise<void> {
   if (a.ctx.store.all<ProvisionedRecord>('provisionedModels').some((p) => p.provisionedModelName === name)) {
     throw conflict(`A provisioned model named ${name} already exists.`);
   }
+  const tags = bedrockTagList(body, 'tags');
+  checkNewResourceTags(name, tags);
   const n = a.ctx.store.next('provisionedModel');
   const id = hashId(12, a.ctx.seed, 'pt', n, name);
   const now = new Date();
@@ -152,6 +155,7 @@ async function createProvisioned(a: RouteArgs): Promise<void> {
     readyAt: now.getTime() + a.ctx.provisioningDelayMs,
   };
   a.ctx.store.put('provisionedModels', id, rec);
+  putResourceTags(a.ctx, rec.provisionedModelArn, tags);
   sendJson(a.res, 201, { provisionedModelArn: rec.provisionedModelArn });
 }
 
@@ -167,7 +171,9 @@ async function getProvisioned(a: RouteArgs): Promise<void> {
 }
 
 async function deleteProvisioned(a: RouteArgs): Promise<void> {
-  a.ctx.store.delete('provisionedModels', findProvisioned(a).id);
+  const rec = findProvisioned(a);
+  a.ctx.store.delete('provisionedModels', rec.id);
+  deleteResourceTags(a.ctx, rec.provisionedModelArn);
   sendJson(a.res, 200, {});
 }
 
@@ -192,6 +198,8 @@ async function createDeployment(a: RouteArgs): Promise<void> {
   if (!base?.onDemandCustomDeployment) {
     throw validation(`On-demand deployment is not supported for custom models based on ${custom.baseModelId}; use Provisioned Throughput.`);
   }
+  const tags = bedrockTagList(body, 'tags');
+  checkNewResourceTags(name, tags);
   const n = a.ctx.store.next('deployment');
   const id = hashId(12, a.ctx.seed, 'dep', n, name);
   const now = new Date();
@@ -207,6 +215,7 @@ async function createDeployment(a: RouteArgs): Promise<void> {
     readyAt: now.getTime() + a.ctx.provisioningDelayMs,
   };
   a.ctx.store.put('deployments', id, rec);
+  putResourceTags(a.ctx, rec.customModelDeploymentArn, tags);
   sendJson(a.res, 202, { customModelDeploymentArn: rec.customModelDeploymentArn });
 }
 
@@ -235,6 +244,7 @@ async function listDeployments(a: RouteArgs): Promise<void> {
 async function deleteDeployment(a: RouteArgs): Promise<void> {
   const rec = findDeployment(a);
   a.ctx.store.delete('deployments', rec.id);
+  deleteResourceTags(a.ctx, rec.customModelDeploymentArn);
   sendJson(a.res, 200, {});
 }
 

@@ -14,6 +14,7 @@ import { hashId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { joinS3Uri, parseS3Uri, S3Error } from './s3-store.js';
 import { paginate } from './knowledge-bases.js';
+import { bedrockTagList, checkNewResourceTags, putResourceTags } from './tags.js';
 
 type StepStatus = 'InProgress' | 'Completed' | 'Stopping' | 'Stopped' | 'Failed' | 'NotStarted';
 
@@ -114,6 +115,10 @@ async function createJob(a: RouteArgs): Promise<void> {
   }
   const hpRaw = optObject(body, 'hyperParameters') ?? {};
   const hp = validateHyperParameters(base, hpRaw);
+  const jobTags = bedrockTagList(body, 'jobTags');
+  const customModelTags = bedrockTagList(body, 'customModelTags');
+  checkNewResourceTags(jobName, jobTags);
+  checkNewResourceTags(customModelName, customModelTags);
   const jobs = ctx.store.all<CustomizationJobRecord>('customizationJobs');
   if (jobs.some((j) => j.jobName === jobName)) throw conflict(`A model customization job named ${jobName} already exists.`);
   if (findCustomModel(ctx, customModelName) || jobs.some((j) => j.outputModelName === customModelName && j.status === 'InProgress')) {
@@ -141,6 +146,9 @@ async function createJob(a: RouteArgs): Promise<void> {
     lastModifiedTime: now,
   };
   ctx.store.put('customizationJobs', jobId, job);
+  putResourceTags(ctx, job.jobArn, jobTags);
+  // The custom model's ARN is fixed now (customModelIdFor), so its tags are recorded with the job that makes it.
+  putResourceTags(ctx, `arn:aws:bedrock:${ctx.region}:${ACCOUNT_ID}:custom-model/${job.baseModelId}/${customModelIdFor(ctx, jobId)}`, customModelTags);
   const controller = new AbortController();
   ctx.running.set(jobId, controller);
   const work = runJob(ctx, job, base, hp, controller.signal).finally(() => ctx.running.delete(jobId));

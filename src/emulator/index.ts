@@ -18,6 +18,7 @@ import type { FaultRates } from './faults.js';
 import { failInterruptedIngestions, knowledgeBaseRoutes } from './knowledge-bases.js';
 import { loadLatencyProfile } from './latency.js';
 import { runtimeRoutes } from './runtime.js';
+import { tagRoutes } from './tags.js';
 import { S3Store } from './s3-store.js';
 import { listen } from './server.js';
 import { StateStore } from './store.js';
@@ -92,7 +93,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);
   failInterruptedBatchJobs(ctx);
-  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes];
+  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes, ...tagRoutes];
   const server = await listen(ctx, routes, opts.port ?? 0);
   const url = `http://127.0.0.1:${server.port}`;
   return {

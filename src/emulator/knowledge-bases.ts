@@ -11,6 +11,7 @@ import type { KbDocument, KbHit, KbIndex } from './model/api.js';
 import { buildKbIndex, loadKbIndex } from './model-port.js';
 import { hashUpperId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
+import { agentTagMap, deleteResourceTags, putResourceTags } from './tags.js';
 import { createHash } from 'node:crypto';
 import { plainMetadata, type MetadataPredicate } from './metadata-filter.js';
 
@@ -124,6 +125,7 @@ async function createKnowledgeBase(a: RouteArgs): Promise<void> {
   if (!STORAGE_TYPES.includes(String(storageConfiguration.type))) {
     throw validation(`1 validation error detected: Value '${String(storageConfiguration.type)}' at 'storageConfiguration.type' failed to satisfy constraint: Member must satisfy enum value set: [${STORAGE_TYPES.join(', ')}]`);
   }
+  const tags = agentTagMap(body);
   const n = a.ctx.store.next('knowledgeBase');
   const id = hashUpperId(10, a.ctx.seed, 'kb', n, name);
   const now = nowIso();
@@ -141,6 +143,7 @@ async function createKnowledgeBase(a: RouteArgs): Promise<void> {
     readyAt: Date.now() + a.ctx.provisioningDelayMs,
   };
   a.ctx.store.put('knowledgeBases', id, kb);
+  putResourceTags(a.ctx, kb.knowledgeBaseArn, tags);
   sendJson(a.res, 202, { knowledgeBase: publicKb(kb) });
 }
 
@@ -155,6 +158,7 @@ async function deleteKnowledgeBase(a: RouteArgs): Promise<void> {
     a.ctx.kbIndexes.delete(ds.dataSourceId);
   }
   a.ctx.store.delete('knowledgeBases', kb.knowledgeBaseId);
+  deleteResourceTags(a.ctx, kb.knowledgeBaseArn);
   sendJson(a.res, 202, { knowledgeBaseId: kb.knowledgeBaseId, status: 'DELETING' });
 }
 

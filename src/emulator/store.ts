@@ -16,6 +16,7 @@ export const COLLECTIONS = [
   'invocationJobs',
   'guardrails',
   'ragSessions',
+  'tags',
   'counters',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];

@@ -24,6 +24,7 @@ import type { TrainContext } from './train-model.js';
 import { poll } from './train-model.js';
 import type { KnowledgeBaseRecord } from './state.js';
 import { resourceName } from '../models/identifiers.js';
+import { ftragTags, tagMap } from './tags.js';
 
 export interface ReadyKnowledgeBase {
   knowledgeBaseId: string;
@@ -86,6 +87,7 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
             fieldMapping: { vectorField: 'vector', textField: 'text', metadataField: 'metadata' },
           },
         },
+        tags: tagMap(ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id })),
       }),
     );
     record.knowledgeBaseId = created.knowledgeBase!.knowledgeBaseId!;

@@ -175,6 +175,7 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       state,
       saveState: () => stateStore.save(state),
       runId,
+      experiment: config.name,
       resolvePath: (p) => resolveConfigPath(p, baseDir),
       pollMs: endpoint.emulated ? 100 : 15_000,
       log: opts.log,

@@ -49,8 +49,21 @@ export async function cleanupResources(opts: ResourcesOptions & { confirm: (what
   });
 }
 
+/** What a resource bills while it exists: `$20.50/h` (provisioned throughput), `$1.95/month` (custom model storage). */
+function runningCost(r: CreatedResource): string {
+  if (r.hourlyUsd !== undefined) return `$${r.hourlyUsd.toFixed(2)}/h`;
+  if (r.monthlyUsd !== undefined) return `$${r.monthlyUsd.toFixed(2)}/month`;
+  return r.kind === 'provisioned throughput' || r.kind === 'custom model' ? 'not priced' : '-';
+}
+
 export function renderResources(rows: CreatedResource[]): string {
   if (rows.length === 0) return 'No resources created by ftrag are recorded for this endpoint.\n';
-  const lines = rows.map((r) => `${r.kind.padEnd(24)} ${r.status.padEnd(12)} ${(r.hourlyUsd !== undefined ? `$${r.hourlyUsd.toFixed(2)}/h` : '-').padEnd(10)} ${(r.system ?? '-').padEnd(16)} ${r.runId ?? '-'}  ${r.id}`);
-  return `${'kind'.padEnd(24)} ${'status'.padEnd(12)} ${'hourly'.padEnd(10)} ${'system'.padEnd(16)} run id  id/ARN\n${lines.join('\n')}\n`;
+  const lines = rows.map((r) => {
+    const tags = r.tags ? Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(' ') : '-';
+    return `${r.kind.padEnd(24)} ${r.status.padEnd(12)} ${runningCost(r).padEnd(12)} ${(r.system ?? '-').padEnd(16)} ${r.runId ?? '-'}  ${r.id}\n${' '.repeat(25)}tags: ${tags}`;
+  });
+  const hourly = rows.reduce((s, r) => s + (r.hourlyUsd ?? 0), 0);
+  const monthly = rows.reduce((s, r) => s + (r.monthlyUsd ?? 0), 0);
+  const total = hourly || monthly ? `\nWhile these exist they bill $${hourly.toFixed(2)} per hour (provisioned throughput) and $${monthly.toFixed(2)} per month (custom model storage), before tokens.\n` : '';
+  return `${'kind'.padEnd(24)} ${'status'.padEnd(12)} ${'cost'.padEnd(12)} ${'system'.padEnd(16)} run id  id/ARN\n${lines.join('\n')}\n${total}`;
 }

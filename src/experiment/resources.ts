@@ -10,8 +10,15 @@ import {
   GetCustomModelCommand,
   GetCustomModelDeploymentCommand,
   GetProvisionedModelThroughputCommand,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-bedrock';
-import { DeleteDataSourceCommand, DeleteKnowledgeBaseCommand, GetDataSourceCommand, GetKnowledgeBaseCommand } from '@aws-sdk/client-bedrock-agent';
+import {
+  DeleteDataSourceCommand,
+  DeleteKnowledgeBaseCommand,
+  GetDataSourceCommand,
+  GetKnowledgeBaseCommand,
+  ListTagsForResourceCommand as ListAgentTagsCommand,
+} from '@aws-sdk/client-bedrock-agent';
 import { priceOf, type PriceCatalog } from '../cost/index.js';
 import type { AwsClients } from '../targets/clients.js';
 import type { ProvisionState } from './state.js';
@@ -22,9 +29,25 @@ export interface CreatedResource {
   status: string;
   system?: string;
   runId?: string;
-  /** Only for what bills by the hour while it exists. */
+  /** Only for what bills by the hour while it exists (provisioned throughput: model units x the MU-hour price). */
   hourlyUsd?: number;
+  /** Only for what bills by the month while it exists (custom model storage). */
+  monthlyUsd?: number;
+  /** The resource's AWS tags (ftrag:managed, ftrag:run-id, ftrag:experiment, ftrag:system); absent where none can be read. */
+  tags?: Record<string, string>;
 }
+
+/** Tags as read back from the service; undefined (not an error) where the caller may not list them or the resource is gone. */
+async function tagsOf(list: () => Promise<Record<string, string> | undefined>): Promise<Record<string, string> | undefined> {
+  try {
+    return await list();
+  } catch {
+    return undefined;
+  }
+}
+
+const bedrockTags = (clients: AwsClients, resourceARN: string) =>
+  tagsOf(async () => Object.fromEntries(((await clients.bedrock.send(new ListTagsForResourceCommand({ resourceARN }))).tags ?? []).map((t) => [t.key!, t.value ?? ''])));
 
 const GONE = new Set(['ResourceNotFoundException', 'ValidationException']);
 
@@ -45,7 +68,15 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
     const who = { system: m.systemId, runId: m.runId };
     if (m.customModelArn) {
       const arn = m.customModelArn;
-      out.push({ kind: 'custom model', id: arn, status: await statusOf(async () => (await clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: arn }))).modelStatus), ...who });
+      let monthlyUsd: number | undefined;
+      const status = await statusOf(async () => {
+        const model = await clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: arn }));
+        const storage = model.baseModelArn ? priceOf(catalog, model.baseModelArn, 'storage-model-month', clients.region) : undefined;
+        if (storage) monthlyUsd = storage.price;
+        return model.modelStatus;
+      });
+      const tags = status === 'not found' ? undefined : await bedrockTags(clients, arn);
+      out.push({ kind: 'custom model', id: arn, status, ...who, ...(monthlyUsd !== undefined ? { monthlyUsd } : {}), ...(tags ? { tags } : {}) });
     }
     if (!m.servingArn) continue;
     const arn = m.servingArn;
@@ -59,15 +90,26 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
         if (price && pt.modelUnits) hourlyUsd = price.price * pt.modelUnits;
         return pt.status;
       });
-      out.push({ kind: 'provisioned throughput', id: arn, status, ...who, ...(hourlyUsd !== undefined ? { hourlyUsd } : {}) });
+      const tags = status === 'not found' ? undefined : await bedrockTags(clients, arn);
+      out.push({ kind: 'provisioned throughput', id: arn, status, ...who, ...(hourlyUsd !== undefined ? { hourlyUsd } : {}), ...(tags ? { tags } : {}) });
     } else {
-      out.push({ kind: 'custom model deployment', id: arn, status: await statusOf(async () => (await clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }))).status), ...who });
+      const status = await statusOf(async () => (await clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }))).status);
+      const tags = status === 'not found' ? undefined : await bedrockTags(clients, arn);
+      out.push({ kind: 'custom model deployment', id: arn, status, ...who, ...(tags ? { tags } : {}) });
     }
   }
   for (const kb of Object.values(state.knowledgeBases)) {
     const who = { system: kb.systemId, runId: kb.runId };
     const knowledgeBaseId = kb.knowledgeBaseId;
-    out.push({ kind: 'knowledge base', id: knowledgeBaseId, status: await statusOf(async () => (await clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.status), ...who });
+    let kbArn: string | undefined;
+    const kbStatus = await statusOf(async () => {
+      const got = (await clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase;
+      kbArn = got?.knowledgeBaseArn;
+      return got?.status;
+    });
+    const resourceArn = kbArn;
+    const tags = resourceArn ? await tagsOf(async () => (await clients.bedrockAgent.send(new ListAgentTagsCommand({ resourceArn }))).tags) : undefined;
+    out.push({ kind: 'knowledge base', id: knowledgeBaseId, status: kbStatus, ...who, ...(tags ? { tags } : {}) });
     const dataSourceId = kb.dataSourceId;
     if (dataSourceId) {
       out.push({ kind: 'data source', id: dataSourceId, status: await statusOf(async () => (await clients.bedrockAgent.send(new GetDataSourceCommand({ knowledgeBaseId, dataSourceId }))).dataSource?.status), ...who });

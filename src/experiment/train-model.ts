@@ -25,6 +25,7 @@ import { defaultEpochCount } from '../models/index.js';
 import { resourceName } from '../models/identifiers.js';
 import { getText, parseS3Uri, putText } from './s3.js';
 import type { ProvisionState } from './state.js';
+import { ftragTags, type ResourceTag } from './tags.js';
 
 export interface TrainContext {
   clients: AwsClients;
@@ -32,8 +33,10 @@ export interface TrainContext {
   state: ProvisionState;
   /** Persists `state` (atomically); called after each resource is created. */
   saveState: () => Promise<void>;
-  /** Recorded with each resource, so `ftrag resources` can say which run made it. */
+  /** Recorded with each resource, so `ftrag resources` can say which run made it; also an AWS tag on it. */
   runId?: string;
+  /** The config's `name`: tagged on each created resource with the run id. */
+  experiment?: string;
   /** Resolves a path from the config against the config's folder. */
   resolvePath: (p: string) => string;
   pollMs: number;
@@ -108,6 +111,7 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
     } else {
       jobArn = await startCustomizationJob(spec, prepared, {
         ...ctx,
+        tags: ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }),
         // The job's name is recorded before it is created, so a kill between the two still finds the job.
         beforeCreate: async (jobName) => {
           ctx.state.models[key] = { jobArn: '', pendingJobName: jobName, systemId: spec.id, runId: ctx.runId };
@@ -131,7 +135,7 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
     await ctx.saveState();
     ctx.log(`fine-tuning: completed, training loss ${done.trainingMetrics?.trainingLoss?.toFixed(3) ?? '?'}`);
   }
-  const serving = await makeServable(spec, customModelArn, key, ctx);
+  const serving = await makeServable(spec, customModelArn, key, { ...ctx, tags: ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }) });
   const curves = await readCurves(jobArn!, ctx).catch(() => ({}));
   return { modelId: serving.arn, training: { ...info, ...curves, jobArn: jobArn!, customModelArn, reused } };
 }
@@ -165,7 +169,7 @@ async function customModelExists(arn: string, ctx: TrainContext): Promise<boolea
 export async function startCustomizationJob(
   spec: SystemSpec,
   prepared: PreparedTraining,
-  ctx: Pick<TrainContext, 'clients' | 'emulated' | 'log'> & { beforeCreate?: (jobName: string) => Promise<void> },
+  ctx: Pick<TrainContext, 'clients' | 'emulated' | 'log'> & { tags: ResourceTag[]; beforeCreate?: (jobName: string) => Promise<void> },
 ): Promise<string> {
   const training = spec.training!;
   const { key, trainingText, validationText, hyperParameters, info } = prepared;
@@ -197,12 +201,14 @@ export async function startCustomizationJob(
       trainingDataConfig: { s3Uri: trainingUri },
       validationDataConfig: validationUri ? { validators: [{ s3Uri: validationUri }] } : undefined,
       outputDataConfig: { s3Uri: outputUri },
+      jobTags: ctx.tags,
+      customModelTags: ctx.tags,
     }),
   );
   return job.jobArn!;
 }
 
-export type ServeContext = Pick<TrainContext, 'clients' | 'pollMs' | 'log'> & Partial<Pick<TrainContext, 'state' | 'saveState'>>;
+export type ServeContext = Pick<TrainContext, 'clients' | 'pollMs' | 'log'> & Partial<Pick<TrainContext, 'state' | 'saveState'>> & { tags: ResourceTag[] };
 
 export async function makeServable(spec: SystemSpec, customModelArn: string, key: string, ctx: ServeContext): Promise<{ arn: string; type: 'provisioned' | 'on-demand' }> {
   const serving = spec.serving ?? { type: 'on-demand' as const, modelUnits: 1, commitment: 'none' as const };
@@ -225,6 +231,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
           modelId: customModelArn,
           modelUnits: serving.modelUnits,
           commitmentDuration,
+          tags: ctx.tags,
         }),
       );
       arn = created.provisionedModelArn!;
@@ -245,7 +252,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
   if (arn) await remember(arn);
   if (!arn) {
     const created = await ctx.clients.bedrock.send(
-      new CreateCustomModelDeploymentCommand({ modelDeploymentName: deploymentName, modelArn: customModelArn }),
+      new CreateCustomModelDeploymentCommand({ modelDeploymentName: deploymentName, modelArn: customModelArn, tags: ctx.tags }),
     );
     arn = created.customModelDeploymentArn!;
     await remember(arn);

@@ -13,6 +13,7 @@ import { InputError, ServiceError } from '../util/errors.js';
 import { DEMO_CONFIG } from '../experiment/demo.js';
 import { ProvisionStateStore } from '../experiment/state.js';
 import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob } from '../experiment/train-model.js';
+import { ftragTags } from '../experiment/tags.js';
 import { preflightTraining } from './preflight.js';
 import { planRun } from '../experiment/plan.js';
 import { requireSpendConsent } from '../experiment/consent.js';
@@ -129,6 +130,9 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
     );
   }
 
+  // `ftrag train` has no run folder; its resources are tagged (and recorded) with a run id of their own.
+  const trainRunId = `train-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+  const tags = ftragTags({ runId: trainRunId, experiment: config.name, systemId: spec.id });
   const endpoint = await openTrainEndpoint(config, opts.cwd, opts.log);
   try {
     if (!opts.wait && endpoint.embedded) {
@@ -138,7 +142,7 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
       );
     }
     const jobArn =
-      opts.attach ?? (await call('CreateModelCustomizationJob', () => startCustomizationJob(spec, prepared, { clients: endpoint.clients, emulated: endpoint.emulated, log: opts.log })));
+      opts.attach ?? (await call('CreateModelCustomizationJob', () => startCustomizationJob(spec, prepared, { clients: endpoint.clients, emulated: endpoint.emulated, log: opts.log, tags })));
     if (!opts.wait) {
       opts.print(jobArn);
       opts.log(`job started; resume waiting with: ftrag train --config ${opts.config ?? configFile} --system ${spec.id} --attach ${jobArn}`);
@@ -171,10 +175,10 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
     const state = await stateStore.load();
     const previous = state.models[prepared.key];
     const serving = await call('making the custom model servable', () =>
-      makeServable(spec, job.outputModelArn!, prepared.key, { clients: endpoint.clients, pollMs, log: opts.log }),
+      makeServable(spec, job.outputModelArn!, prepared.key, { clients: endpoint.clients, pollMs, log: opts.log, tags }),
     );
     if (ours) {
-      state.models[prepared.key] = { customModelArn: job.outputModelArn, jobArn, servingArn: serving.arn, servingType: serving.type };
+      state.models[prepared.key] = { customModelArn: job.outputModelArn, jobArn, servingArn: serving.arn, servingType: serving.type, systemId: spec.id, runId: trainRunId };
       await stateStore.save(state);
       if (previous?.servingType === 'provisioned' && previous.servingArn && previous.servingArn !== serving.arn) {
         opts.log(`note: the previous model's provisioned throughput ${previous.servingArn} still exists and bills by the hour; delete it with --delete-provisioned ${previous.servingArn}`);

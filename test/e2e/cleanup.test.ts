@@ -35,10 +35,12 @@ describe('ftrag resources and ftrag cleanup', () => {
 
     const listed = await runCli(['resources', '--config', config, '--json'], { cwd: dir });
     expect(listed.code, listed.stderr).toBe(0);
-    const rows = JSON.parse(listed.stdout) as { kind: string; status: string; system?: string; runId?: string }[];
+    const rows = JSON.parse(listed.stdout) as { kind: string; status: string; system?: string; runId?: string; tags?: Record<string, string> }[];
     expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['custom model', 'custom model deployment', 'knowledge base', 'data source']));
     expect(rows.find((r) => r.kind === 'custom model deployment')).toMatchObject({ system: 'fine-tuned', status: 'Active' });
     expect(rows.every((r) => typeof r.runId === 'string')).toBe(true);
+    // Every resource but the data source (CreateDataSource takes no tags) carries ftrag's tags, read back from the service.
+    for (const r of rows.filter((x) => x.kind !== 'data source')) expect(r.tags, r.kind).toMatchObject({ 'ftrag:managed': 'true', 'ftrag:experiment': 'vellora-demo', 'ftrag:run-id': r.runId });
 
     const refused = await runCli(['cleanup', '--config', config], { cwd: dir });
     expect(refused.code).toBe(2);
