@@ -40,7 +40,7 @@ describe('ftrag resources and ftrag cleanup', () => {
     expect(rows.find((r) => r.kind === 'custom model deployment')).toMatchObject({ system: 'fine-tuned', status: 'Active' });
     expect(rows.every((r) => typeof r.runId === 'string')).toBe(true);
     // Every resource but the data source (CreateDataSource takes no tags) carries ftrag's tags, read back from the service.
-    for (const r of rows.filter((x) => x.kind !== 'data source')) expect(r.tags, r.kind).toMatchObject({ 'ftrag:managed': 'true', 'ftrag:experiment': 'vellora-demo', 'ftrag:run-id': r.runId });
+    for (const r of rows.filter((x) => x.kind !== 'data source')) expect(r.tags, r.kind).toMatchObject({ 'ftrag:managed': 'true', 'ftrag:experiment': 'e2e-demo', 'ftrag:run-id': r.runId });
 
     const refused = await runCli(['cleanup', '--config', config], { cwd: dir });
     expect(refused.code).toBe(2);
