@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-bedrock';
 import { GetKnowledgeBaseCommand, ListTagsForResourceCommand as ListAgentTags } from '@aws-sdk/client-bedrock-agent';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfigPath } from '../../src/config/load.js';
 import { loadCatalog } from '../../src/cost/index.js';
@@ -80,15 +81,12 @@ describe('AWS tags on every resource ftrag creates', () => {
     emu = await startEmulator({ port: 0, dataDir: join(dir, 'emulator-data'), quiet: true, latencyProfile: 'none', provisioningDelayMs: 20 });
     clients = createAwsClients({ region: 'us-east-1', endpointUrl: emu.url });
     // Every control-plane command as the SDK is asked to send it.
-    for (const client of [clients.bedrock, clients.bedrockAgent]) {
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          calls.push({ command: context.commandName ?? '?', input: args.input as Record<string, unknown> });
-          return next(args);
-        },
-        { step: 'initialize', name: 'recordCommands' },
-      );
-    }
+    const record: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+      calls.push({ command: context.commandName ?? '?', input: args.input as Record<string, unknown> });
+      return next(args);
+    };
+    clients.bedrock.middlewareStack.add(record, { step: 'initialize', name: 'recordCommands' });
+    clients.bedrockAgent.middlewareStack.add(record, { step: 'initialize', name: 'recordCommands' });
     const loaded = await loadConfig(file, {});
     await provisionSystems(loaded.config, {
       clients,
