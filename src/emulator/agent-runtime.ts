@@ -6,7 +6,7 @@ import type { Http2ServerResponse } from 'node:http2';
 import { requireTextModel, resolveRuntimeModel } from './context.js';
 import { deltaPieces, eventFrame, padding } from './eventstream.js';
 import { intervenes, parseGuardrailConfig, resolveGuardrail, type GuardrailRecord } from './guardrails.js';
-import { optNumber, optObject, parseJsonObject, readBody, reqObject, reqString, sendJson, sleep, validation } from './http-util.js';
+import { optNumber, optObject, parseJsonObject, readBody, reqObject, reqString, sendJson, validation } from './http-util.js';
 import { generationMs, reportedLatencyMs, requestKeyOf, SERVICE_LATENCY_HEADER, serviceTime } from './latency.js';
 import { retrieveFromKb } from './knowledge-bases.js';
 import type { RetrievedChunk, RetrieveOptions } from './knowledge-bases.js';
@@ -74,7 +74,7 @@ async function retrieve(a: RouteArgs): Promise<void> {
     return;
   }
   const hits = retrieveFromKb(a.ctx, a.params.knowledgeBaseId, text, search.k, search);
-  await sleep(a.ctx.latency.retrievalMs);
+  await a.clock.advance(a.ctx.latency.retrievalMs);
   const results = hits.filter((h) => !intervenes(guardrail, h.chunk.text));
   sendJson(
     a.res,
@@ -84,7 +84,7 @@ async function retrieve(a: RouteArgs): Promise<void> {
       ...(guardrail ? { guardrailAction: results.length < hits.length ? 'INTERVENED' : 'NONE' } : {}),
     },
     // Bedrock's Retrieve has no latency field; the emulator adds its modelled time in a header of its own (latency.ts).
-    { 'x-amzn-requestid': a.requestId, [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.fault.slowMs + a.ctx.latency.retrievalMs)) },
+    { 'x-amzn-requestid': a.requestId, [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.clock.modelledMs)) },
   );
 }
 
@@ -137,7 +137,8 @@ async function answer(a: RouteArgs): Promise<RagAnswer> {
   if (intervenes(guardrail, question)) return done(guardrail!.blockedInputMessaging, [], [], true, 0);
 
   const hits = retrieveFromKb(a.ctx, kbId, question, search.k, { ...search, field: `${base}.knowledgeBaseId` });
-  await sleep(a.ctx.latency.retrievalMs);
+  // Retrieval's modelled time: the caller waits for it together with the generation's (service-clock.ts).
+  a.clock.add(a.ctx.latency.retrievalMs);
   const prompt = promptForGeneration(typeof template === 'string' ? template : undefined, question, hits.map((h) => h.chunk.text));
   // The filled template is what the generation model would read; it must fit its context window.
   if (countTokens(prompt.filled) > resolved.base.contextWindow) throw validation(INPUT_TOO_LONG);
@@ -180,11 +181,10 @@ function citationsOf(r: RagAnswer): Record<string, unknown>[] {
 async function retrieveAndGenerate(a: RouteArgs): Promise<void> {
   const r = await answer(a);
   const t = serviceTime(a.ctx.latency, r.modelId, a.ctx.seed, r.requestKey);
-  const modelledMs = generationMs(t, r.outputTokens);
-  await sleep(modelledMs);
+  await a.clock.advance(generationMs(t, r.outputTokens));
   sendJson(a.res, 200, { sessionId: r.sessionId, output: { text: r.text }, citations: citationsOf(r), guardrailAction: r.guardrailAction }, {
     'x-amzn-requestid': a.requestId,
-    [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.fault.slowMs + a.ctx.latency.retrievalMs + modelledMs)),
+    [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.clock.modelledMs)),
   });
 }
 
@@ -198,10 +198,10 @@ async function retrieveAndGenerateStream(a: RouteArgs): Promise<void> {
   const send = (type: string, payload: Record<string, unknown>): void => {
     res.write(eventFrame(type, { ...payload, p: padding(hashUniform(a.ctx.seed, 'pad', a.seq, frameNo++)) }));
   };
-  await sleep(t.ttftMs);
+  await a.clock.advance(t.ttftMs);
   const pieces = deltaPieces(r.text);
   for (let i = 0; i < pieces.length; i++) {
-    if (i > 0) await sleep(t.perTokenMs);
+    if (i > 0) await a.clock.advance(t.perTokenMs);
     send('output', { text: pieces[i] });
   }
   for (const c of citationsOf(r)) send('citation', { ...c, citation: c });

@@ -10,6 +10,7 @@ import type { FaultRates } from './faults.js';
 import { validation, notFound } from './http-util.js';
 import type { LatencyProfile } from './latency.js';
 import type { S3Store } from './s3-store.js';
+import type { ServedTiming } from './service-clock.js';
 import type { StateStore } from './store.js';
 
 export const ACCOUNT_ID = '123456789012';
@@ -47,6 +48,8 @@ export interface EmulatorContext {
   credentials?: EmulatorCredentials;
   /** Silence after which a connection is closed (default DEFAULT_IDLE_TIMEOUT_MS in server.ts). */
   idleTimeoutMs?: number;
+  /** Per data-plane request: arrival, wall time and modelled time, kept only when a timing log was asked for. */
+  timings?: ServedTiming[];
 }
 
 export interface CustomModelRecord {

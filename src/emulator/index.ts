@@ -2,7 +2,7 @@
  * The local Bedrock-compatible emulator: a real server on 127.0.0.1 that the unmodified AWS SDK v3 clients
  * (bedrock-runtime, bedrock-agent-runtime, bedrock, bedrock-agent, s3) talk to. See docs/emulator.md.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputError, ServiceError } from '../util/errors.js';
@@ -28,6 +28,7 @@ export type { FaultRates } from './faults.js';
 export type { EmulatorCredentials } from './auth.js';
 export { CATALOG } from './catalog.js';
 export { REALISTIC_PROFILE } from './latency.js';
+export type { ServedTiming } from './service-clock.js';
 
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
@@ -53,6 +54,12 @@ export interface EmulatorOptions {
   credentials?: string | EmulatorCredentials;
   /** Silence after which an idle connection or a stalled HTTP/2 preface is closed (default 30,000 ms). */
   idleTimeoutMs?: number;
+  /**
+   * A file to write on close: one JSON line per served data-plane request (`ServedTiming`: arrival, wall time from
+   * arrival to the end of the response, modelled time). For diagnosing latency: a wall time above the modelled time
+   * means the emulator missed its schedule (compute or host load), which the reported service time does not show.
+   */
+  timingLog?: string;
 }
 
 export interface RunningEmulator {
@@ -89,6 +96,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     holdCustomizationJobs: opts.holdCustomizationJobs ?? false,
     credentials: typeof opts.credentials === 'string' ? parseCredentials(opts.credentials) : opts.credentials,
     idleTimeoutMs: opts.idleTimeoutMs,
+    ...(opts.timingLog ? { timings: [] } : {}),
   };
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);
@@ -107,6 +115,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       await server.close();
       // Let aborted training and running ingestion settle so nothing writes into the data dir after close().
       await Promise.allSettled([...ctx.background]);
+      if (opts.timingLog && ctx.timings) writeFileSync(opts.timingLog, ctx.timings.map((t) => `${JSON.stringify(t)}\n`).join(''));
     },
   };
 }

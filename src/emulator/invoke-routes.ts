@@ -9,7 +9,7 @@ import { resolveRuntimeModel } from './context.js';
 import type { ResolvedModel } from './context.js';
 import { checkContextWindow } from './converse-reply.js';
 import { deltaPieces, eventFrame, padding } from './eventstream.js';
-import { parseJsonObject, readBody, sendJson, sleep, validation } from './http-util.js';
+import { parseJsonObject, readBody, sendJson, validation } from './http-util.js';
 import { nativeResponse, nativeStreamChunks, parseNativeBody } from './invoke-native.js';
 import { generationMs, reportedLatencyMs, requestKeyOf, serviceTime } from './latency.js';
 import { countTokens, embedText, generate } from './model-port.js';
@@ -69,22 +69,21 @@ async function invokeModel(a: RouteArgs): Promise<void> {
   const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('invoke', a.params.modelId, body));
   if (isEmbeddingModel(resolved.base)) {
     const { out, tokens } = embeddingReply(body);
-    await sleep(t.ttftMs);
+    await a.clock.advance(t.ttftMs);
     sendJson(a.res, 200, out, {
       'x-amzn-requestid': a.requestId,
       'x-amzn-bedrock-input-token-count': String(tokens),
-      'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.fault.slowMs + t.ttftMs)),
+      'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.clock.modelledMs)),
     });
     return;
   }
   const { req, result } = runText(a, resolved, body);
-  const modelledMs = generationMs(t, result.outputTokens);
-  await sleep(modelledMs);
+  await a.clock.advance(generationMs(t, result.outputTokens));
   sendJson(a.res, 200, nativeResponse(req, result, resolved.base, hashId(24, a.ctx.seed, 'msg', a.seq)), {
     'x-amzn-requestid': a.requestId,
     'x-amzn-bedrock-input-token-count': String(req.inputTokens),
     'x-amzn-bedrock-output-token-count': String(result.outputTokens),
-    'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.fault.slowMs + modelledMs)),
+    'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.clock.modelledMs)),
   });
 }
 
@@ -95,23 +94,19 @@ async function invokeModelStream(a: RouteArgs): Promise<void> {
   const body = parseJsonObject(await readBody(a.req));
   const { req, result } = runText(a, resolved, body);
   const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('invoke', a.params.modelId, body));
-  let modelledMs = a.fault.slowMs;
-  const pace = (ms: number) => {
-    modelledMs += ms;
-    return sleep(ms);
-  };
+  const pace = (ms: number) => a.clock.advance(ms);
   const res = a.res as Http2ServerResponse;
   res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': a.requestId, 'x-amzn-bedrock-content-type': 'application/json' });
   const pieces = deltaPieces(result.text);
   const chunks = nativeStreamChunks(req, result, pieces, resolved.base, hashId(24, a.ctx.seed, 'msg', a.seq));
   await pace(t.ttftMs);
-  const firstByte = reportedLatencyMs(modelledMs);
+  const firstByte = reportedLatencyMs(a.clock.modelledMs);
   for (let i = 0; i < chunks.length; i++) {
+    if (i > 0) await pace(t.perTokenMs);
     const chunk = { ...chunks[i] };
     if (i === chunks.length - 1) {
-      chunk['amazon-bedrock-invocationMetrics'] = { inputTokenCount: req.inputTokens, outputTokenCount: result.outputTokens, invocationLatency: reportedLatencyMs(modelledMs), firstByteLatency: firstByte };
+      chunk['amazon-bedrock-invocationMetrics'] = { inputTokenCount: req.inputTokens, outputTokenCount: result.outputTokens, invocationLatency: reportedLatencyMs(a.clock.modelledMs), firstByteLatency: firstByte };
     }
-    if (i > 0) await pace(t.perTokenMs);
     res.write(eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(chunk)).toString('base64'), p: padding(hashUniform(a.ctx.seed, 'pad', a.seq, i)) }));
   }
   res.end();

@@ -6,6 +6,7 @@ import type { EmulatorContext } from './context.js';
 import type { FaultDraw } from './faults.js';
 import type { AnyRequest, AnyResponse } from './http-util.js';
 import { ApiError } from './http-util.js';
+import type { ServiceClock } from './service-clock.js';
 
 export interface RouteArgs {
   ctx: EmulatorContext;
@@ -18,6 +19,8 @@ export interface RouteArgs {
   seq: number;
   /** The seeded fault drawn for this request (data-plane routes only; `none` elsewhere). */
   fault: FaultDraw;
+  /** The request's modelled service schedule from its arrival: handlers wait on it and report its `modelledMs`. */
+  clock: ServiceClock;
 }
 
 export interface Route {

@@ -11,7 +11,7 @@ import { parseNativeBody } from './invoke-native.js';
 import { invokeRoutes } from './invoke-routes.js';
 import { deltaPieces, eventFrame, exceptionFrame, padding } from './eventstream.js';
 import { faultError } from './faults.js';
-import { ApiError, dropConnection, parseJsonObject, readBody, sendJson, sleep, validation } from './http-util.js';
+import { ApiError, dropConnection, parseJsonObject, readBody, sendJson, validation } from './http-util.js';
 import { generationMs, reportedLatencyMs, requestKeyOf, serviceTime } from './latency.js';
 import { countTokens, embedText } from './model-port.js';
 import { hashUniform } from './rng.js';
@@ -22,8 +22,8 @@ async function converse(a: RouteArgs): Promise<void> {
   const body = parseJsonObject(await readBody(a.req));
   const reply = converseReply(a.ctx, resolved, body, a.seq, false);
   const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('converse', a.params.modelId, body));
-  const modelledMs = generationMs(t, reply.outputTokens);
-  await sleep(modelledMs);
+  // The reply was computed inside the modelled time (service-clock.ts): answer when that time is up.
+  await a.clock.advance(generationMs(t, reply.outputTokens));
   sendJson(
     a.res,
     200,
@@ -32,7 +32,7 @@ async function converse(a: RouteArgs): Promise<void> {
       stopReason: reply.stopReason,
       usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens },
       // The modelled service time (plus any injected slowness), not this thread's wall time: see latency.ts.
-      metrics: { latencyMs: reportedLatencyMs(a.fault.slowMs + modelledMs) },
+      metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) },
     },
     { 'x-amzn-requestid': a.requestId },
   );
@@ -56,11 +56,7 @@ async function converseStream(a: RouteArgs): Promise<void> {
   const body = parseJsonObject(await readBody(a.req));
   const reply = converseReply(a.ctx, resolved, body, seq, true);
   const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('converse', a.params.modelId, body));
-  let modelledMs = a.fault.slowMs;
-  const pace = (ms: number) => {
-    modelledMs += ms;
-    return sleep(ms);
-  };
+  const pace = (ms: number) => a.clock.advance(ms);
   const res = a.res as Http2ServerResponse;
   res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': a.requestId });
   let frameNo = 0;
@@ -86,7 +82,7 @@ async function converseStream(a: RouteArgs): Promise<void> {
   send('messageStop', { stopReason: reply.stopReason });
   send('metadata', {
     usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens },
-    metrics: { latencyMs: reportedLatencyMs(modelledMs) },
+    metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) },
   });
   res.end();
 }

@@ -15,7 +15,8 @@ import { InputError } from '../util/errors.js';
 import type { EmulatorContext } from './context.js';
 import { drawFault } from './faults.js';
 import type { AnyRequest, AnyResponse } from './http-util.js';
-import { ApiError, BodyTooLarge, readBody, sendApiError, sleep } from './http-util.js';
+import { ApiError, BodyTooLarge, readBody, sendApiError } from './http-util.js';
+import { ServiceClock, epochMsOf } from './service-clock.js';
 import { authenticate } from './auth.js';
 import type { Route } from './routing.js';
 import { matchRoute } from './routing.js';
@@ -117,6 +118,7 @@ function isS3Request(req: AnyRequest): boolean {
 }
 
 async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, res: AnyResponse): Promise<void> {
+  const clock = new ServiceClock(performance.now());
   const seq = ctx.nextRequestSeq();
   const requestId = `emu-${ctx.seed}-${seq}`;
   const method = req.method ?? 'GET';
@@ -150,10 +152,14 @@ async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, 
     if (!match) throw new ApiError(404, 'UnknownOperationException', `The emulator does not serve ${method} ${rawPath}.`);
     service = match.route.service;
     const fault = match.route.dataPlane ? drawFault(ctx.faults, ctx.seed, ctx.nextDataPlaneSeq()) : { kind: 'none' as const, slowMs: 0 };
-    const args = { ctx, req, res, params: match.params, url, requestId, seq, fault };
-    if (fault.slowMs > 0) await sleep(fault.slowMs);
+    const args = { ctx, req, res, params: match.params, url, requestId, seq, fault, clock };
+    await clock.advance(fault.slowMs);
     if (!match.route.selfFaulting) preResponseFault(args, match.route.service === 'agent-runtime' ? 'agent-runtime' : 'runtime');
     await match.route.handle(args);
+    if (match.route.dataPlane && ctx.timings) {
+      const end = performance.now();
+      ctx.timings.push({ requestId, operation: match.route.pattern, arrivedAtEpochMs: epochMsOf(clock.arrivedAt), wallMs: end - clock.arrivedAt, modelledMs: clock.modelledMs });
+    }
   } catch (err) {
     if (err instanceof DroppedConnection) return;
     if (err instanceof BodyTooLarge) closeAfterResponse(res);

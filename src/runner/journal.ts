@@ -4,7 +4,7 @@
  * is fsynced every few seconds and at the end so a power cut loses little more. Reading tolerates a torn last
  * line (a write cut short) and truncates it away before anything is appended.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync, mkdirSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -120,6 +120,9 @@ export class JournalWriter {
   private readonly fd: number;
   private lastSync = performance.now();
   private dirty = false;
+  /** The background fsync in flight, if any; close() waits for it. */
+  private syncing: Promise<void> | undefined;
+  private syncError: Error | undefined;
 
   constructor(
     readonly path: string,
@@ -130,19 +133,34 @@ export class JournalWriter {
   }
 
   append(record: JournalRecord): void {
+    if (this.syncError) throw this.syncError;
     // One write per line: with O_APPEND the line lands whole or (if killed mid-write) as a torn tail we repair.
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
     this.dirty = true;
     const now = performance.now();
-    if (now - this.lastSync >= this.syncEveryMs) {
-      fsyncSync(this.fd);
+    if (now - this.lastSync >= this.syncEveryMs && !this.syncing) {
+      // fsync off the event loop (libuv's thread pool): on a busy disk it can take tens of milliseconds, and every call
+      // in flight would have that stall added to its measured latency.
       this.lastSync = now;
       this.dirty = false;
+      this.syncing = new Promise<void>((done) =>
+        fsync(this.fd, (err) => {
+          if (err) this.syncError = err;
+          this.syncing = undefined;
+          done();
+        }),
+      );
     }
   }
 
-  close(): void {
-    if (this.dirty) fsyncSync(this.fd);
-    closeSync(this.fd);
+  /** Waits for a background fsync, makes everything written durable, and closes the file. */
+  async close(): Promise<void> {
+    await this.syncing;
+    try {
+      if (this.dirty) fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+    }
+    if (this.syncError) throw this.syncError;
   }
 }

@@ -143,8 +143,11 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
     });
   } finally {
     calls.dispose();
-    journal.close();
-    progress.stop(accounts.progress());
+    try {
+      await journal.close();
+    } finally {
+      progress.stop(accounts.progress());
+    }
   }
   if (fatal) throw fatal;
   return {
