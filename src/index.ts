@@ -18,3 +18,6 @@ export { readRunResult } from './schema/read.js';
 export type { RunResult } from './schema/run-result.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/index.js';
 export { runTrain, type TrainOptions } from './training/train.js';
+export { exportBedrockEval } from './bedrock-eval/export.js';
+export { importBedrockEval } from './bedrock-eval/import.js';
+export { readJobOutput } from './bedrock-eval/job-output.js';

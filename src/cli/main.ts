@@ -20,11 +20,17 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   prices: { describe: 'Import AWS Price List files into a price catalog, or compare two catalogs', load: () => import('./commands/prices.js') },
   data: { describe: 'Validate or convert training data, split a held-out set, check contamination and KB coverage', load: () => import('./commands/data.js') },
   export: { describe: 'Write a run as Amazon Bedrock Evaluations datasets with your own inference responses', load: () => import('./commands/export.js') },
+  import: { describe: 'Add Amazon Bedrock Evaluations job results to a run as per-item metrics (new run folder)', load: () => import('./commands/import.js') },
   train: { describe: 'Run a model customization job and deploy the custom model', load: () => import('./commands/train.js') },
   emulator: { describe: 'Start the local Bedrock-compatible emulator on 127.0.0.1', load: () => import('./commands/emulator.js') },
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // `ftrag data validate ... | head`: the reader closed the pipe; what is left to print has no reader, which is not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const name = argv.find((a) => !a.startsWith('-'));
   let exitCode = 0;
   let cli: Argv = yargs(argv)

@@ -52,6 +52,14 @@ export function runTitle(run: RunResult): string {
   return typeof name === 'string' && name ? name : run.evalSet.name;
 }
 
+/** The `label:` a system was given in the config, when it was given one that says more than its id. */
+export function systemLabel(run: RunResult, id: string): string | undefined {
+  const systems = (run.config as { systems?: unknown }).systems;
+  if (!Array.isArray(systems)) return undefined;
+  const spec = systems.find((s): s is { id: string; label?: unknown } => typeof s === 'object' && s !== null && (s as { id?: unknown }).id === id);
+  return typeof spec?.label === 'string' && spec.label.trim() !== '' && spec.label !== id ? spec.label : undefined;
+}
+
 /** The unit a comparison's difference is in: milliseconds for latency, dollars for cost, points for 0..1 metrics. */
 export function metricUnit(metric: string): 'ms' | 'usd' | 'points' {
   if (/latency|_ms$|firstToken/i.test(metric)) return 'ms';

@@ -2,9 +2,10 @@
 import type { RunResult, SystemSummary } from '../schema/run-result.js';
 import { escapeHtml as e } from './escape.js';
 import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
-import { count, difference, differenceInterval, interval, ms, pct, points, pValue, usd } from './format.js';
+import { count, difference, differenceInterval, interval, ms, pct, points, pValue, systemLabel, usd } from './format.js';
 import { decisionLatency, latencyDetails, streamingLabel } from './latency-labels.js';
 import { retryDetail } from './reliability.js';
+import { scoreboardMetrics } from './imported.js';
 
 /**
  * The model a system calls, short enough for the System column: an ARN shows its resource (`custom-model-deployment/
@@ -53,7 +54,7 @@ function latencyCell(s: SystemSummary, slo: number | undefined): string {
 }
 
 export function scoreboardSection(run: RunResult): string {
-  const metrics = [run.primaryMetric, ...run.metrics.filter((m) => m !== run.primaryMetric)];
+  const metrics = scoreboardMetrics(run);
   const volume = workloadOf(run).monthlyQueries;
   const slo = workloadOf(run).latencySloMs;
   const head = [
@@ -67,12 +68,16 @@ export function scoreboardSection(run: RunResult): string {
     '<th scope="col">Errors</th>',
   ].join('');
   const recommended = run.recommendation?.systemId;
+  const label = (id: string) => {
+    const l = systemLabel(run, id);
+    return l ? `<div class="syslabel">${e(l)}</div>` : '';
+  };
   const rows = run.systems
     .map((s) => {
       const c = s.cost;
       const est = s.tokens.estimated ? ' <span class="flag" title="estimated with the tokenizer">est.</span>' : '';
       return `<tr${s.id === recommended ? ' class="recommended"' : ''}>
-<th scope="row"${/^arn:/.test(s.modelId) ? ' class="has-arn"' : ''}><span class="sys">${e(s.id)}</span>${s.id === recommended ? ' <span class="pill">recommended</span>' : ''}<div class="sub">${e(s.kind)} · ${modelLabel(s.modelId)}</div></th>
+<th scope="row"${/^arn:/.test(s.modelId) ? ' class="has-arn"' : ''}><span class="sys">${e(s.id)}</span>${s.id === recommended ? ' <span class="pill">recommended</span>' : ''}${label(s.id)}<div class="sub">${e(s.kind)} · ${modelLabel(s.modelId)}</div></th>
 ${metrics.map((m) => metricCell(s, m)).join('')}
 ${latencyCell(s, slo)}
 <td class="num">${count(s.tokens.input.mean)} / ${count(s.tokens.output.mean)}${est}</td>
@@ -173,7 +178,7 @@ ${dl([
   ['Seed', String(run.seed)],
 ])}
 <h3>Systems</h3>
-${dl(run.systems.map((s) => [s.id, `${s.kind}: ${s.modelId}${s.knowledgeBaseId ? ` + Knowledge Base ${s.knowledgeBaseId}` : ''}`]))}
+${dl(run.systems.map((s) => [s.id, `${systemLabel(run, s.id) ? `${systemLabel(run, s.id)}; ` : ''}${s.kind}: ${s.modelId}${s.knowledgeBaseId ? ` + Knowledge Base ${s.knowledgeBaseId}` : ''}`]))}
 <h3>Eval set</h3>
 ${dl([
   ['Name', run.evalSet.name],

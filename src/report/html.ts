@@ -10,6 +10,7 @@ import { escapeHtml as e } from './escape.js';
 import { categorySection, comparisonsSection, methodsSection, scoreboardSection, verdictSection } from './html-sections.js';
 import { REPORT_CSS } from './html-style.js';
 import { runTitle } from './format.js';
+import { importedHtml } from './imported.js';
 import { repricedSentence, vectorStoreHtml } from './vector-stores.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
@@ -34,6 +35,7 @@ export function renderHtml(run: RunResult): string {
     ...(run.recommendation ? [['categories', 'By category']] : []),
     ...(charts.length ? [['charts', 'Charts']] : []),
     ...(run.comparisons.length ? [['comparisons', 'Comparisons']] : []),
+    ...(run.imports?.length ? [['imported', 'Bedrock Evaluations']] : []),
     ...(run.vectorStores ? [['vector-stores', 'Vector store']] : []),
     ['answers', 'Answers'],
     ['methods', 'Methods'],
@@ -62,6 +64,7 @@ ${scoreboardSection(run)}
 ${categorySection(run)}
 ${charts.length ? `<section id="charts" aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2>${charts.map(chartFigure).join('\n')}</section>` : ''}
 ${comparisonsSection(run)}
+${importedHtml(run)}
 ${vectorStoreHtml(run)}
 <section id="answers" aria-labelledby="answers-h">
 <h2 id="answers-h">Answers, question by question</h2>

@@ -5,10 +5,11 @@
 import type { RunResult } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
 import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
-import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, usd } from './format.js';
+import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, systemLabel, usd } from './format.js';
 import { latencyDetails, latencyFigure } from './latency-labels.js';
 import { repricedSentence, vectorStoreMarkdown } from './vector-stores.js';
 import { retryDetail } from './reliability.js';
+import { importedMarkdown, scoreboardMetrics } from './imported.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -41,13 +42,13 @@ export function renderMarkdown(run: RunResult): string {
   }
 
   out.push('', '## Scoreboard', '');
-  const metrics = [run.primaryMetric, ...run.metrics.filter((m) => m !== run.primaryMetric)];
+  const metrics = scoreboardMetrics(run);
   const volume = workloadOf(run).monthlyQueries;
   out.push(
     table(
       ['System', 'Kind', ...metrics.map((m) => `${cell(m)} (95% CI)`), 'p50 / p95', 'Tokens in / out', '$ / 1k queries', volume !== undefined ? `$ / month @ ${count(volume)}` : '$ / month', 'Errors'],
       run.systems.map((s) => [
-        `${cell(s.id)}${s.id === rec?.systemId ? ' ✅' : ''}`,
+        `${cell(s.id)}${systemLabel(run, s.id) ? ` (${cell(systemLabel(run, s.id)!)})` : ''}${s.id === rec?.systemId ? ' ✅' : ''}`,
         cell(s.kind),
         ...metrics.map((m) => (s.metrics[m] ? `${pct(s.metrics[m].mean)} (${interval(s.metrics[m].ci95)})` : '—')),
         [latencyFigure(s), ...latencyDetails(s), retryDetail(s)].join('; '),
@@ -75,6 +76,7 @@ export function renderMarkdown(run: RunResult): string {
     out.push('', `${sig.length} of ${run.comparisons.length} comparisons significant (Holm-adjusted p < 0.05).`);
   }
 
+  out.push(...importedMarkdown(run));
   out.push(...vectorStoreMarkdown(run));
 
   const warnings = reportWarnings(run);

@@ -245,6 +245,45 @@ export const VectorStoreComparison = z.object({
 });
 export type VectorStoreComparison = z.infer<typeof VectorStoreComparison>;
 
+export const ImportedMetric = z.object({
+  name: z.string().describe('The metric name in this run, e.g. bedrock.correctness'),
+  bedrockName: z.string().describe('The metricName in the job output, e.g. Builtin.Correctness'),
+  higherIsBetter: z.boolean().describe('False for harmfulness, stereotyping, refusal and toxicity: compared, never used for a verdict'),
+  custom: z.boolean().optional().describe('A custom metric defined in the job\'s custom_metrics/ folder'),
+  systems: z.array(z.string()),
+  scored: z.record(z.string(), z.number().int()).describe('Per system: items with a score from the job'),
+  notApplicable: z.record(z.string(), z.number().int()).describe('Per system: items the job returned with result null (the metric did not apply)'),
+  notReturned: z.record(z.string(), z.number().int()).describe('Per system: answered items the job output has no record for (left unscored)'),
+  failedAsZero: z.record(z.string(), z.number().int()).describe('Per system: items the system failed on, scored 0 as every ftrag metric scores a failure (higher-is-better metrics only)'),
+});
+
+export const BedrockEvalImport = z.object({
+  source: z.literal('bedrock-eval'),
+  importedAt: z.string().describe('ISO 8601'),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      kind: z.enum(['model-evaluation', 'rag-evaluation']),
+      system: z.string(),
+      records: z.number().int(),
+      byLineOrder: z.number().int().describe('Records mapped by the export manifest (line k = the manifest\'s k-th item) whose prompt matched'),
+      byPrompt: z.number().int().describe('Records whose line did not match the manifest (or no manifest) and were mapped by their prompt text'),
+    }),
+  ),
+  manifest: z.string().optional().describe('The export manifest used to map lines to items; absent when records were matched by prompt only'),
+  metrics: z.array(ImportedMetric),
+  skippedMetrics: z.array(z.object({ bedrockName: z.string(), records: z.number().int(), reason: z.string() })),
+  mismatches: z
+    .array(z.object({ file: z.string(), line: z.number().int(), manifestItemId: z.string(), itemId: z.string() }))
+    .describe('Records whose prompt differed from the manifest\'s item for their line, and the item their prompt matched (first 50)'),
+  mismatchCount: z.number().int(),
+  primaryMetricBefore: z.string().optional().describe('Set when --primary moved the verdict to an imported metric'),
+  verdicts: z
+    .array(z.object({ metric: z.string(), choice: Verdict, systemId: z.string().optional(), confidence: z.enum(['high', 'medium', 'low']), headline: z.string() }))
+    .describe('The verdict the same rule reaches when each imported higher-is-better metric is the primary metric'),
+});
+export type BedrockEvalImport = z.infer<typeof BedrockEvalImport>;
+
 export const RunResult = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   runId: z.string(),
@@ -310,6 +349,10 @@ export const RunResult = z.object({
     })
     .optional(),
   notes: z.array(z.string()).describe('Run-level notes: emulator banner, retries, estimated tokens'),
+  imports: z
+    .array(BedrockEvalImport)
+    .optional()
+    .describe('Metrics added after the run from Amazon Bedrock Evaluations job output (`ftrag import bedrock-eval`), oldest first'),
   items: z.array(ItemResult),
 });
 export type RunResult = z.infer<typeof RunResult>;
