@@ -44,12 +44,7 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
       field: `systems.${spec.id}.knowledgeBase.id`,
     });
   }
-  const root = ctx.resolvePath(kb.documents);
-  const docs = await readDocuments(root, `systems.${spec.id}.knowledgeBase.documents`);
-  const hash = createHash('sha256').update(kb.embeddingModelId);
-  for (const d of docs) hash.update(d.path).update('\0').update(d.text).update('\0');
-  const key = hash.digest('hex').slice(0, 16);
-  const corpusTokens = docs.reduce((sum, d) => sum + countTokens(d.text), 0);
+  const { key, docs, corpusTokens } = await knowledgeBaseKey(spec, ctx.resolvePath);
 
   const known = ctx.state.knowledgeBases[key];
   const existing = known ? await kbExists(known.knowledgeBaseId, ctx) : false;
@@ -136,6 +131,15 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
   record.ready = true;
   await save();
   return { knowledgeBaseId, corpusTokens, documents: docs.length };
+}
+
+/** The reuse key of a documents folder (a hash of the embedding model and every document's path and text), as `plan` sees it too. */
+export async function knowledgeBaseKey(spec: SystemSpec, resolvePath: (p: string) => string): Promise<{ key: string; docs: TextDocument[]; corpusTokens: number }> {
+  const kb = spec.knowledgeBase!;
+  const docs = await readDocuments(resolvePath(kb.documents!), `systems.${spec.id}.knowledgeBase.documents`);
+  const hash = createHash('sha256').update(kb.embeddingModelId);
+  for (const d of docs) hash.update(d.path).update('\0').update(d.text).update('\0');
+  return { key: hash.digest('hex').slice(0, 16), docs, corpusTokens: docs.reduce((sum, d) => sum + countTokens(d.text), 0) };
 }
 
 async function findKnowledgeBaseByName(name: string, ctx: TrainContext): Promise<string | undefined> {

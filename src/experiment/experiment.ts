@@ -12,7 +12,7 @@ import { loadEvalSet } from '../datasets/load.js';
 import type { EvalSet } from '../datasets/types.js';
 import { startEmulatorInWorker } from '../emulator/index.js';
 import { preflightRun } from '../training/preflight.js';
-import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, type AwsClients } from '../targets/clients.js';
+import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, resolveConfigFileEndpoints, type AwsClients } from '../targets/clients.js';
 import { InputError } from '../util/errors.js';
 import { ProvisionStateStore } from './state.js';
 import { lockRunFolder } from './lock.js';
@@ -28,7 +28,7 @@ import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
 import { progressEvents, type ExperimentEventHandler } from './events.js';
-import { emulatorDefaultsFor } from './defaults.js';
+import { emulatorDefaultsFor, loadProvisionState } from './defaults.js';
 import { DEMO_CONFIG } from './demo.js';
 
 export { DEMO_CONFIG };
@@ -122,13 +122,18 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   for (const warning of await dataWarnings(config, evalSet, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
+  let guardCreate: ((what: string) => void) | undefined;
   if (config.endpoint === 'aws') {
     // On AWS the plan (which runs the same pre-flight) decides whether to ask before anything billable is created.
-    const plan = await planRun(loaded, { limit, log: opts.log });
+    // It reads the provisioning state: a resume that only reuses what is already created (and paid for) does not ask.
+    const plan = await planRun(loaded, { limit, state: await loadProvisionState(config, opts.cwd), log: opts.log });
     await requireSpendConsent(
       { endpoint: config.endpoint, billable: plan.billable, estimatedUsd: plan.totalUsd, maxRunUsd: config.budget?.maxRunUsd, yes: opts.yes === true, interactive: !!opts.confirm },
       opts.confirm ?? (async () => false),
     );
+    // Nobody was asked because everything was recorded as created: if a recorded resource turns out gone, refuse
+    // to create it unasked.
+    if (!plan.billable && opts.yes !== true) guardCreate = unaskedCreateGuard;
   } else {
     await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.items.length, log: opts.log });
   }
@@ -142,10 +147,16 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
     if (!snapshot) {
       await writeSnapshot(outDir, { runId, configFile, overrides, limit, evalSetSha256: evalSet.sha256, createdAt: new Date().toISOString(), resolvedConfig, priceCatalog });
     }
-    return await provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir });
+    return await provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir, guardCreate });
   } finally {
     await lock.release();
   }
+}
+
+function unaskedCreateGuard(what: string): void {
+  throw new InputError(
+    `${what} would be created, but the plan found it recorded as created in .ftrag/state.json (it is gone or failed), so nobody was asked: run again to be asked, or pass --yes`,
+  );
 }
 
 interface StagedRun {
@@ -156,9 +167,11 @@ interface StagedRun {
   evalSet: EvalSet;
   runId: string;
   outDir: string;
+  /** Called before each billable create; throws when the run may not create unasked. */
+  guardCreate?: (what: string) => void;
 }
 
-async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir }: StagedRun): Promise<RunOutcome> {
+async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir, guardCreate }: StagedRun): Promise<RunOutcome> {
   const { config, baseDir } = loaded;
   const createdAt = snapshot?.createdAt ?? new Date().toISOString();
 
@@ -176,6 +189,7 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       saveState: () => stateStore.save(state),
       runId,
       experiment: config.name,
+      guardCreate,
       resolvePath: (p) => resolveConfigPath(p, baseDir),
       pollMs: endpoint.emulated ? 100 : 15_000,
       log: opts.log,
@@ -238,7 +252,7 @@ interface Endpoint {
 
 async function openEndpoint(config: ExperimentConfig, opts: ResolvedRunOptions): Promise<Endpoint> {
   if (config.endpoint === 'aws') {
-    const clients = createAwsClients({ region: config.region });
+    const clients = await resolveConfigFileEndpoints(createAwsClients({ region: config.region }));
     const nonAws = nonAwsEndpoints(clients);
     if (nonAws.length === 0) await checkAwsCredentials(config.region);
     // AWS_ENDPOINT_URL_* can point `endpoint: aws` at the emulator: then answers are not Bedrock's, and say so.

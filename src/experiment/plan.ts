@@ -10,6 +10,7 @@ import { assumedTokens, loadCatalog, planCostInputs, priceOf, type PriceCatalog,
 import { defaultHyperParameters } from '../models/index.js';
 import { preflightRun, type PreflightResult } from '../training/preflight.js';
 import { prepareTraining } from './train-model.js';
+import { knowledgeBaseKey } from './ensure-kb.js';
 import type { ProvisionState } from './state.js';
 
 export interface PlannedResource {
@@ -46,6 +47,23 @@ export interface RunPlan {
 /** Seconds per model call assumed for how long hourly resources live during the run (labelled as an assumption). */
 export const ASSUMED_SECONDS_PER_CALL = 2;
 
+/** Said of what the provisioning state records: the run checks it (free Get calls) and asks again if it is gone. */
+const RECORDED = 'recorded in .ftrag/state.json';
+
+/**
+ * Expected run duration in seconds: systems run side by side, each with its own concurrency, so the run lasts as long
+ * as its slowest system at ASSUMED_SECONDS_PER_CALL per call.
+ */
+function expectedRunSeconds(config: ExperimentConfig, items: number): number {
+  let longest = 0;
+  for (const spec of config.systems) {
+    const calls = items * (spec.knowledgeBase && spec.knowledgeBase.mode === 'retrieve-then-converse' ? 2 : 1);
+    const concurrency = spec.concurrency ?? config.runner.concurrency;
+    longest = Math.max(longest, (calls * ASSUMED_SECONDS_PER_CALL) / concurrency);
+  }
+  return longest;
+}
+
 export async function planRun(loaded: LoadedConfig, opts: { limit?: number; state?: ProvisionState; log?: (line: string) => void }): Promise<RunPlan> {
   const { config, baseDir } = loaded;
   const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
@@ -65,41 +83,71 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
   };
   let modelCalls = 0;
   let hourlyMu = 0;
+  // A run builds one Knowledge Base per documents folder and embedding model (provision.ts), however many systems use it.
+  const kbPlanned = new Set<string>();
   for (const spec of config.systems) {
     const input = planned.find((p) => p.id === spec.id)!.input;
     if (spec.training && !spec.modelId) {
       const prepared = await prepareTraining(spec, { resolvePath });
       const known = opts.state?.models[prepared.key];
-      const reuse = !!(known?.customModelArn && known.servingArn);
-      const hp = { ...defaultHyperParameters(spec.training.baseModelId), ...prepared.hyperParameters };
-      const act = reuse ? 'reuse' : 'create';
-      resources.push({ system: spec.id, action: act, resource: 'S3 upload', detail: `${prepared.info.trainingRecords} training records${spec.training.validationData ? ' + validation file' : ''} to ${spec.training.dataS3Uri ?? 'the emulator bucket'}` });
-      resources.push({ system: spec.id, action: act, resource: 'model customization job', detail: `${spec.training.customizationType} of ${spec.training.baseModelId}, ${JSON.stringify(hp)}` });
-      resources.push({ system: spec.id, action: act, resource: 'custom model', detail: reuse ? known!.customModelArn! : `trained on ${prepared.info.trainingTokens} tokens x ${prepared.info.epochs} epochs` });
       const serving = spec.serving ?? { type: 'on-demand' as const, modelUnits: 1, commitment: 'none' as const };
+      // Each step a resume would skip, from what the provisioning state recorded (a killed run's job is attached to).
+      const jobKnown = !!(known?.jobArn || known?.pendingJobName);
+      const modelKnown = !!known?.customModelArn;
+      const servingKnown = !!(known?.servingArn && known.servingType === serving.type && modelKnown);
+      const hp = { ...defaultHyperParameters(spec.training.baseModelId), ...prepared.hyperParameters };
+      const act = (reuse: boolean) => (reuse ? 'reuse' : 'create');
+      resources.push({ system: spec.id, action: act(jobKnown), resource: 'S3 upload', detail: `${prepared.info.trainingRecords} training records${spec.training.validationData ? ' + validation file' : ''} to ${spec.training.dataS3Uri ?? 'the emulator bucket'}` });
+      resources.push({
+        system: spec.id,
+        action: act(jobKnown),
+        resource: 'model customization job',
+        detail: jobKnown ? `${known!.jobArn || known!.pendingJobName} (${RECORDED}: attached to, not started again)` : `${spec.training.customizationType} of ${spec.training.baseModelId}, ${JSON.stringify(hp)}`,
+      });
+      resources.push({ system: spec.id, action: act(modelKnown), resource: 'custom model', detail: modelKnown ? `${known!.customModelArn!} (${RECORDED})` : `trained on ${prepared.info.trainingTokens} tokens x ${prepared.info.epochs} epochs` });
       if (serving.type === 'provisioned') {
-        resources.push({ system: spec.id, action: act, resource: 'provisioned throughput', detail: `${serving.modelUnits} MU, commitment ${serving.commitment}: bills by the hour until deleted`, hourly: true });
+        resources.push({
+          system: spec.id,
+          action: act(servingKnown),
+          resource: 'provisioned throughput',
+          detail: `${servingKnown ? `${known!.servingArn} (${RECORDED}), ` : ''}${serving.modelUnits} MU, commitment ${serving.commitment}: bills by the hour until deleted`,
+          hourly: true,
+        });
         hourlyMu += serving.modelUnits;
         const pt = price(spec.training.baseModelId, `pt-mu-hour-${serving.commitment}`);
-        const hours = Math.max(1, Math.ceil((items * ASSUMED_SECONDS_PER_CALL) / 3600));
+        const hours = Math.max(1, Math.ceil(expectedRunSeconds(config, items) / 3600));
+        // A reused PT bills during the run all the same: it is this run's cost either way.
         if (pt) cost.push({ item: `${spec.id}: provisioned throughput for the run`, usd: serving.modelUnits * pt.price * hours, basis: `${serving.modelUnits} MU x ${pt.price}/h x ${hours} h`, priceDates: [pt.asOf] });
       } else {
-        resources.push({ system: spec.id, action: act, resource: 'custom model deployment', detail: 'on-demand: billed per token at the base rate' });
+        resources.push({ system: spec.id, action: act(servingKnown), resource: 'custom model deployment', detail: `${servingKnown ? `${known!.servingArn} (${RECORDED}); ` : ''}on-demand: billed per token at the base rate` });
       }
-      if (!reuse && input.training) {
+      if (!jobKnown && input.training) {
         const t = price(spec.training.baseModelId, 'training-1k-tokens');
         if (t) cost.push({ item: `${spec.id}: training`, usd: (input.training.trainedTokens * input.training.epochs * t.price) / 1000, basis: `${input.training.trainedTokens} tokens x ${input.training.epochs} epochs x ${t.price}/1k`, priceDates: [t.asOf] });
+      }
+      if (!modelKnown) {
         const st = price(spec.training.baseModelId, 'storage-model-month');
         if (st) cost.push({ item: `${spec.id}: custom model storage (first month)`, usd: st.price, basis: `${st.price}/month`, priceDates: [st.asOf] });
       }
     }
     if (spec.knowledgeBase) {
       if (spec.knowledgeBase.id) resources.push({ system: spec.id, action: 'use existing', resource: 'knowledge base', detail: spec.knowledgeBase.id });
-      else {
-        resources.push({ system: spec.id, action: 'create', resource: 'S3 upload + knowledge base + data source + ingestion job', detail: `${spec.knowledgeBase.documents} (reused when unchanged)` });
+      else if (!kbPlanned.has(`${spec.knowledgeBase.documents}|${spec.knowledgeBase.embeddingModelId}`)) {
+        kbPlanned.add(`${spec.knowledgeBase.documents}|${spec.knowledgeBase.embeddingModelId}`);
+        const { key } = await knowledgeBaseKey(spec, resolvePath);
+        const known = opts.state?.knowledgeBases[key];
+        const ready = !!known?.ready;
+        resources.push({
+          system: spec.id,
+          action: ready ? 'reuse' : 'create',
+          resource: 'S3 upload + knowledge base + data source + ingestion job',
+          detail: ready ? `${known!.knowledgeBaseId} (${RECORDED}; documents unchanged)` : `${spec.knowledgeBase.documents}${known?.knowledgeBaseId ? ` (resumes ${known.knowledgeBaseId}, ${RECORDED})` : ''}`,
+        });
         const tokens = input.knowledgeBase?.corpusTokens ?? 0;
         const emb = price(spec.knowledgeBase.embeddingModelId, 'embedding-1k-tokens');
-        if (emb && tokens) cost.push({ item: `${spec.id}: ingestion (embeddings)`, usd: (tokens * emb.price) / 1000, basis: `${tokens} corpus tokens x ${emb.price}/1k`, priceDates: [emb.asOf] });
+        if (!ready && emb && tokens) cost.push({ item: `${spec.id}: ingestion (embeddings)`, usd: (tokens * emb.price) / 1000, basis: `${tokens} corpus tokens x ${emb.price}/1k`, priceDates: [emb.asOf] });
+      } else {
+        resources.push({ system: spec.id, action: 'reuse', resource: 'knowledge base', detail: `the one built for the same documents (${spec.knowledgeBase.documents}) above` });
       }
     }
     if (spec.execution === 'batch') resources.push({ system: spec.id, action: 'create', resource: 'batch inference job', detail: `${items} records` });
@@ -122,7 +170,12 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
       }
     }
   }
-  if (hourlyMu) assumptions.push(`Provisioned throughput is priced for the run's expected duration at ${ASSUMED_SECONDS_PER_CALL} s per call (at least 1 hour); it bills every hour until deleted.`);
+  if (hourlyMu) {
+    assumptions.push(
+      `Provisioned throughput is priced for the run's expected duration: ${ASSUMED_SECONDS_PER_CALL} s per call at each system's concurrency, systems side by side (at least 1 hour); ` +
+        (config.cleanup === 'after-run' ? 'cleanup: after-run deletes it when the run ends.' : 'it bills every further hour until deleted (`ftrag cleanup`, or `cleanup: after-run`).'),
+    );
+  }
   const totalUsd = cost.reduce((s, c) => s + c.usd, 0);
   const billable = config.endpoint === 'aws' && resources.some((r) => r.action === 'create');
   return {

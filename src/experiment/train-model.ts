@@ -37,6 +37,8 @@ export interface TrainContext {
   runId?: string;
   /** The config's `name`: tagged on each created resource with the run id. */
   experiment?: string;
+  /** Called before each billable create (job, provisioned throughput, deployment); throws to refuse it. */
+  guardCreate?: (what: string) => void;
   /** Resolves a path from the config against the config's folder. */
   resolvePath: (p: string) => string;
   pollMs: number;
@@ -109,6 +111,7 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
       ctx.state.models[key] = { jobArn, systemId: spec.id, runId: ctx.runId };
       await ctx.saveState();
     } else {
+      ctx.guardCreate?.(`a model customization job for ${spec.id}`);
       jobArn = await startCustomizationJob(spec, prepared, {
         ...ctx,
         tags: ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }),
@@ -208,7 +211,7 @@ export async function startCustomizationJob(
   return job.jobArn!;
 }
 
-export type ServeContext = Pick<TrainContext, 'clients' | 'pollMs' | 'log'> & Partial<Pick<TrainContext, 'state' | 'saveState'>> & { tags: ResourceTag[] };
+export type ServeContext = Pick<TrainContext, 'clients' | 'pollMs' | 'log'> & Partial<Pick<TrainContext, 'state' | 'saveState' | 'guardCreate'>> & { tags: ResourceTag[] };
 
 export async function makeServable(spec: SystemSpec, customModelArn: string, key: string, ctx: ServeContext): Promise<{ arn: string; type: 'provisioned' | 'on-demand' }> {
   const serving = spec.serving ?? { type: 'on-demand' as const, modelUnits: 1, commitment: 'none' as const };
@@ -224,6 +227,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
     const ptName = resourceName('provisionedModelName', spec.id, key);
     let arn = recorded && (await servingStatus(recorded, 'provisioned', ctx)) !== 'gone' ? recorded : await findProvisionedByName(ptName, ctx);
     if (!arn) {
+      ctx.guardCreate?.(`provisioned throughput for ${spec.id}`);
       const commitmentDuration = serving.commitment === '1-month' ? 'OneMonth' : serving.commitment === '6-month' ? 'SixMonths' : undefined;
       const created = await ctx.clients.bedrock.send(
         new CreateProvisionedModelThroughputCommand({
@@ -251,6 +255,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
   let arn = recorded && (await servingStatus(recorded, 'on-demand', ctx)) !== 'gone' ? recorded : await findDeploymentByName(deploymentName, ctx);
   if (arn) await remember(arn);
   if (!arn) {
+    ctx.guardCreate?.(`a custom model deployment for ${spec.id}`);
     const created = await ctx.clients.bedrock.send(
       new CreateCustomModelDeploymentCommand({ modelDeploymentName: deploymentName, modelArn: customModelArn, tags: ctx.tags }),
     );

@@ -63,7 +63,8 @@ export function isAwsHost(url: string): boolean {
  * The endpoint each client will use, resolved the way the SDK does from the environment (service-specific
  * `AWS_ENDPOINT_URL_<ID>` over the global `AWS_ENDPOINT_URL`, both off under `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`)
  * unless the config gives one. ftrag then passes the resolved URL to the client itself, so what is recorded is what
- * is used. (Endpoints in the shared config file's `services` sections are not read; set them in the environment.)
+ * is used. Endpoints in the shared config file (a profile's `endpoint_url`, or its `services` section) are added by
+ * `resolveConfigFileEndpoints`, which asks the SDK itself, once the clients exist.
  */
 export function resolveEndpoints(endpointUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): Record<ClientName, ResolvedEndpoint> {
   const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
@@ -164,6 +165,30 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
       for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3]) c.destroy();
     },
   };
+}
+
+const CONFIG_FILE_SOURCE = 'shared config file (endpoint_url / services section)';
+
+/**
+ * For each client ftrag left on `default`, the endpoint the SDK will take from the shared config file on its own
+ * (profile `endpoint_url`, `services` section; off under `ignore_configured_endpoint_urls`), read through the client's
+ * own `serviceConfiguredEndpoint` so that what is recorded is what the SDK sends to. Updates `endpoints` and the
+ * cache/reuse key: a config-file endpoint is marked and cached apart from AWS exactly as an environment one is.
+ */
+export async function resolveConfigFileEndpoints(clients: AwsClients): Promise<AwsClients> {
+  for (const name of Object.keys(CLIENT_SERVICE_IDS) as ClientName[]) {
+    if (clients.endpoints[name].url !== 'default') continue;
+    const config = clients[name].config as { serviceConfiguredEndpoint?: () => Promise<string | undefined> };
+    let url: string | undefined;
+    try {
+      url = await config.serviceConfiguredEndpoint?.();
+    } catch (err) {
+      throw new InputError(`the AWS shared config file cannot be read for the ${name} endpoint: ${oneLine((err as Error).message)}`, { field: 'endpoint' });
+    }
+    if (url) clients.endpoints[name] = { url, source: CONFIG_FILE_SOURCE, nonAws: !isAwsHost(url) };
+  }
+  clients.endpointKey = endpointKeyOfResolved(clients.endpoints, clients.region);
+  return clients;
 }
 
 /** Clients whose endpoint is not AWS, with where each was set (for run.json and the report banner). */

@@ -4,7 +4,7 @@
  */
 import type { ExperimentConfig } from '../config/schema.js';
 import { startEmulatorInWorker } from '../emulator/index.js';
-import { checkAwsCredentials, createAwsClients, type AwsClients } from '../targets/clients.js';
+import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, resolveConfigFileEndpoints, type AwsClients } from '../targets/clients.js';
 import { emulatorDefaultsFor } from '../experiment/defaults.js';
 
 export interface TrainEndpoint {
@@ -17,10 +17,12 @@ export interface TrainEndpoint {
 
 export async function openTrainEndpoint(config: ExperimentConfig, cwd: string, log: (line: string) => void): Promise<TrainEndpoint> {
   if (config.endpoint === 'aws') {
-    await checkAwsCredentials(config.region);
     // The control plane is not the runner: let the SDK retry its own throttles here.
-    const clients = createAwsClients({ region: config.region, maxAttempts: 5 });
-    return { clients, emulated: false, embedded: false, close: async () => clients.destroy() };
+    const clients = await resolveConfigFileEndpoints(createAwsClients({ region: config.region, maxAttempts: 5 }));
+    const elsewhere = nonAwsEndpoints(clients);
+    if (elsewhere.length === 0) await checkAwsCredentials(config.region);
+    for (const n of elsewhere) log(`warning: endpoint aws, but ${n.client} calls go to ${n.url} (from ${n.source}), not to AWS`);
+    return { clients, emulated: elsewhere.some((n) => n.client === 'bedrock'), embedded: false, close: async () => clients.destroy() };
   }
   if (config.endpointUrl) {
     const clients = createAwsClients({ region: config.region, endpointUrl: config.endpointUrl, maxAttempts: 3 });

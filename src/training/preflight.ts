@@ -58,7 +58,7 @@ export async function preflightRun(
   config: ExperimentConfig,
   opts: { resolvePath: (p: string) => string; evalSetSize: number; log: (line: string) => void },
 ): Promise<PreflightResult[]> {
-  const results: PreflightResult[] = [];
+  const results: PreflightResult[] = [...preflightAws(config)];
   for (const spec of config.systems) {
     if (spec.training && !spec.modelId) {
       const tokenizer = await preflightTraining(spec, config.region, opts.resolvePath, opts.log);
@@ -71,6 +71,34 @@ export async function preflightRun(
       const refusal = batchRefusal({ id: spec.id, usesKnowledgeBase: !!spec.knowledgeBase }, opts.evalSetSize, spec.batch, config.endpoint === 'emulator');
       if (refusal) throw refusal;
       results.push({ system: spec.id, check: 'batch', ok: true, detail: `${opts.evalSetSize} records` });
+    }
+  }
+  return results;
+}
+
+/**
+ * What AWS needs that the emulator supplies itself, checked before anything is created there: a training role and
+ * bucket for every system ftrag trains, and an existing Knowledge Base (ftrag does not create vector stores on AWS).
+ * Without this a run could train (and bill) one system and only then stop at the next.
+ */
+export function preflightAws(config: ExperimentConfig, systems: SystemSpec[] = config.systems): PreflightResult[] {
+  if (config.endpoint !== 'aws') return [];
+  const results: PreflightResult[] = [];
+  for (const spec of systems) {
+    if (spec.training && !spec.modelId) {
+      for (const field of ['roleArn', 'dataS3Uri'] as const) {
+        if (!spec.training[field]) {
+          throw new InputError(`training on AWS needs training.${field} (${field === 'roleArn' ? 'an IAM role Bedrock assumes to read the data' : 'an s3:// prefix the training data is uploaded to'})`, {
+            field: `systems.${spec.id}.training.${field}`,
+          });
+        }
+      }
+      results.push({ system: spec.id, check: 'AWS training inputs', ok: true, detail: `role ${spec.training.roleArn}, data under ${spec.training.dataS3Uri}` });
+    }
+    if (spec.knowledgeBase && !spec.knowledgeBase.id) {
+      throw new InputError('on AWS, create the Knowledge Base (and its vector store) first and set knowledgeBase.id; ftrag builds one from documents only on the emulator', {
+        field: `systems.${spec.id}.knowledgeBase.id`,
+      });
     }
   }
   return results;

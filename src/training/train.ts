@@ -14,7 +14,7 @@ import { DEMO_CONFIG } from '../experiment/demo.js';
 import { ProvisionStateStore } from '../experiment/state.js';
 import { makeServable, parseLossCsv, prepareTraining, readMetricCsvs, startCustomizationJob } from '../experiment/train-model.js';
 import { ftragTags } from '../experiment/tags.js';
-import { preflightTraining } from './preflight.js';
+import { preflightAws, preflightTraining } from './preflight.js';
 import { planRun } from '../experiment/plan.js';
 import { requireSpendConsent } from '../experiment/consent.js';
 import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
@@ -118,6 +118,7 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
   const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
   // Validation first: it lists every bad line, where preparing (which counts tokens) would stop at the first.
   const tokenizer = await preflightTraining(spec, config.region, resolvePath, opts.log);
+  preflightAws(config, [spec]);
   const prepared = await prepareTraining(spec, { resolvePath });
   opts.log(`training data: ${prepared.info.trainingRecords} records, ${prepared.info.trainingTokens} tokens (${tokenizer}), key ${prepared.key}`);
   if (config.endpoint === 'aws' && !opts.attach) {
