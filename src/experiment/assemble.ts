@@ -14,7 +14,7 @@ import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
 import type { ProvisionedSystem } from './provision.js';
 import { compareVectorStores } from './reprice.js';
-import { buildItemResults, compareAll, summarizeSystem, type SystemDescriptor } from './summarize.js';
+import { buildItemResults, statisticsOfRun, summarizeSystem, type SystemDescriptor } from './summarize.js';
 import { resolveConfigPath } from '../config/load.js';
 
 export interface AssembleInput {
@@ -41,7 +41,11 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     streaming: streamingOf(s, config),
     connections: execution.connections[s.spec.id],
   }));
-  const summaries: SystemSummary[] = descriptors.map((d) => summarizeSystem(d, items, execution.table, execution.metrics, config.seed));
+  const margin = config.verdict?.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
+  const statistics = await statisticsOfRun(descriptors, items, execution.table, execution.metrics, config.seed, margin);
+  const summaries: SystemSummary[] = descriptors.map((d) =>
+    summarizeSystem(d, items, execution.table, execution.metrics, config.seed, statistics),
+  );
 
   const catalog = await loadCatalog(config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, input.baseDir) : undefined, config.pricing.overrides);
   const prompts = items.map((i) => i.prompt);
@@ -65,8 +69,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     summary.cost = { ...costForSystem(costInput, config.workload, catalog), input: costInput as unknown as Record<string, unknown> };
   });
 
-  const margin = config.verdict?.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
-  const comparisons = compareAll(descriptors, items, execution.table, execution.metrics, config.seed, margin);
+  const comparisons = statistics.comparisons;
   const primary = execution.metrics.find((m) => m.name === config.primaryMetric);
   const mdd = pairedMddOfTopPair(summaries, comparisons, primary?.name ?? config.primaryMetric, items.length);
   const breakEven = breakEvenPairs(

@@ -5,7 +5,8 @@
 import type { EvalItem } from '../datasets/types.js';
 import type { JournalRecord } from '../runner/journal.js';
 import type { Comparison, ItemResult, ItemSystemResult, MetricSummary, SystemSummary } from '../schema/run-result.js';
-import { compareSystems, deriveSeed, percentilesWithCi, summarizeMetric } from '../stats/index.js';
+import { deriveSeed, P95_CI_RESAMPLES, percentilesWithCi, runStatistics, summarizeMetric, type IntervalRequest, type RunStatistics } from '../stats/index.js';
+import type { CompareSystemsInput } from '../stats/index.js';
 
 export interface ScoredRecord {
   record: JournalRecord;
@@ -73,6 +74,8 @@ export function summarizeSystem(
   table: ResultTable,
   metrics: MetricInfo[],
   seed: number,
+  /** Bootstrap intervals from the run's shared plan (statisticsOfRun); computed here when absent. */
+  statistics?: RunStatistics,
 ): SystemSummary {
   const rows = items.map((item) => table.get(item.id)?.get(system.id));
   const done = rows.filter((r): r is ScoredRecord => r !== undefined);
@@ -81,16 +84,18 @@ export function summarizeSystem(
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const inputs = withUsage.map((r) => r.record.response!.usage!.inputTokens);
   const outputs = withUsage.map((r) => r.record.response!.usage!.outputTokens);
-  const firstTokens = ok.map((r) => r.record.response!.firstTokenMs).filter((x): x is number => typeof x === 'number');
-  const serviceLatencies = ok.map((r) => r.record.response!.serviceLatencyMs).filter((x): x is number => typeof x === 'number');
-  // A service figure only when every answered call reported one: a mix would compare different things.
-  const serviceComplete = ok.length > 0 && serviceLatencies.length === ok.length;
-  const latencySeed = (label: string) => deriveSeed(seed, `latency\u0000${system.id}\u0000${label}`);
+  const series = latencySeries(ok);
+  const latencySeed = (label: LatencyLabel) => deriveSeed(seed, `latency\u0000${system.id}\u0000${label}`);
+  const latency = (label: LatencyLabel, values: number[]) =>
+    percentilesWithCi(values, latencySeed(label), P95_CI_RESAMPLES, statistics?.requested(latencyKey(system.id, label)));
 
-  const summarize = (subset: (ScoredRecord | undefined)[]): Record<string, MetricSummary> =>
+  const summarize = (subset: (ScoredRecord | undefined)[], category?: string): Record<string, MetricSummary> =>
     Object.fromEntries(
       metrics
-        .map((m) => [m.name, summarizeMetric(subset.map((r) => metricValue(r, m.name)), { binary: m.binary, seed })] as const)
+        .map((m) => {
+          const ci95 = statistics?.metricInterval(system.id, m.name, category);
+          return [m.name, summarizeMetric(subset.map((r) => metricValue(r, m.name)), { binary: m.binary, seed, ci95 })] as const;
+        })
         // A metric that applies to none of the items (retrieval metrics for a system that retrieves nothing) is absent.
         .filter(([, summary]) => summary.n > 0),
     );
@@ -99,7 +104,7 @@ export function summarizeSystem(
   const byCategory = Object.fromEntries(
     categories.map((c) => {
       const subset = items.map((item, i) => (item.category === c ? rows[i] : undefined)).filter((_, i) => items[i].category === c);
-      return [c, { n: subset.length, metrics: summarize(subset) }];
+      return [c, { n: subset.length, metrics: summarize(subset, c) }];
     }),
   );
 
@@ -116,9 +121,9 @@ export function summarizeSystem(
     metrics: summarize(rows),
     // A cached answer keeps the latency measured when its call was first made (a real measurement of the same
     // request, counted in the run's notes) rather than leaving a re-run with no latency at all.
-    latencyMs: percentilesWithCi(ok.map((r) => r.record.response!.latencyMs), latencySeed('client')),
-    serviceLatencyMs: serviceComplete ? percentilesWithCi(serviceLatencies, latencySeed('service')) : undefined,
-    firstTokenMs: firstTokens.length ? percentilesWithCi(firstTokens, latencySeed('first-token')) : undefined,
+    latencyMs: latency('client', series.client),
+    serviceLatencyMs: series.service ? latency('service', series.service) : undefined,
+    firstTokenMs: series['first-token'] ? latency('first-token', series['first-token']) : undefined,
     streaming: system.streaming,
     connections: system.connections,
     tokens: {
@@ -130,6 +135,23 @@ export function summarizeSystem(
   };
 }
 
+type LatencyLabel = 'client' | 'service' | 'first-token';
+
+const latencyKey = (systemId: string, label: LatencyLabel) => `latency\u0000${systemId}\u0000${label}`;
+
+/** The latency series a system's summary reports, from its answered calls. */
+function latencySeries(ok: ScoredRecord[]): Partial<Record<LatencyLabel, number[]>> & { client: number[] } {
+  const firstTokens = ok.map((r) => r.record.response!.firstTokenMs).filter((x): x is number => typeof x === 'number');
+  const serviceLatencies = ok.map((r) => r.record.response!.serviceLatencyMs).filter((x): x is number => typeof x === 'number');
+  // A service figure only when every answered call reported one: a mix would compare different things.
+  const serviceComplete = ok.length > 0 && serviceLatencies.length === ok.length;
+  return {
+    client: ok.map((r) => r.record.response!.latencyMs),
+    ...(serviceComplete ? { service: serviceLatencies } : {}),
+    ...(firstTokens.length ? { 'first-token': firstTokens } : {}),
+  };
+}
+
 /** A failed item scores 0 (a wrong answer), not "missing": failures must not flatter a system. */
 function metricValue(row: ScoredRecord | undefined, metric: string): number | null {
   if (!row) return null;
@@ -138,20 +160,20 @@ function metricValue(row: ScoredRecord | undefined, metric: string): number | nu
   return v;
 }
 
-export function compareAll(
+function statisticsInput(
   systems: SystemDescriptor[],
   items: EvalItem[],
   table: ResultTable,
   metrics: MetricInfo[],
   seed: number,
   equivalenceMargin?: number,
-): Comparison[] {
+): CompareSystemsInput {
   const values = (systemId: string, pick: (r: ScoredRecord) => number | null | undefined) =>
     items.map((item) => {
       const r = table.get(item.id)?.get(systemId);
       return r ? (pick(r) ?? null) : null;
     });
-  return compareSystems({
+  return {
     systems: systems.map((s) => s.id),
     metrics,
     scores: (systemId, metric) => values(systemId, (r) => r.scores[metric]),
@@ -159,5 +181,32 @@ export function compareAll(
     categories: items.map((i) => i.category),
     seed,
     equivalenceMargin,
+  };
+}
+
+/**
+ * The run's metric intervals and comparisons from one bootstrap plan, on worker threads when the set is large
+ * (the same result for any number of threads).
+ */
+export function statisticsOfRun(
+  systems: SystemDescriptor[],
+  items: EvalItem[],
+  table: ResultTable,
+  metrics: MetricInfo[],
+  seed: number,
+  equivalenceMargin?: number,
+): Promise<RunStatistics> {
+  // The latency p95 intervals keep their own seeds (the same figures as percentilesWithCi alone) but run in the plan,
+  // so they share its worker threads.
+  const requests: IntervalRequest[] = systems.flatMap((system) => {
+    const ok = items.map((item) => table.get(item.id)?.get(system.id)).filter((r): r is ScoredRecord => !!r && r.record.ok && !!r.record.response);
+    return Object.entries(latencySeries(ok)).map(([label, values]) => ({
+      key: latencyKey(system.id, label as LatencyLabel),
+      values: values.filter((v) => Number.isFinite(v)),
+      statistic: 'p95' as const,
+      seed: deriveSeed(seed, `latency\u0000${system.id}\u0000${label}`),
+      resamples: P95_CI_RESAMPLES,
+    }));
   });
+  return runStatistics(statisticsInput(systems, items, table, metrics, seed, equivalenceMargin), {}, requests);
 }

@@ -5,6 +5,7 @@
 import type { Percentiles } from '../schema/run-result.js';
 import { percentiles, quantile } from './descriptive.js';
 import { createRng } from './rng.js';
+import { resampleRange, type NamedStatistic } from './resample.js';
 
 /** 'mean', a named percentile, or any function of a (multi)set of values. */
 export type Statistic = 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | ((values: number[]) => number);
@@ -83,24 +84,45 @@ function evaluate(values: readonly number[], statistic: Statistic): number {
   return countStatistic(values, statistic)(counts, values.length);
 }
 
-function percentileInterval(deltas: Float64Array): [number, number] {
-  const sorted = Float64Array.from(deltas).sort();
+/** Percentile 95% interval of a statistic's resampled values. */
+export function percentileInterval(draws: Float64Array): [number, number] {
+  const sorted = Float64Array.from(draws).sort();
   return [quantile(sorted, 0.025), quantile(sorted, 0.975)];
 }
 
-/** Percentile bootstrap 95% interval of the mean. */
-export function bootstrapMeanCi(values: readonly number[], options: BootstrapOptions): [number, number] {
-  const n = values.length;
-  if (n === 0) return [NaN, NaN];
-  const resamples = options.resamples ?? 10_000;
-  const rng = createRng(options.seed);
-  const means = new Float64Array(resamples);
+/** Statistic values on each resample, for the named statistics through the shared one-pass loop. */
+function namedDraws(columns: readonly (readonly number[])[], statistic: NamedStatistic, seed: number, resamples: number): Float64Array[] {
+  const n = columns[0].length;
+  return resampleRange({ n, seed, resamples, columns: columns.map((v) => ({ values: Float64Array.from(v), statistic })) }, 0, resamples);
+}
+
+/**
+ * The paired bootstrap's result from the two systems' statistic values on the same resamples: the percentile
+ * interval of the differences and the two-sided p-value (see PairedBootstrapResult).
+ */
+export function pairedFromDraws(drawsA: Float64Array, drawsB: Float64Array, difference: number): PairedBootstrapResult {
+  const resamples = drawsA.length;
+  const deltas = new Float64Array(resamples);
+  let atOrBelowZero = 0;
+  let atOrAboveZero = 0;
   for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(rng() * n)];
-    means[r] = sum / n;
+    const delta = drawsA[r] - drawsB[r];
+    deltas[r] = delta;
+    // Differences within float noise of zero count as zero, so identical systems give p = 1.
+    if (delta <= 1e-12) atOrBelowZero++;
+    if (delta >= -1e-12) atOrAboveZero++;
   }
-  return percentileInterval(means);
+  const pValue = Math.min(1, (2 * (Math.min(atOrBelowZero, atOrAboveZero) + 1)) / (resamples + 1));
+  return { difference, ci95: percentileInterval(deltas), pValue, resamples };
+}
+
+/**
+ * Percentile bootstrap 95% interval of the mean. Each resample's mean is summed from multiplicities in item order
+ * (the one-pass loop every statistic shares), so its last bits can differ from summing in draw order.
+ */
+export function bootstrapMeanCi(values: readonly number[], options: BootstrapOptions): [number, number] {
+  if (values.length === 0) return [NaN, NaN];
+  return percentileInterval(namedDraws([values], 'mean', options.seed, options.resamples ?? 10_000)[0]);
 }
 
 /** Percentile bootstrap 95% interval of any statistic of one sample (e.g. 'p95' of latencies). */
@@ -108,6 +130,7 @@ export function bootstrapCi(values: readonly number[], statistic: Statistic, opt
   const n = values.length;
   if (n === 0) return [NaN, NaN];
   const resamples = options.resamples ?? 10_000;
+  if (typeof statistic === 'string') return percentileInterval(namedDraws([values], statistic, options.seed, resamples)[0]);
   const stat = countStatistic(values, statistic);
   const rng = createRng(options.seed);
   const counts = new Uint32Array(n);
@@ -125,12 +148,20 @@ export function bootstrapCi(values: readonly number[], statistic: Statistic, opt
  * "above it within noise". 2,000 resamples: the interval's ends move by well under 1% of p95 between seeds, and
  * 10k-item runs stay fast.
  */
-export function percentilesWithCi(values: readonly (number | null | undefined)[], seed: number, resamples = 2_000): Percentiles {
+export function percentilesWithCi(
+  values: readonly (number | null | undefined)[],
+  seed: number,
+  resamples = P95_CI_RESAMPLES,
+  /** The interval already computed by a run's shared plan (same values, seed and resamples). */
+  p95Ci95?: [number, number],
+): Percentiles {
   const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const p = percentiles(xs);
   if (xs.length === 0) return p;
-  return { ...p, p95Ci95: bootstrapCi(xs, 'p95', { seed, resamples }) };
+  return { ...p, p95Ci95: p95Ci95 ?? bootstrapCi(xs, 'p95', { seed, resamples }) };
 }
+
+export const P95_CI_RESAMPLES = 2_000;
 
 /** Paired bootstrap of statistic(a) - statistic(b); a[i] and b[i] are the same item. */
 export function pairedBootstrap(
@@ -144,22 +175,21 @@ export function pairedBootstrap(
   const statistic = options.statistic ?? 'mean';
   if (n === 0) return { difference: NaN, ci95: [NaN, NaN], pValue: 1, resamples };
   const difference = evaluate(a, statistic) - evaluate(b, statistic);
+  if (typeof statistic === 'string') {
+    const [drawsA, drawsB] = namedDraws([a, b], statistic, options.seed, resamples);
+    return pairedFromDraws(drawsA, drawsB, difference);
+  }
   const statA = countStatistic(a, statistic);
   const statB = countStatistic(b, statistic);
   const rng = createRng(options.seed);
   const counts = new Uint32Array(n);
-  const deltas = new Float64Array(resamples);
-  let atOrBelowZero = 0;
-  let atOrAboveZero = 0;
+  const drawsA = new Float64Array(resamples);
+  const drawsB = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[Math.floor(rng() * n)]++;
-    const delta = statA(counts, n) - statB(counts, n);
-    deltas[r] = delta;
-    // Differences within float noise of zero count as zero, so identical systems give p = 1.
-    if (delta <= 1e-12) atOrBelowZero++;
-    if (delta >= -1e-12) atOrAboveZero++;
+    drawsA[r] = statA(counts, n);
+    drawsB[r] = statB(counts, n);
   }
-  const pValue = Math.min(1, (2 * (Math.min(atOrBelowZero, atOrAboveZero) + 1)) / (resamples + 1));
-  return { difference, ci95: percentileInterval(deltas), pValue, resamples };
+  return pairedFromDraws(drawsA, drawsB, difference);
 }

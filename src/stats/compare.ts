@@ -14,11 +14,13 @@
  * minimum detectable difference with the items that would settle the question.
  */
 import type { Comparison } from '../schema/run-result.js';
-import { pairedBootstrap } from './bootstrap.js';
+import { pairedFromDraws } from './bootstrap.js';
+import { BootstrapPlan, type ColumnRef } from './plan.js';
+import type { ParallelOptions } from './resample-pool.js';
+import { resampleRange } from './resample.js';
 import { mean, quantile } from './descriptive.js';
 import { holm } from './multiple-testing.js';
 import { mcnemarExact, wilcoxonSignedRank } from './paired-tests.js';
-import { deriveSeed } from './rng.js';
 import { pairedDifferences, pairedEquivalence, settling } from './equivalence.js';
 
 export type PairedKind = 'binary' | 'continuous' | 'latency-p95';
@@ -40,22 +42,30 @@ export function comparePaired(
   b: readonly number[],
   options: { kind: PairedKind; seed: number; resamples?: number },
 ): PairedComparison {
-  const n = a.length;
   const resamples = options.resamples ?? 10_000;
-  if (options.kind === 'latency-p95') {
-    const boot = pairedBootstrap(a, b, { statistic: 'p95', seed: options.seed, resamples });
-    return {
-      n,
-      meanA: p95Of(a),
-      meanB: p95Of(b),
-      difference: boot.difference,
-      ci95: boot.ci95,
-      pValue: boot.pValue,
-      method: `paired-bootstrap-p95 (B=${resamples})`,
-    };
+  const statistic = options.kind === 'latency-p95' ? 'p95' : 'mean';
+  const [drawsA, drawsB] = resampleRange(
+    { n: a.length, seed: options.seed, resamples, columns: [a, b].map((v) => ({ values: Float64Array.from(v), statistic })) },
+    0,
+    resamples,
+  );
+  return pairedResult(a, b, options.kind, drawsA, drawsB);
+}
+
+/** A comparison from both systems' statistic on the same resamples (drawsA[r], drawsB[r]) and the exact tests. */
+function pairedResult(a: readonly number[], b: readonly number[], kind: PairedKind, drawsA: Float64Array, drawsB: Float64Array): PairedComparison {
+  const n = a.length;
+  const resamples = drawsA.length;
+  if (kind === 'latency-p95') {
+    const meanA = p95Of(a);
+    const meanB = p95Of(b);
+    const boot = pairedFromDraws(drawsA, drawsB, n === 0 ? NaN : meanA - meanB);
+    return { n, meanA, meanB, difference: boot.difference, ci95: boot.ci95, pValue: boot.pValue, method: `paired-bootstrap-p95 (B=${resamples})` };
   }
-  const boot = pairedBootstrap(a, b, { statistic: 'mean', seed: options.seed, resamples });
-  if (options.kind === 'binary') {
+  const meanA = meanByCounts(a);
+  const meanB = meanByCounts(b);
+  const boot = pairedFromDraws(drawsA, drawsB, meanA - meanB);
+  if (kind === 'binary') {
     let onlyA = 0;
     let onlyB = 0;
     for (let i = 0; i < n; i++) {
@@ -82,6 +92,13 @@ export function comparePaired(
     pValue: w.pValue,
     method: `wilcoxon-signed-rank (${w.method}); ci: paired-bootstrap (B=${resamples})`,
   };
+}
+
+/** The observed mean as the bootstrap computes it (sum of values in item order / n), so difference and draws agree. */
+function meanByCounts(values: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
 }
 
 function p95Of(values: readonly number[]): number {
@@ -112,8 +129,9 @@ function isScore(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** Items (optionally of one category) where both systems have a value, as two aligned arrays. */
-function sharedValues(a: Values, b: Values, keep: (i: number) => boolean): [number[], number[]] {
+/** Items (optionally of one category) where both systems have a value: their positions and two aligned arrays. */
+function sharedValues(a: Values, b: Values, keep: (i: number) => boolean): [number[], number[], number[]] {
+  const indices: number[] = [];
   const xs: number[] = [];
   const ys: number[] = [];
   const len = Math.min(a.length, b.length);
@@ -121,23 +139,42 @@ function sharedValues(a: Values, b: Values, keep: (i: number) => boolean): [numb
     const x = a[i];
     const y = b[i];
     if (keep(i) && isScore(x) && isScore(y)) {
+      indices.push(i);
       xs.push(x);
       ys.push(y);
     }
   }
-  return [xs, ys];
+  return [indices, xs, ys];
 }
 
 export const LATENCY_P95_METRIC = 'latency_p95';
 
-/** Every pair of systems x metric (and per category), with Holm-adjusted p-values. See the module comment. */
-export function compareSystems(input: CompareSystemsInput): Comparison[] {
-  const alpha = input.alpha ?? 0.05;
+/** The column key of a system's measure: the same key on the same items is one column of the plan. */
+export function columnKey(systemId: string, measure: string): string {
+  return `${systemId}\u0000${measure}`;
+}
+
+interface PlannedComparison {
+  a: string;
+  b: string;
+  metric: string;
+  category?: string;
+  kind: PairedKind;
+  family: string;
+  xs: number[];
+  ys: number[];
+  refA: ColumnRef;
+  refB: ColumnRef;
+}
+
+/** Adds every pair x measure x scope's bootstrap columns to the plan; the tests that need no resampling wait. */
+export function planComparisons(input: CompareSystemsInput, plan: BootstrapPlan): PlannedComparison[] {
+  const resamples = input.resamples ?? 10_000;
   const categoryNames = input.categories
     ? [...new Set(input.categories.filter((c): c is string => typeof c === 'string'))].sort()
     : [];
   const scopes: (string | undefined)[] = [undefined, ...categoryNames];
-  const raw: (Omit<Comparison, 'pAdjusted' | 'significant'>)[] = [];
+  const planned: PlannedComparison[] = [];
 
   const measures: { name: string; kind: PairedKind; values: (system: string) => Values }[] = input.metrics.map((m) => ({
     name: m.name,
@@ -145,6 +182,12 @@ export function compareSystems(input: CompareSystemsInput): Comparison[] {
     values: (s: string) => input.scores(s, m.name),
   }));
   if (input.latency) measures.push({ name: LATENCY_P95_METRIC, kind: 'latency-p95', values: input.latency });
+  const valuesOf = new Map<string, Values>();
+  const cached = (system: string, measure: (typeof measures)[number]) => {
+    const key = columnKey(system, measure.name);
+    if (!valuesOf.has(key)) valuesOf.set(key, measure.values(system));
+    return valuesOf.get(key)!;
+  };
 
   for (const category of scopes) {
     const keep = category === undefined ? () => true : (i: number) => input.categories?.[i] === category;
@@ -153,26 +196,59 @@ export function compareSystems(input: CompareSystemsInput): Comparison[] {
         const a = input.systems[i];
         const b = input.systems[j];
         for (const measure of measures) {
-          const [xs, ys] = sharedValues(measure.values(a), measure.values(b), keep);
+          const [indices, xs, ys] = sharedValues(cached(a, measure), cached(b, measure), keep);
           if (xs.length === 0) continue;
           // A metric declared binary that holds other values is compared as continuous rather than miscounted.
-          const kind = measure.kind === 'binary' && !xs.concat(ys).every((v) => v === 0 || v === 1) ? 'continuous' : measure.kind;
-          const seed = deriveSeed(input.seed, `${a}|${b}|${measure.name}|${category ?? ''}`);
-          const c = comparePaired(xs, ys, { kind, seed, resamples: input.resamples });
+          const kind = measure.kind === 'binary' && !(allBinary(xs) && allBinary(ys)) ? 'continuous' : measure.kind;
+          const statistic = kind === 'latency-p95' ? 'p95' : 'mean';
+          const refA = plan.column(columnKey(a, measure.name), indices, xs, statistic, { resamples });
+          const refB = plan.column(columnKey(b, measure.name), indices, ys, statistic, { resamples });
           const family = `${measure.name} ${category === undefined ? 'overall' : `in category ${category}`}`;
-          const quality = kind === 'latency-p95' ? {} : qualityEvidence(xs, ys, input.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN);
-          raw.push({ a, b, metric: measure.name, ...(category !== undefined ? { category } : {}), ...c, family, ...quality });
+          planned.push({ a, b, metric: measure.name, ...(category !== undefined ? { category } : {}), kind, family, xs, ys, refA, refB });
         }
       }
     }
   }
+  return planned;
+}
 
+function allBinary(values: readonly number[]): boolean {
+  for (const v of values) if (v !== 0 && v !== 1) return false;
+  return true;
+}
+
+/** The comparisons from a plan that has run, with Holm-adjusted p-values per family. */
+export function finishComparisons(planned: PlannedComparison[], plan: BootstrapPlan, input: CompareSystemsInput): Comparison[] {
+  const alpha = input.alpha ?? 0.05;
+  const raw = planned.map(({ a, b, metric, category, kind, family, xs, ys, refA, refB }) => {
+    const c = pairedResult(xs, ys, kind, plan.drawsOf(refA), plan.drawsOf(refB));
+    const quality = kind === 'latency-p95' ? {} : qualityEvidence(xs, ys, input.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN);
+    return { a, b, metric, ...(category !== undefined ? { category } : {}), ...c, family, ...quality };
+  });
   const adjusted = new Array<number>(raw.length);
-  for (const family of new Set(raw.map((c) => c.family))) {
-    const idx = raw.map((c, k) => (c.family === family ? k : -1)).filter((k) => k >= 0);
-    holm(idx.map((k) => raw[k].pValue)).forEach((p, r) => (adjusted[idx[r]] = p));
-  }
+  const members = new Map<string, number[]>();
+  raw.forEach((c, k) => members.set(c.family, [...(members.get(c.family) ?? []), k]));
+  for (const idx of members.values()) holm(idx.map((k) => raw[k].pValue)).forEach((p, r) => (adjusted[idx[r]] = p));
   return raw.map((c, k) => ({ ...c, pAdjusted: adjusted[k], significant: adjusted[k] < alpha }));
+}
+
+/**
+ * Every pair of systems x metric (and per category), with Holm-adjusted p-values. See the module comment. All
+ * comparisons on the same items share one set of bootstrap resamples (src/stats/plan.ts).
+ */
+export function compareSystems(input: CompareSystemsInput): Comparison[] {
+  const plan = new BootstrapPlan(input.seed);
+  const planned = planComparisons(input, plan);
+  plan.runSync();
+  return finishComparisons(planned, plan, input);
+}
+
+/** compareSystems with the resampling spread over worker threads when the set is large; the same result. */
+export async function compareSystemsParallel(input: CompareSystemsInput, parallel: ParallelOptions = {}): Promise<Comparison[]> {
+  const plan = new BootstrapPlan(input.seed);
+  const planned = planComparisons(input, plan);
+  await plan.run(parallel);
+  return finishComparisons(planned, plan, input);
 }
 
 /** TOST equivalence and the paired MDE / items to settle, for a quality metric's aligned values. */

@@ -8,6 +8,8 @@ export interface SummarizeOptions {
   binary: boolean;
   seed: number;
   resamples?: number;
+  /** The bootstrap interval already computed for these values (a run's shared plan, src/stats/run-statistics.ts). */
+  ci95?: [number, number];
 }
 
 export function isBinaryValues(values: readonly number[]): boolean {
@@ -30,6 +32,6 @@ export function summarizeMetric(values: readonly (number | null | undefined)[], 
     const successes = scored.reduce((s, v) => s + v, 0);
     return { mean: m, ci95: wilson(successes, n), n, method: 'wilson' };
   }
-  const ci95 = bootstrapMeanCi(scored, { seed: options.seed, resamples: options.resamples });
+  const ci95 = options.ci95 ?? bootstrapMeanCi(scored, { seed: options.seed, resamples: options.resamples });
   return { mean: m, ci95, n, method: `bootstrap-percentile (B=${options.resamples ?? 10_000})` };
 }

@@ -1,0 +1,108 @@
+/**
+ * A bootstrap plan collects every statistic a run needs (intervals of each system's metrics, paired differences of
+ * each pair) and groups them by the items they resample. Statistics on the same items share one set of resamples
+ * (common random numbers): their draws are made once, and a pair's difference is taken resample by resample from
+ * the two systems' columns, which is exactly the paired bootstrap. A group's seed is derived from the run's seed
+ * and the items it resamples, so adding a system, a metric or a pair never changes another group's draws.
+ */
+import { deriveSeed } from './rng.js';
+import { resampleAll, resampleAllSync, type ParallelOptions } from './resample-pool.js';
+import type { NamedStatistic, ResampleGroup } from './resample.js';
+
+export interface ColumnRef {
+  group: number;
+  column: number;
+}
+
+interface PlannedGroup {
+  indices: Int32Array;
+  resamples: number;
+  group: ResampleGroup;
+  columnKeys: Map<string, number>;
+}
+
+function hashIndices(indices: ArrayLike<number>): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < indices.length; i++) {
+    h ^= indices[i];
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function sameIndices(a: Int32Array, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class BootstrapPlan {
+  private readonly groups: PlannedGroup[] = [];
+  private readonly byHash = new Map<string, number[]>();
+  private draws: Float64Array[][] | undefined;
+
+  constructor(private readonly seed: number) {}
+
+  /**
+   * Requests statistic(values) over the items `indices` (positions in the caller's item list, ascending; values
+   * aligned with them). `key` names the column (e.g. "system|metric"): the same key on the same items is computed
+   * once.
+   */
+  column(
+    key: string,
+    indices: ArrayLike<number>,
+    values: ArrayLike<number>,
+    statistic: NamedStatistic,
+    options: { resamples: number; seed?: number },
+  ): ColumnRef {
+    if (this.draws) throw new Error('BootstrapPlan: columns must be added before run()');
+    const group = this.groupFor(indices, options.resamples, options.seed);
+    const planned = this.groups[group];
+    const columnKey = `${statistic}\u0000${key}`;
+    const existing = planned.columnKeys.get(columnKey);
+    if (existing !== undefined) return { group, column: existing };
+    const column = planned.group.columns.length;
+    planned.group.columns.push({ values: Float64Array.from(values), statistic });
+    planned.columnKeys.set(columnKey, column);
+    return { group, column };
+  }
+
+  /** An explicit seed makes a group of its own (a statistic that keeps its historical random stream). */
+  private groupFor(indices: ArrayLike<number>, resamples: number, explicitSeed?: number): number {
+    const hash = hashIndices(indices);
+    const key = `${resamples}|${indices.length}|${hash}${explicitSeed === undefined ? '' : `|seed ${explicitSeed}`}`;
+    const candidates = this.byHash.get(key) ?? [];
+    for (const g of candidates) if (sameIndices(this.groups[g].indices, indices)) return g;
+    const g = this.groups.length;
+    this.groups.push({
+      indices: Int32Array.from(indices),
+      resamples,
+      group: { n: indices.length, seed: explicitSeed ?? deriveSeed(this.seed, `bootstrap\u0000${key}`), resamples, columns: [] },
+      columnKeys: new Map(),
+    });
+    this.byHash.set(key, [...candidates, g]);
+    return g;
+  }
+
+  /** Number of resample groups (distinct item sets), for benches and tests. */
+  get groupCount(): number {
+    return this.groups.length;
+  }
+
+  runSync(): void {
+    this.draws = resampleAllSync(this.groups.map((g) => g.group));
+  }
+
+  async run(options: ParallelOptions = {}): Promise<void> {
+    this.draws = await resampleAll(
+      this.groups.map((g) => g.group),
+      options,
+    );
+  }
+
+  /** The statistic's value on each resample. */
+  drawsOf(ref: ColumnRef): Float64Array {
+    if (!this.draws) throw new Error('BootstrapPlan: run() first');
+    return this.draws[ref.group][ref.column];
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * All of a run's bootstrap statistics in one plan: the 95% interval of every system's continuous metrics (overall
+ * and per category) and every paired comparison. Intervals and comparisons on the same items share resamples, so a
+ * system's interval and its paired differences come from the same draws, made once (src/stats/plan.ts).
+ */
+import type { Comparison } from '../schema/run-result.js';
+import { percentileInterval } from './bootstrap.js';
+import { columnKey, finishComparisons, planComparisons, type CompareSystemsInput } from './compare.js';
+import { BootstrapPlan, type ColumnRef } from './plan.js';
+import type { ParallelOptions } from './resample-pool.js';
+import type { NamedStatistic } from './resample.js';
+
+/** A one-sample interval that keeps its own seed (the latency p95 intervals, `percentilesWithCi`). */
+export interface IntervalRequest {
+  key: string;
+  values: readonly number[];
+  statistic: NamedStatistic;
+  seed: number;
+  resamples: number;
+}
+
+export interface RunStatistics {
+  comparisons: Comparison[];
+  /**
+   * Bootstrap 95% interval of the mean of a system's metric over its scored items (in one category when given);
+   * undefined for binary metrics (those take the Wilson interval) and for metrics with no scored item.
+   */
+  metricInterval(systemId: string, metric: string, category?: string): [number, number] | undefined;
+  /** The interval of an IntervalRequest by its key. */
+  requested(key: string): [number, number] | undefined;
+}
+
+function isScore(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+export async function runStatistics(
+  input: CompareSystemsInput,
+  parallel: ParallelOptions = {},
+  requests: readonly IntervalRequest[] = [],
+): Promise<RunStatistics> {
+  const plan = new BootstrapPlan(input.seed);
+  const resamples = input.resamples ?? 10_000;
+  const categories = input.categories
+    ? [...new Set(input.categories.filter((c): c is string => typeof c === 'string'))].sort()
+    : [];
+  const intervals = new Map<string, ColumnRef>();
+  const intervalKey = (system: string, metric: string, category?: string) => `${system}\u0000${metric}\u0000${category ?? ''}`;
+  for (const system of input.systems) {
+    for (const metric of input.metrics) {
+      const all = input.scores(system, metric.name);
+      for (const category of [undefined, ...categories]) {
+        const indices: number[] = [];
+        const values: number[] = [];
+        all.forEach((v, i) => {
+          if (isScore(v) && (category === undefined || input.categories?.[i] === category)) {
+            indices.push(i);
+            values.push(v);
+          }
+        });
+        if (values.length === 0) continue;
+        if (metric.binary && values.every((v) => v === 0 || v === 1)) continue;
+        intervals.set(intervalKey(system, metric.name, category), plan.column(columnKey(system, metric.name), indices, values, 'mean', { resamples }));
+      }
+    }
+  }
+  const extra = new Map<string, ColumnRef>();
+  for (const r of requests) {
+    if (r.values.length === 0) continue;
+    const indices = Array.from({ length: r.values.length }, (_, i) => i);
+    extra.set(r.key, plan.column(r.key, indices, r.values, r.statistic, { resamples: r.resamples, seed: r.seed }));
+  }
+  const planned = planComparisons(input, plan);
+  await plan.run(parallel);
+  const comparisons = finishComparisons(planned, plan, input);
+  return {
+    comparisons,
+    metricInterval: (system, metric, category) => {
+      const ref = intervals.get(intervalKey(system, metric, category));
+      return ref ? percentileInterval(plan.drawsOf(ref)) : undefined;
+    },
+    requested: (key) => {
+      const ref = extra.get(key);
+      return ref ? percentileInterval(plan.drawsOf(ref)) : undefined;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bootstrapCi,
+  compareSystems,
+  compareSystemsParallel,
+  createRng,
+  pairedBootstrap,
+  quantile,
+  runStatistics,
+  type CompareSystemsInput,
+} from '../../src/stats/index.js';
+import { resampleRange } from '../../src/stats/resample.js';
+
+function run(n: number, seed: number): CompareSystemsInput {
+  const rng = createRng(seed);
+  const difficulty = Array.from({ length: n }, () => rng());
+  const skill: Record<string, number> = { base: 0.3, ft: 0.5, rag: 0.75 };
+  const categories = difficulty.map((_, i) => ['lookup', 'style', 'changed'][i % 3]);
+  return {
+    systems: ['base', 'ft', 'rag'],
+    metrics: [
+      { name: 'exact', binary: true },
+      { name: 'f1', binary: false },
+    ],
+    scores: (s, m) =>
+      difficulty.map((u, i) => (s === 'ft' && i % 17 === 0 ? null : m === 'exact' ? (u < skill[s] ? 1 : 0) : Math.min(1, u * 0.4 + skill[s] * 0.6))),
+    latency: (s) => difficulty.map((u, i) => (i % 29 === 0 ? null : 200 + u * (s === 'rag' ? 900 : 400))),
+    categories,
+    seed: 7,
+    resamples: 2000,
+  };
+}
+
+describe('one-pass resampling', () => {
+  it('any split of the resamples reproduces one sequential pass bit for bit', () => {
+    const rng = createRng(3);
+    const values = Float64Array.from({ length: 257 }, () => rng() * 100);
+    const group = { n: 257, seed: 99, resamples: 300, columns: [{ values, statistic: 'mean' as const }, { values, statistic: 'p95' as const }, { values, statistic: 'p50' as const }] };
+    const whole = resampleRange(group, 0, 300);
+    const parts = [resampleRange(group, 0, 1), resampleRange(group, 1, 123), resampleRange(group, 123, 300)];
+    whole.forEach((col, c) => expect(Array.from(col)).toEqual(parts.flatMap((p) => Array.from(p[c]))));
+  });
+
+  it('percentiles from multiplicities equal sorting each resample (ties included)', () => {
+    const rng = createRng(5);
+    const values = Array.from({ length: 41 }, () => Math.floor(rng() * 8));
+    for (const statistic of ['p50', 'p90', 'p95', 'p99'] as const) {
+      const p = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 }[statistic];
+      const fast = bootstrapCi(values, statistic, { seed: 2, resamples: 400 });
+      const naive = bootstrapCi(values, (v) => quantile([...v].sort((x, y) => x - y), p), { seed: 2, resamples: 400 });
+      expect(fast).toEqual(naive);
+    }
+  });
+
+  it('a comparison in compareSystems is the paired bootstrap on its items with the shared resamples', () => {
+    const input = run(300, 1);
+    const comparisons = compareSystems(input);
+    const c = comparisons.find((x) => x.a === 'base' && x.b === 'rag' && x.metric === 'f1' && x.category === undefined)!;
+    const a = input.scores('base', 'f1') as number[];
+    const b = input.scores('rag', 'f1') as number[];
+    const direct = pairedBootstrap(a, b, { seed: 12345, resamples: 2000 });
+    expect(c.difference).toBeCloseTo(direct.difference, 12);
+    // Same method, a different (shared) random stream: the interval agrees within Monte Carlo error.
+    expect(Math.abs(c.ci95[0] - direct.ci95[0])).toBeLessThan(0.01);
+    expect(Math.abs(c.ci95[1] - direct.ci95[1])).toBeLessThan(0.01);
+  });
+
+  it('worker threads give exactly the single-thread result, for any number of threads', async () => {
+    const input = run(600, 2);
+    const single = compareSystems(input);
+    expect(await compareSystemsParallel(input, { threads: 1 })).toEqual(single);
+    expect(await compareSystemsParallel(input, { threads: 3 })).toEqual(single);
+  }, 60_000);
+
+  it('run statistics: intervals bracket each mean and share draws with the comparisons', async () => {
+    const input = run(450, 3);
+    const stats = await runStatistics(input, { threads: 2 });
+    expect(stats.comparisons).toEqual(compareSystems(input));
+    const f1 = (input.scores('rag', 'f1') as number[]).filter((v) => v !== null);
+    const meanRag = f1.reduce((s, v) => s + v, 0) / f1.length;
+    const [lo, hi] = stats.metricInterval('rag', 'f1')!;
+    expect(lo).toBeLessThan(meanRag);
+    expect(hi).toBeGreaterThan(meanRag);
+    expect(stats.metricInterval('rag', 'f1', 'style')).toBeDefined();
+    // Binary metrics take the Wilson interval, not a bootstrap one.
+    expect(stats.metricInterval('rag', 'exact')).toBeUndefined();
+    expect(stats.metricInterval('nobody', 'f1')).toBeUndefined();
+  }, 60_000);
+
+  it('a requested interval with its own seed equals the standalone bootstrap bit for bit', async () => {
+    const rng = createRng(9);
+    const latencies = Array.from({ length: 700 }, () => 100 + rng() * 900);
+    const stats = await runStatistics(run(50, 4), { threads: 2 }, [{ key: 'lat', values: latencies, statistic: 'p95', seed: 77, resamples: 2000 }]);
+    expect(stats.requested('lat')).toEqual(bootstrapCi(latencies, 'p95', { seed: 77, resamples: 2000 }));
+    expect(stats.requested('other')).toBeUndefined();
+  }, 60_000);
+});
