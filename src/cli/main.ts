@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   export: { describe: 'Write a run as Amazon Bedrock Evaluations datasets with your own inference responses', load: () => import('./commands/export.js') },
   import: { describe: 'Add Amazon Bedrock Evaluations job results to a run as per-item metrics (new run folder)', load: () => import('./commands/import.js') },
   train: { describe: 'Run a model customization job and deploy the custom model', load: () => import('./commands/train.js') },
+  cache: { describe: 'Show what the response and metric caches hold, or prune them', load: () => import('./commands/cache.js') },
   emulator: { describe: 'Start the local Bedrock-compatible emulator on 127.0.0.1', load: () => import('./commands/emulator.js') },
 };
 

@@ -1,14 +1,21 @@
 /**
- * Response cache: one JSON file per response under `<dir>/<hash of endpoint>/<2 hex>/<key>.json`. The key is the
- * sha256 of (endpoint, the system's model/KB config, the full request), so a cached answer is only reused for
- * exactly the same call to exactly the same endpoint; two emulators on different ports never share entries.
- * Files are written to a temporary name and renamed, so a killed run never leaves a half-written entry.
+ * Response cache: one append-only store, `<dir>/responses.log` (./cache-store.ts). The key is the sha256 of
+ * (endpoint, the system's model/KB config, the full request), so a cached answer is only reused for exactly the
+ * same call to exactly the same endpoint; two emulators on different ports never share entries.
+ *
+ * The previous layout (one JSON file per response under `<dir>/<hash of endpoint>/<2 hex>/<key>.json`) is still read:
+ * a miss in the store looks there, and a hit is copied into the store. `ftrag cache stats` counts those files and
+ * `ftrag cache prune` deletes them.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetRequest, TargetResponse } from '../targets/types.js';
+import { CacheStore } from '../util/cache-store.js';
+
+/** The store's name in the cache directory. */
+export const RESPONSE_STORE = 'responses';
 
 export interface CacheOptions {
   dir: string;
@@ -29,40 +36,45 @@ export function stableStringify(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
 }
 
+function isResponse(value: unknown): value is TargetResponse {
+  return typeof value === 'object' && value !== null && typeof (value as TargetResponse).output === 'string';
+}
+
 export class ResponseCache {
-  readonly root: string;
+  readonly store: CacheStore<TargetResponse>;
+  /** The previous layout's directory for this endpoint, read through (and copied into the store) when present. */
+  private readonly legacyRoot: string | undefined;
   private readonly endpointKey: string;
 
   constructor(opts: CacheOptions) {
     this.endpointKey = opts.endpointKey;
-    this.root = join(opts.dir, sha256(opts.endpointKey).slice(0, 16));
-    mkdirSync(this.root, { recursive: true });
-    const label = join(this.root, 'endpoint.txt');
-    if (!existsSync(label)) writeFileSync(label, `${opts.endpointKey}\n`);
+    this.store = new CacheStore<TargetResponse>(opts.dir, RESPONSE_STORE, isResponse);
+    const legacy = join(opts.dir, sha256(opts.endpointKey).slice(0, 16));
+    this.legacyRoot = existsSync(legacy) ? legacy : undefined;
   }
 
   keyOf(targetConfig: unknown, request: TargetRequest): string {
     return sha256(stableStringify({ endpoint: this.endpointKey, target: targetConfig, request }));
   }
 
-  private pathOf(key: string): string {
-    return join(this.root, key.slice(0, 2), `${key}.json`);
-  }
-
   async get(key: string): Promise<TargetResponse | undefined> {
+    const hit = this.store.get(key);
+    if (hit || !this.legacyRoot) return hit;
     try {
-      const parsed = JSON.parse(await readFile(this.pathOf(key), 'utf8')) as { key?: string; response?: TargetResponse };
-      return parsed.key === key && parsed.response && typeof parsed.response.output === 'string' ? parsed.response : undefined;
+      const parsed = JSON.parse(await readFile(join(this.legacyRoot, key.slice(0, 2), `${key}.json`), 'utf8')) as { key?: string; response?: unknown };
+      if (parsed.key !== key || !isResponse(parsed.response)) return undefined;
+      this.store.set(key, parsed.response);
+      return parsed.response;
     } catch {
       return undefined; // missing or unreadable: a miss
     }
   }
 
   async set(key: string, response: TargetResponse): Promise<void> {
-    const path = this.pathOf(key);
-    await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
-    const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify({ key, response }));
-    await rename(tmp, path);
+    this.store.set(key, response);
+  }
+
+  close(): void {
+    this.store.close();
   }
 }

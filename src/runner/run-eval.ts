@@ -143,6 +143,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
     });
   } finally {
     calls.dispose();
+    settings.cache?.close();
     try {
       await journal.close();
     } finally {

@@ -3,18 +3,26 @@
  * directory is given so re-scoring a saved run costs no model calls. Keys are sha256 of the full request.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CacheStore } from '../util/cache-store.js';
 
 export class ResponseCache<T> {
   private readonly memory = new Map<string, T>();
   private readonly inflight = new Map<string, Promise<T>>();
+  private readonly store: CacheStore<T> | undefined;
 
-  /** `namespace` keeps embedding and judge entries apart in a shared directory. */
+  /**
+   * `namespace` keeps embedding and judge entries apart in a shared directory: each is one append-only store,
+   * `<dir>/<namespace>.log` (src/util/cache-store.ts). The previous one-file-per-entry layout
+   * (`<dir>/<namespace>/<key>.json`) is read through and copied into the store.
+   */
   constructor(
     private readonly namespace: string,
     private readonly dir?: string,
-  ) {}
+  ) {
+    this.store = dir ? new CacheStore<T>(dir, namespace) : undefined;
+  }
 
   static key(parts: unknown): string {
     return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
@@ -32,25 +40,25 @@ export class ResponseCache<T> {
   }
 
   private async load(key: string, compute: () => Promise<T>): Promise<T> {
-    const file = this.dir ? join(this.dir, this.namespace, `${key}.json`) : undefined;
-    if (file) {
-      try {
-        const value = JSON.parse(await readFile(file, 'utf8')) as T;
-        this.memory.set(key, value);
-        return value;
-      } catch {
-        // Missing or unreadable entry: fall through and recompute.
-      }
+    const stored = this.store?.get(key) ?? (await this.legacy(key));
+    if (stored !== undefined) {
+      this.memory.set(key, stored);
+      return stored;
     }
     const value = await compute();
     this.memory.set(key, value);
-    if (file && this.dir) {
-      await mkdir(join(this.dir, this.namespace), { recursive: true });
-      // Write-then-rename so a concurrent reader never sees half a file.
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, JSON.stringify(value));
-      await rename(tmp, file);
-    }
+    this.store?.set(key, value);
     return value;
+  }
+
+  private async legacy(key: string): Promise<T | undefined> {
+    if (!this.dir || !this.store) return undefined;
+    try {
+      const value = JSON.parse(await readFile(join(this.dir, this.namespace, `${key}.json`), 'utf8')) as T;
+      this.store.set(key, value);
+      return value;
+    } catch {
+      return undefined; // missing or unreadable: recompute
+    }
   }
 }

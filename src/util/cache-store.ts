@@ -1,0 +1,265 @@
+/**
+ * A cache as one append-only file per store (`<dir>/<name>.log`) with an in-memory index, instead of one file per
+ * entry (10,002 files and 41 MB for a 10k-item run). One record a line: `<sha256 key> <written ms> <JSON value>\n`.
+ *
+ * Safe under concurrent writers (two runs sharing a cache): every record is one write() on a descriptor opened with
+ * O_APPEND, which the kernel places at the end of the file whole, so records never interleave. Readers index only
+ * complete lines, and a record that fails to parse is a miss, never a wrong answer. A record torn by a killed
+ * process is closed with a newline by the next writer that opens the store, so it costs only itself. A key missing
+ * from the index is looked for again in whatever the file grew by since (other processes' records).
+ *
+ * `prune` rewrites the file (newest record per key, minus what is too old or over the size cap) to a temporary file
+ * and renames it over the log under a lock file; readers and writers notice the new file (its inode) and reopen.
+ * A record another process appends to the old file during those milliseconds is lost: a later cache miss.
+ */
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+const KEY = /^[0-9a-f]{64}$/;
+const CHUNK = 1 << 20;
+
+interface Location {
+  offset: number;
+  length: number;
+  writtenMs: number;
+}
+
+export interface StoreStats {
+  file: string;
+  /** Distinct keys. */
+  entries: number;
+  /** Records in the file (a key written twice, by two concurrent runs, has two). */
+  records: number;
+  bytes: number;
+  /** Bytes of records superseded by a newer one of the same key, or unreadable. */
+  reclaimableBytes: number;
+  oldest?: string;
+  newest?: string;
+}
+
+/** Calls `line(offset, bytes)` for every complete line from `from`; returns where the complete lines end. */
+function scanLines(fd: number, from: number, size: number, line: (offset: number, bytes: Buffer) => void): number {
+  let position = from;
+  let carry = Buffer.alloc(0);
+  let carryStart = from;
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  while (position < size) {
+    const read = readSync(fd, buffer, 0, Math.min(CHUNK, size - position), position);
+    if (read <= 0) break;
+    position += read;
+    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      line(carryStart + start, data.subarray(start, nl + 1));
+      start = nl + 1;
+    }
+    carryStart += start;
+    carry = Buffer.from(data.subarray(start));
+  }
+  return carryStart;
+}
+
+function parseHeader(bytes: Buffer): { key: string; writtenMs: number; valueStart: number } | undefined {
+  const firstSpace = bytes.indexOf(32);
+  const secondSpace = firstSpace === -1 ? -1 : bytes.indexOf(32, firstSpace + 1);
+  if (firstSpace !== 64 || secondSpace === -1) return undefined;
+  const key = bytes.toString('latin1', 0, 64);
+  const writtenMs = Number(bytes.toString('latin1', 65, secondSpace));
+  if (!KEY.test(key) || !Number.isFinite(writtenMs)) return undefined;
+  return { key, writtenMs, valueStart: secondSpace + 1 };
+}
+
+interface RecordInfo {
+  /** Undefined for a line that is not a record (torn, or not written by this store). */
+  key?: string;
+  offset: number;
+  length: number;
+  writtenMs: number;
+}
+
+function readRecords(fd: number): { size: number; list: RecordInfo[] } {
+  const size = fstatSync(fd).size;
+  const list: RecordInfo[] = [];
+  scanLines(fd, 0, size, (offset, bytes) => {
+    const header = parseHeader(bytes);
+    list.push({ key: header?.key, offset, length: bytes.length, writtenMs: header?.writtenMs ?? 0 });
+  });
+  return { size, list };
+}
+
+export class CacheStore<T> {
+  readonly file: string;
+  private readonly lockFile: string;
+  private index = new Map<string, Location>();
+  private readFd: number | undefined;
+  private readIno = -1;
+  private indexedTo = 0;
+  private appendFd: number | undefined;
+  private appendIno = -1;
+
+  /** `valid` rejects a parsed value that is not what this store holds (a miss). */
+  constructor(
+    dir: string,
+    name: string,
+    private readonly valid: (value: unknown) => value is T = (v): v is T => v !== undefined,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, `${name}.log`);
+    this.lockFile = join(dir, `${name}.lock`);
+  }
+
+  /** The value stored under `key`, or undefined. */
+  get(key: string): T | undefined {
+    this.refresh(false);
+    let at = this.index.get(key);
+    if (!at) {
+      this.refresh(true);
+      at = this.index.get(key);
+    }
+    if (!at || this.readFd === undefined) return undefined;
+    const bytes = Buffer.allocUnsafe(at.length);
+    readSync(this.readFd, bytes, 0, at.length, at.offset);
+    const header = parseHeader(bytes);
+    if (!header || header.key !== key) return undefined;
+    try {
+      const value: unknown = JSON.parse(bytes.toString('utf8', header.valueStart));
+      return this.valid(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Appends one record (one write on an O_APPEND descriptor). */
+  set(key: string, value: T): void {
+    if (!KEY.test(key)) throw new Error(`cache key must be a sha256 hex digest, got ${JSON.stringify(key)}`);
+    const fd = this.appender();
+    writeSync(fd, Buffer.from(`${key} ${Date.now()} ${JSON.stringify(value)}\n`, 'utf8'));
+  }
+
+  close(): void {
+    if (this.readFd !== undefined) closeSync(this.readFd);
+    if (this.appendFd !== undefined) closeSync(this.appendFd);
+    this.readFd = this.appendFd = undefined;
+  }
+
+  /** Index what the file grew by; `grown` forces a size check, otherwise only a replaced file is noticed. */
+  private refresh(grown: boolean): void {
+    if (!existsSync(this.file)) return;
+    const ino = statSync(this.file).ino;
+    if (this.readFd === undefined || ino !== this.readIno) {
+      if (this.readFd !== undefined) closeSync(this.readFd);
+      this.readFd = openSync(this.file, 'r');
+      this.readIno = fstatSync(this.readFd).ino;
+      this.index = new Map();
+      this.indexedTo = 0;
+      grown = true;
+    }
+    if (!grown) return;
+    const size = fstatSync(this.readFd).size;
+    if (size <= this.indexedTo) return;
+    this.indexedTo = scanLines(this.readFd, this.indexedTo, size, (offset, bytes) => {
+      const header = parseHeader(bytes);
+      if (header) this.index.set(header.key, { offset, length: bytes.length, writtenMs: header.writtenMs });
+    });
+  }
+
+  private appender(): number {
+    const ino = existsSync(this.file) ? statSync(this.file).ino : -1;
+    if (this.appendFd === undefined || ino !== this.appendIno) {
+      if (this.appendFd !== undefined) closeSync(this.appendFd);
+      this.appendFd = openSync(this.file, 'a');
+      const stat = fstatSync(this.appendFd);
+      this.appendIno = stat.ino;
+      if (stat.size > 0) {
+        // A record torn by a killed writer: end its line so the next record starts on one of its own.
+        const last = Buffer.alloc(1);
+        const probe = openSync(this.file, 'r');
+        readSync(probe, last, 0, 1, stat.size - 1);
+        closeSync(probe);
+        if (last[0] !== 10) writeSync(this.appendFd, '\n');
+      }
+    }
+    return this.appendFd;
+  }
+
+  /** Entries, records, bytes and what a prune would reclaim. */
+  stats(): StoreStats {
+    if (!existsSync(this.file)) return { file: this.file, entries: 0, records: 0, bytes: 0, reclaimableBytes: 0 };
+    const fd = openSync(this.file, 'r');
+    try {
+      const { size, list } = readRecords(fd);
+      const newest = new Map<string, RecordInfo>();
+      for (const r of list) if (r.key) newest.set(r.key, r);
+      const live = [...newest.values()];
+      let oldest = Infinity;
+      let latest = -Infinity;
+      for (const r of live) {
+        oldest = Math.min(oldest, r.writtenMs);
+        latest = Math.max(latest, r.writtenMs);
+      }
+      return {
+        file: this.file,
+        entries: newest.size,
+        records: list.filter((r) => r.key).length,
+        bytes: size,
+        reclaimableBytes: size - live.reduce((s, r) => s + r.length, 0),
+        ...(live.length ? { oldest: new Date(oldest).toISOString(), newest: new Date(latest).toISOString() } : {}),
+      };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Keeps the newest record of each key written at or after `olderThan` (ms since the epoch), then drops the
+   * oldest until the file is at most `maxBytes`. Returns the stats before and after.
+   */
+  prune(options: { olderThan?: number; maxBytes?: number }): { before: StoreStats; after: StoreStats } {
+    const before = this.stats();
+    this.withLock(() => {
+      if (!existsSync(this.file)) return;
+      const fd = openSync(this.file, 'r');
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      try {
+        const { list } = readRecords(fd);
+        const newest = new Map<string, RecordInfo>();
+        for (const r of list) if (r.key) newest.set(r.key, r);
+        let keep = [...newest.values()].filter((r) => options.olderThan === undefined || r.writtenMs >= options.olderThan);
+        if (options.maxBytes !== undefined) {
+          keep.sort((x, y) => y.writtenMs - x.writtenMs || y.offset - x.offset);
+          let total = 0;
+          keep = keep.filter((r) => (total += r.length) <= options.maxBytes!);
+        }
+        keep.sort((x, y) => x.offset - y.offset);
+        const out = openSync(tmp, 'w');
+        try {
+          for (const r of keep) {
+            const bytes = Buffer.allocUnsafe(r.length);
+            readSync(fd, bytes, 0, r.length, r.offset);
+            writeSync(out, bytes);
+          }
+        } finally {
+          closeSync(out);
+        }
+        renameSync(tmp, this.file);
+      } finally {
+        closeSync(fd);
+        rmSync(tmp, { force: true });
+      }
+    });
+    return { before, after: this.stats() };
+  }
+
+  private withLock(work: () => void): void {
+    try {
+      writeFileSync(this.lockFile, `${process.pid}\n`, { flag: 'wx' });
+    } catch {
+      throw new Error(`another prune holds ${this.lockFile} (delete it if no ftrag process is running)`);
+    }
+    try {
+      work();
+    } finally {
+      rmSync(this.lockFile, { force: true });
+    }
+  }
+}
