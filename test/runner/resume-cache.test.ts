@@ -2,6 +2,7 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, repairTornTail, runEval, type JournalRecord, type RunEvalOptions } from '../../src/runner/index.js';
+import { CacheStore } from '../../src/util/cache-store.js';
 import { fakeTarget, invalid, makeItems, tempDir } from './fakes.js';
 
 function base(over: Partial<RunEvalOptions>): RunEvalOptions {
@@ -136,7 +137,9 @@ describe('response cache', () => {
 
     const otherEndpoint = await run('url:http://127.0.0.1:2222|us-east-1');
     expect(otherEndpoint.t.calls).toHaveLength(5);
-    expect(readdirSync(dir)).toHaveLength(2); // one directory per endpoint
+    // One store for every endpoint, the endpoint part of each key: five entries per endpoint.
+    expect(readdirSync(dir)).toEqual(['responses.log']);
+    expect(new CacheStore(dir, 'responses').stats().entries).toBe(10);
 
     const off = await run(null);
     expect(off.t.calls).toHaveLength(5);

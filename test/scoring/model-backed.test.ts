@@ -7,6 +7,7 @@ import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand, type Convers
 import type { EvalItem } from '../../src/datasets/types.js';
 import { createScorers, parseJudgeReply, scoreOne, UNPARSEABLE_REASON } from '../../src/scoring/index.js';
 import { ServiceError } from '../../src/util/errors.js';
+import { CacheStore } from '../../src/util/cache-store.js';
 
 const mock = mockClient(BedrockRuntimeClient);
 let runtime: BedrockRuntimeClient;
@@ -54,7 +55,8 @@ describe('semantic', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftrag-sem-'));
     mock.on(InvokeModelCommand).callsFake((input) => ({ body: body({ embedding: vectors[JSON.parse(input.body as string).inputText] }) }));
     await scoreOne(createScorers(['semantic'], { runtime, cacheDir: dir }), { item, output: 'The sky is blue.' });
-    expect(readdirSync(join(dir, 'embeddings'))).toHaveLength(3);
+    expect(readdirSync(dir)).toEqual(['embeddings.log']);
+    expect(new CacheStore(dir, 'embeddings').stats().entries).toBe(3);
     mock.reset();
     mock.on(InvokeModelCommand).rejects(new Error('should not be called'));
     const again = await scoreOne(createScorers(['semantic'], { runtime, cacheDir: dir }), { item, output: 'The sky is blue.' });
