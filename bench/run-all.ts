@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,14 +18,48 @@ const scripts = readdirSync(here)
   .filter((f) => wanted.length === 0 || wanted.some((w) => (f === `${w}.bench.ts` ? true : !isExact(w) && f.startsWith(w))))
   .sort();
 let failed = 0;
+/** Every JSON line that carries a ratio (a figure against its target or its yardstick), for the closing table. */
+const ratios: { bench: string; case: string; figure: string; ratio: number }[] = [];
 for (const script of scripts) {
   process.stdout.write(`\n## ${script}\n`);
   const started = Date.now();
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, script)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
   });
+  process.stdout.write(result.stdout ?? '');
+  for (const line of (result.stdout ?? '').split('\n')) ratios.push(...ratioRows(line, script));
   process.stdout.write(`(${script}: ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${result.status})\n`);
   if (result.status !== 0) failed++;
 }
+if (ratios.length) {
+  process.stdout.write(`\n## all ratios (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)})\n`);
+  process.stdout.write('| bench | case | figure | ratio |\n|---|---|---|---|\n');
+  for (const r of ratios) process.stdout.write(`| ${r.bench} | ${r.case} | ${r.figure} | ${r.ratio} |\n`);
+}
 process.exitCode = failed ? 1 : 0;
+
+/** A bench line's ratio fields (`ratio`, `*_ratio`), with the figures beside them (`ms`, `target_ms`, ...). */
+function ratioRows(line: string, script: string): { bench: string; case: string; figure: string; ratio: number }[] {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  if (!record || typeof record !== 'object') return [];
+  const figures = Object.entries(record)
+    .filter(([k, v]) => typeof v === 'number' && !k.endsWith('ratio') && /(_ms|^ms|_mb|^mb|bytes|files|rss)/.test(k))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return Object.entries(record)
+    .filter(([k, v]) => (k === 'ratio' || k.endsWith('_ratio')) && typeof v === 'number')
+    .map(([k, v]) => ({
+      bench: String(record.bench ?? script),
+      case: `${String(record.case ?? '')}${k === 'ratio' ? '' : ` (${k})`}`,
+      figure: figures,
+      ratio: v as number,
+    }));
+}
