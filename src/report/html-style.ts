@@ -38,6 +38,7 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 .retried { color: #7a4d00; }
 .sys { font-weight: 700; }
 .syslabel { font-size: 0.9em; }
+table.cmp tbody th { white-space: nowrap; }
 tr.recommended { background: #eef7f1; }
 .pill { display: inline-block; font-size: 0.75rem; background: var(--good); color: #fff; padding: 0 6px; border-radius: 8px; }
 .flag { font-size: 0.75rem; border: 1px solid #7a4d00; color: #7a4d00; padding: 0 4px; border-radius: 4px; }

@@ -40,7 +40,12 @@ function gaps(m: Import['metrics'][number], system: string): string {
     .join(', ');
 }
 
-const verdictText = (v: Import['verdicts'][number]) => `${v.choice}${v.systemId && v.systemId !== v.choice ? ` (${v.systemId})` : ''}, ${v.confidence} confidence`;
+/** The verdict on one imported metric; a metric judged on only some systems decides only among them, and says so. */
+export function verdictText(v: Import['verdicts'][number], imp: Import, run: RunResult): string {
+  const among = imp.metrics.find((m) => m.name === v.metric)?.systems ?? [];
+  const subset = among.length < run.systems.length ? ` (among ${among.join(', ')} only: the others were not judged on it)` : '';
+  return `${v.choice}${v.systemId && v.systemId !== v.choice ? ` (${v.systemId})` : ''}, ${v.confidence} confidence${subset}`;
+}
 
 export function importedHtml(run: RunResult): string {
   if (!run.imports?.length) return '';
@@ -62,7 +67,7 @@ export function importedHtml(run: RunResult): string {
       .filter((c) => names.has(c.metric) && c.category === undefined)
       .map((c) => `<tr${c.significant ? ' class="sig"' : ''}><th scope="row">${e(c.a)} − ${e(c.b)}</th><td>${e(c.metric)}</td><td class="num">${count(c.n)}</td><td class="num">${difference(c.metric, c.difference)}</td><td class="num">${differenceInterval(c.metric, c.ci95)}</td><td class="num">${pValue(c.pAdjusted)}</td><td>${c.significant ? '<strong>yes</strong>' : 'no'}</td><td>${c.equivalence?.equivalent ? '<strong>yes</strong>' : 'no'}</td></tr>`)
       .join('\n');
-    const verdicts = imp.verdicts.map((v) => `<li><strong>${e(v.metric)}</strong>: ${e(verdictText(v))}. ${e(v.headline)}</li>`).join('');
+    const verdicts = imp.verdicts.map((v) => `<li><strong>${e(v.metric)}</strong>: ${e(verdictText(v, imp, run))}. ${e(v.headline)}</li>`).join('');
     const moved = imp.primaryMetricBefore ? `<p><strong>The verdict at the top is decided on ${e(run.primaryMetric)}</strong> (imported); the run was first decided on ${e(imp.primaryMetricBefore)}.</p>` : '';
     return `<p>${e(mappingSentence(imp))}</p>
 ${moved}
@@ -104,7 +109,7 @@ export function importedMarkdown(run: RunResult): string[] {
     for (const c of sig) out.push(`- ${cell(c.a)} − ${cell(c.b)} on ${cell(c.metric)}: ${difference(c.metric, c.difference)} (${differenceInterval(c.metric, c.ci95)}), p adjusted ${pValue(c.pAdjusted)}`);
     if (imp.verdicts.length) {
       out.push('', 'Verdict on each imported metric:');
-      for (const v of imp.verdicts) out.push(`- ${cell(v.metric)}: ${text(verdictText(v))}`);
+      for (const v of imp.verdicts) out.push(`- ${cell(v.metric)}: ${text(verdictText(v, imp, run))}`);
     }
   }
   return out;

@@ -38,6 +38,7 @@ describe('Bedrock Evaluations out and back in, end to end', () => {
     expect(imported.stdout).toMatch(/Imported 192 records from 4 file\(s\)/);
     expect(imported.stdout).toMatch(/bedrock\.correctness \(Builtin\.Correctness\): base \d/);
     expect(imported.stdout).toMatch(/verdict on bedrock\.correctness: /);
+    expect(imported.stdout).toMatch(/verdict on bedrock\.faithfulness: .*\(among rag, rag-fine-tuned only/);
     expect(sha(runFile)).toBe(before);
 
     const next = parseRunResult(JSON.parse(readFileSync(join(work, 'out', 'with-bedrock-eval', 'run.json'), 'utf8')));

@@ -7,6 +7,7 @@ import { MANIFEST_NAME, type ExportManifest } from '../../bedrock-eval/export.js
 import { importBedrockEval } from '../../bedrock-eval/import.js';
 import { readJobOutput } from '../../bedrock-eval/job-output.js';
 import { writeReports } from '../../report/index.js';
+import { verdictText } from '../../report/imported.js';
 import { readRunResult } from '../../schema/read.js';
 import { RunResult } from '../../schema/run-result.js';
 import { InputError } from '../../util/errors.js';
@@ -66,7 +67,7 @@ const command: CommandModule = {
       });
       lines.push(`  ${m.name} (${m.bedrockName}${m.higherIsBetter ? '' : ', lower is better'}): ${per.join('; ')}`);
     }
-    for (const v of summary.verdicts) lines.push(`  verdict on ${v.metric}: ${v.choice}${v.systemId && v.systemId !== v.choice ? ` (${v.systemId})` : ''}, ${v.confidence} confidence`);
+    for (const v of summary.verdicts) lines.push(`  verdict on ${v.metric}: ${verdictText(v, summary, next)}`);
     if (next.recommendation) lines.push(`Verdict (${next.primaryMetric}): ${next.recommendation.headline}`);
     lines.push(written.runJson, written.html, written.markdown, written.junit);
     process.stdout.write(`${lines.join('\n')}\n`);
