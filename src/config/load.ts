@@ -9,6 +9,7 @@ import { ExperimentConfig } from './schema.js';
 import { InputError, type InputLocation } from '../util/errors.js';
 import { converseModelIdProblem, customizationProblem } from '../models/identifiers.js';
 import { describeUnknownKey, findUnknownKeys } from './strict.js';
+import { sageMakerConfigErrors, sageMakerPaths } from './sagemaker-checks.js';
 import { formatPath, jsonErrorLine, lineOfPath, parseWithLines, type ConfigSource } from './source-map.js';
 
 export interface LoadedConfig {
@@ -141,7 +142,7 @@ function crossFieldErrors(config: ExperimentConfig): Array<{ path: PropertyKey[]
     if (rag && s.knowledgeBase && !s.knowledgeBase.id && !s.knowledgeBase.documents) {
       errors.push({ path: ['systems', i, 'knowledgeBase'], message: 'give an existing Knowledge Base "id" or a "documents" folder to ingest' });
     }
-    if (fineTuned && !s.modelId && !s.training && !s.generatorFrom) {
+    if (fineTuned && !s.sagemaker && !s.modelId && !s.training && !s.generatorFrom) {
       errors.push({ path: ['systems', i, 'modelId'], message: `kind "${s.kind}" needs "modelId" (a custom model) or "training" (or "generatorFrom")` });
     }
     if (s.modelId !== undefined) {
@@ -152,10 +153,11 @@ function crossFieldErrors(config: ExperimentConfig): Array<{ path: PropertyKey[]
       const problem = customizationProblem(s.training.baseModelId, s.training.customizationType);
       if (problem) errors.push({ path: ['systems', i, 'training', 'baseModelId'], message: problem });
     }
-    if (!fineTuned && !s.modelId && !s.generatorFrom) {
+    if (!fineTuned && !s.sagemaker && !s.modelId && !s.generatorFrom) {
       errors.push({ path: ['systems', i, 'modelId'], message: `kind "${s.kind}" needs "modelId" (or "generatorFrom")` });
     }
   });
+  errors.push(...sageMakerConfigErrors(config));
   if (config.judge) {
     const problem = converseModelIdProblem(config.judge.modelId);
     if (problem) errors.push({ path: ['judge', 'modelId'], message: problem });
@@ -184,6 +186,7 @@ function resolvePaths(config: ExperimentConfig, baseDir: string, at: (path: Prop
       s.knowledgeBase.documents = resolveConfigPath(s.knowledgeBase.documents, baseDir, at(['systems', i, 'knowledgeBase', 'documents']));
     }
   });
+  for (const p of sageMakerPaths(config)) p.set(resolveConfigPath(p.get(), baseDir, at(p.path)));
 }
 
 export async function loadConfig(path: string | undefined, overrides: Record<string, unknown> = {}): Promise<LoadedConfig> {

@@ -28,6 +28,39 @@ export const ServingSpec = z
   })
   .describe('How the custom model is served; decides its cost');
 
+/** A SageMaker JumpStart model: fine-tuned in a training job (optional) and served from a real-time endpoint. */
+export const SageMakerSpec = z
+  .object({
+    jumpStartModelId: z.string().describe('JumpStart model id, e.g. meta-textgeneration-llama-3-1-8b-instruct'),
+    containerFormat: z.enum(['messages', 'tgi']).optional().describe("Request style of the endpoint's container: messages (OpenAI-compatible) or tgi (inputs/parameters); default from the model table"),
+    endpointName: z.string().optional().describe('An existing endpoint to call: nothing is trained or deployed'),
+    roleArn: z.string().optional().describe('SageMaker execution role (required on AWS)'),
+    dataS3Uri: z.string().optional().describe('Where to upload training data, e.g. s3://my-bucket/ftrag/ (required on AWS)'),
+    outputS3Uri: z.string().optional().describe('Where the training job writes the model artifact (default under dataS3Uri)'),
+    trainingImageUri: z.string().optional().describe("JumpStart training image for the model and Region (required on AWS; the SageMaker Python SDK's image_uris.retrieve prints it)"),
+    inferenceImageUri: z.string().optional().describe('Inference (TGI/LMI) image for the model and Region (required on AWS)'),
+    modelArtifactsUri: z.string().optional().describe("S3 URI of JumpStart's base weights, given to the training job as its model channel (required on AWS)"),
+    training: z
+      .object({
+        trainingData: z.string().describe('Training JSONL of prompt/completion records (path relative to the config); uploaded with a template.json for instruction tuning'),
+        validationData: z.string().optional(),
+        hyperParameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('JumpStart names: epoch, learning_rate, lora_r, lora_alpha, lora_dropout, max_input_length, ...'),
+        instanceType: z.string().optional().describe("Training instance type; default the model table's"),
+        instanceCount: z.number().int().min(1).default(1),
+        maxRuntimeSeconds: z.number().int().positive().default(86_400),
+      })
+      .optional(),
+    serving: z
+      .object({
+        instanceType: z.string().optional().describe("Endpoint instance type; default the model table's"),
+        instanceCount: z.number().int().min(1).default(1),
+        hoursPerDay: z.number().positive().max(24).default(24).describe('Hours a day the endpoint exists (24 = always on; fewer when it is deleted or scaled to zero outside working hours)'),
+      })
+      .default({ instanceCount: 1, hoursPerDay: 24 }),
+  })
+  .describe('Serve this system from a SageMaker real-time endpoint (JumpStart), instead of Bedrock');
+export type SageMakerSpec = z.infer<typeof SageMakerSpec>;
+
 /** Sizing every vector store may use; unset values are estimated from the corpus and labelled. */
 const VectorSizing = {
   vectors: z.number().int().positive().optional().describe('Vectors (chunks) stored; estimated from the corpus when omitted'),
@@ -80,6 +113,7 @@ export const SystemSpec = z.object({
   training: TrainingSpec.optional(),
   serving: ServingSpec.optional(),
   knowledgeBase: KnowledgeBaseSpec.optional(),
+  sagemaker: SageMakerSpec.optional(),
   execution: z.enum(['on-demand', 'batch']).default('on-demand'),
   batch: z
     .object({

@@ -13,6 +13,8 @@ import type { PriceCatalog, PriceEntry, PriceOverride } from './types.js';
 
 /** src/cost and dist/cost are both two levels below the package root, where prices/ ships. */
 export const BUNDLED_CATALOG_PATH = fileURLToPath(new URL('../../prices/bedrock-catalog.json', import.meta.url));
+/** SageMaker instance-hour prices, merged into the bundled catalog (a user's own catalog replaces both). */
+export const BUNDLED_SAGEMAKER_CATALOG_PATH = fileURLToPath(new URL('../../prices/sagemaker-catalog.json', import.meta.url));
 
 const EntrySchema = z.object({
   modelId: z.string().min(1),
@@ -84,7 +86,12 @@ export function customOnDemandSupport(
 }
 
 export async function loadCatalog(file?: string, overrides: PriceOverride[] = []): Promise<PriceCatalog> {
-  const path = file ?? BUNDLED_CATALOG_PATH;
+  const catalog = await readCatalog(file ?? BUNDLED_CATALOG_PATH, file ?? 'bundled');
+  if (!file) catalog.entries.push(...(await readCatalog(BUNDLED_SAGEMAKER_CATALOG_PATH, 'bundled')).entries);
+  return applyOverrides(catalog, overrides);
+}
+
+async function readCatalog(path: string, label: string): Promise<PriceCatalog> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -103,13 +110,7 @@ export async function loadCatalog(file?: string, overrides: PriceOverride[] = []
     const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw new InputError(issue.message, { file: path, field });
   }
-  const catalog: PriceCatalog = {
-    ...parsed.data,
-    file: file ?? 'bundled',
-    entries: parsed.data.entries.map((e) => ({ ...e })),
-    overrides: [],
-  };
-  return applyOverrides(catalog, overrides);
+  return { ...parsed.data, file: label, entries: parsed.data.entries.map((e) => ({ ...e })), overrides: [] };
 }
 
 /** Returns a new catalog in which each override replaces the matching entry (or adds one) and is recorded. */

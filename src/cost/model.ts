@@ -10,6 +10,7 @@ import { CostLedger } from './ledger.js';
 import type { CostInput, PriceCatalog } from './types.js';
 import { HOURS_PER_MONTH, recurringEvents } from './billing.js';
 import { priceVectorStore } from './vector-store.js';
+import { costForSageMaker } from './sagemaker.js';
 
 
 export { HOURS_PER_MONTH, recurringEvents };
@@ -19,6 +20,7 @@ const RAG_KINDS = new Set(['rag', 'rag-fine-tuned']);
 
 
 export function costForSystem(input: CostInput, workload: WorkloadSpec, catalog: PriceCatalog): SystemCost {
+  if (input.sagemaker) return costForSageMaker(input, workload, catalog);
   const ledger = new CostLedger(catalog, input.region);
   for (const a of input.assumptions ?? []) ledger.assume(a);
   for (const m of input.missing ?? []) ledger.markMissing(m);

@@ -8,6 +8,8 @@ import { InputError } from '../util/errors.js';
 import { customOnDemandSupport, isCustomModelArn } from './catalog.js';
 import { formatCount } from './format.js';
 import { defaultEpochCount } from '../models/index.js';
+import { jumpStartModel } from '../models/jumpstart.js';
+import { sageMakerCostInput } from './sagemaker.js';
 import { countCorpusTokens, countTrainingTokens, TOKEN_COUNT_LABEL } from './token-counts.js';
 import type { CostInput, MeasuredTokens, PriceCatalog } from './types.js';
 
@@ -49,6 +51,10 @@ export async function planCostInputs(config: ExperimentConfig, catalog: PriceCat
     const field = `systems[${index}]`;
     const donor = spec.generatorFrom ? byId.get(spec.generatorFrom) : undefined;
     if (spec.generatorFrom && !donor) throw new InputError(`generatorFrom names no system "${spec.generatorFrom}"`, { field: `${field}.generatorFrom` });
+    if (spec.sagemaker) {
+      planned.push({ id: spec.id, label: spec.label, input: await planSageMaker(spec, config, opts) });
+      continue;
+    }
     const training = spec.training ?? donor?.training;
     const serving = spec.serving ?? donor?.serving;
     const modelId = spec.modelId ?? donor?.modelId ?? (training ? `custom model of ${training.baseModelId}` : undefined);
@@ -76,6 +82,31 @@ export async function planCostInputs(config: ExperimentConfig, catalog: PriceCat
     planned.push({ id: spec.id, label: spec.label, input });
   }
   return planned;
+}
+
+/** A JumpStart system: instance-hours, with training tokens counted from the local file for the time estimate. */
+async function planSageMaker(spec: SystemSpec, config: ExperimentConfig, opts: PlanOptions): Promise<CostInput> {
+  const sm = spec.sagemaker!;
+  const assumptions: string[] = [];
+  const missing: string[] = [];
+  let counted: { trainedTokens: number; epochs: number } | undefined;
+  if (sm.training && !sm.training.trainingData.startsWith('s3://')) {
+    const file = isAbsolute(sm.training.trainingData) ? sm.training.trainingData : resolve(opts.baseDir, sm.training.trainingData);
+    const { tokens, records } = await countTrainingTokens(file);
+    const epoch = Number(sm.training.hyperParameters.epoch ?? jumpStartModel(sm.jumpStartModelId)?.hyperParameters.epoch?.default ?? 1);
+    assumptions.push(`Training tokens: ${formatCount(tokens)} in ${formatCount(records)} records of ${sm.training.trainingData}, ${TOKEN_COUNT_LABEL}.`);
+    counted = { trainedTokens: tokens, epochs: epoch };
+  } else if (sm.training) missing.push(`training tokens of ${sm.training.trainingData} (not readable locally): training time not estimated`);
+  return {
+    kind: spec.kind,
+    modelId: sm.endpointName ?? `SageMaker endpoint of ${sm.jumpStartModelId}`,
+    pricingModelId: sm.jumpStartModelId,
+    region: config.region,
+    measured: opts.measured?.[spec.id] ?? assumedTokens(spec.kind),
+    sagemaker: sageMakerCostInput(sm, counted ?? {}),
+    assumptions,
+    missing,
+  };
 }
 
 function defaultServing(catalog: PriceCatalog, base: string, region: string, assumptions: string[]): NonNullable<CostInput['serving']> {

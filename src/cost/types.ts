@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { SystemKindSchema, VectorStoreSpec } from '../config/schema.js';
+import type { SageMakerCostInput } from './sagemaker.js';
 
 export type SystemKind = z.infer<typeof SystemKindSchema>;
 
@@ -118,6 +119,8 @@ export interface CostInput {
     corpusTokensNote?: string;
   };
   execution?: 'on-demand' | 'batch';
+  /** Served from a SageMaker endpoint (JumpStart): priced by the instance-hour instead of per token. */
+  sagemaker?: SageMakerCostInput;
   /** Extra assumptions the caller made (e.g. default serving), copied into the result. */
   assumptions?: string[];
   /** Inputs the caller could not determine (e.g. training data on S3); listed with the missing prices, excluded from totals. */

@@ -107,8 +107,8 @@ function withScope(credential: string, signedHeaders: string, signature: string,
 export interface AuthOptions {
   region: string;
   credentials?: EmulatorCredentials;
-  /** `s3` for S3 requests, `bedrock` for the rest. */
-  service: 'bedrock' | 's3';
+  /** `s3` for S3 requests, `sagemaker` for the SageMaker control plane and runtime, `bedrock` for the rest. */
+  service: 'bedrock' | 's3' | 'sagemaker';
   body: Buffer;
   now?: Date;
 }

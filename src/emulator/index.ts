@@ -22,6 +22,8 @@ import { tagRoutes } from './tags.js';
 import { S3Store } from './s3-store.js';
 import { listen } from './server.js';
 import { StateStore } from './store.js';
+import { sageMakerControlRoutes } from './sagemaker-control.js';
+import { sageMakerRuntimeRoutes } from './sagemaker-runtime.js';
 import type { SerializedError, WorkerMessage } from './worker.js';
 
 export type { FaultRates } from './faults.js';
@@ -101,7 +103,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);
   failInterruptedBatchJobs(ctx);
-  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes, ...tagRoutes];
+  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes, ...tagRoutes, ...sageMakerRuntimeRoutes, ...sageMakerControlRoutes];
   const server = await listen(ctx, routes, opts.port ?? 0);
   const url = `http://127.0.0.1:${server.port}`;
   return {

@@ -147,7 +147,7 @@ async function dispatch(ctx: EmulatorContext, routes: Route[], req: AnyRequest, 
   try {
     // Authentication comes first, as on AWS: an unsigned request learns nothing about which paths exist.
     const body = await readBody(req);
-    await authenticate(req, url, rawPath, { region: ctx.region, credentials: ctx.credentials, service: 'bedrock', body });
+    await authenticate(req, url, rawPath, { region: ctx.region, credentials: ctx.credentials, service: /\/sagemaker\/aws4_request/.test(String(req.headers.authorization)) ? 'sagemaker' : 'bedrock', body });
     const match = matchRoute(routes, method, rawPath);
     if (!match) throw new ApiError(404, 'UnknownOperationException', `The emulator does not serve ${method} ${rawPath}.`);
     service = match.route.service;

@@ -17,6 +17,7 @@ export const COLLECTIONS = [
   'guardrails',
   'ragSessions',
   'tags',
+  'smTrainingJobs', 'smModels', 'smEndpointConfigs', 'smEndpoints',
   'counters',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];

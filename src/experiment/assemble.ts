@@ -6,7 +6,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { checkContamination } from '../datasets/contamination.js';
 import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
-import { breakEvenPairs, catalogSummary, costForSystem, loadCatalog, measuredTokensOfRun, planKnowledgeBase, type CostInput } from '../cost/index.js';
+import { breakEvenPairs, catalogSummary, costForSystem, sageMakerCostInput, loadCatalog, measuredTokensOfRun, planKnowledgeBase, type CostInput } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
 import { type Comparison, RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
 import { DEFAULT_EQUIVALENCE_MARGIN } from '../stats/index.js';
@@ -65,7 +65,24 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
         serving: system.training ? (system.spec.serving ?? { type: 'on-demand', modelUnits: 1, commitment: 'none' }) : undefined,
         knowledgeBase: kbInputs[i],
         execution: system.spec.execution,
+        ...(system.sagemaker && system.spec.sagemaker
+          ? {
+              serving: undefined,
+              training: undefined,
+              sagemaker: sageMakerCostInput(system.spec.sagemaker, {
+                billableSeconds: system.sagemaker.trainingBillableSeconds,
+                trainedTokens: system.training?.trainingTokens,
+                epochs: system.training?.epochs,
+                endpointInstanceType: system.sagemaker.endpointInstanceType,
+                trainingInstanceType: system.sagemaker.trainingInstanceType,
+              }),
+            }
+          : {}),
       };
+    if (system.sagemaker) {
+      const { format: _format, ...info } = system.sagemaker;
+      summary.sagemaker = info;
+    }
     summary.cost = { ...costForSystem(costInput, config.workload, catalog), input: costInput as unknown as Record<string, unknown> };
   });
 

@@ -73,7 +73,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   const onDemandTargets = new Map(
     input.systems
       .filter((s) => s.spec.execution !== 'batch')
-      .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region, accountId })]),
+      .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, sagemakerRuntime: clients.sagemakerRuntime, region: config.region, accountId })]),
   );
   // Also opens and warms each system's connections, so no timed call pays the set-up (a resumed run warms too).
   if (evalSet.items.length > 0) await preflight([...onDemandTargets.values()], evalSet, config.runner.timeoutMs, { refuse: !input.resume });
@@ -171,6 +171,9 @@ export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig
     system: config.inference.system,
     streaming: config.inference.streaming,
   };
+  if (system.sagemaker) {
+    return { type: 'sagemaker-endpoint', id: system.spec.id, kind: system.spec.kind, endpointName: system.sagemaker.endpointName, modelId: system.modelId, format: system.sagemaker.format, inference };
+  }
   const kb = system.spec.knowledgeBase;
   if (kb && system.knowledgeBaseId) {
     return {

@@ -3,7 +3,9 @@
  * which model each system calls and which base model's prices apply to it.
  */
 import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
-import type { TrainingInfo } from '../schema/run-result.js';
+import type { SageMakerInfo, TrainingInfo } from '../schema/run-result.js';
+import type { ContainerFormat } from '../models/jumpstart.js';
+import { ensureJumpStartEndpoint } from '../training/sagemaker.js';
 import { InputError } from '../util/errors.js';
 import { ensureKnowledgeBase } from './ensure-kb.js';
 import { ensureCustomModel, type TrainContext } from './train-model.js';
@@ -17,6 +19,8 @@ export interface ProvisionedSystem {
   knowledgeBaseId?: string;
   corpusTokens?: number;
   training?: TrainingInfo;
+  /** A SageMaker endpoint system: its endpoint, container format and what its instance-hour cost comes from. */
+  sagemaker?: SageMakerInfo & { format: ContainerFormat };
 }
 
 export async function provisionSystems(config: ExperimentConfig, ctx: TrainContext): Promise<ProvisionedSystem[]> {
@@ -28,9 +32,18 @@ export async function provisionSystems(config: ExperimentConfig, ctx: TrainConte
     let modelId = spec.modelId;
     let training: TrainingInfo | undefined;
     let pricingModelId = spec.pricingModelId;
+    if (spec.sagemaker) {
+      if (spec.knowledgeBase || spec.generatorFrom || spec.training || spec.modelId) {
+        throw new InputError('a sagemaker system takes its model from sagemaker: remove modelId, training, knowledgeBase and generatorFrom', { field: `systems.${spec.id}.sagemaker` });
+      }
+      const js = await ensureJumpStartEndpoint(spec, ctx);
+      byId.set(spec.id, { spec, modelId: js.modelId, pricingModelId: js.sagemaker.jumpStartModelId, training: js.training, sagemaker: { ...js.sagemaker, format: js.format } });
+      continue;
+    }
     if (spec.generatorFrom) {
       const source = byId.get(spec.generatorFrom);
       if (!source) throw new InputError(`generatorFrom names no system "${spec.generatorFrom}"`, { field: `systems.${spec.id}.generatorFrom` });
+      if (source.sagemaker) throw new InputError(`generatorFrom names a SageMaker system ("${spec.generatorFrom}"); a Knowledge Base generates with a Bedrock model`, { field: `systems.${spec.id}.generatorFrom` });
       modelId = source.modelId;
       training = source.training;
       pricingModelId ??= source.pricingModelId;

@@ -30,6 +30,22 @@ export interface KnowledgeBaseRecord {
   runId?: string;
 }
 
+/** A JumpStart arm on SageMaker: each name is recorded as soon as its Create call returned (or just before, for the job). */
+export interface SageMakerRecord {
+  systemId?: string;
+  runId?: string;
+  /** Written just before CreateTrainingJob, so a kill before its answer still finds the job by name. */
+  trainingJobName?: string;
+  trainingJobDone?: boolean;
+  artifactsS3Uri?: string;
+  modelName?: string;
+  endpointConfigName?: string;
+  endpointName?: string;
+  /** Instance type and count of the endpoint, for the hourly cost `ftrag resources` shows. */
+  endpointInstanceType?: string;
+  endpointInstanceCount?: number;
+}
+
 /**
  * Saved after each resource is created (atomically: write a temp file, then rename), so a run killed at any point
  * and resumed finds every resource it already paid for and creates each one exactly once.
@@ -37,6 +53,8 @@ export interface KnowledgeBaseRecord {
 export interface ProvisionState {
   models: Record<string, ModelRecord>;
   knowledgeBases: Record<string, KnowledgeBaseRecord>;
+  /** SageMaker training jobs, models, endpoint configs and endpoints (absent in state files written before them). */
+  sagemaker?: Record<string, SageMakerRecord>;
 }
 
 type StateFile = Record<string, ProvisionState>;

@@ -77,6 +77,23 @@ export const TrainingInfo = z.object({
 });
 export type TrainingInfo = z.infer<typeof TrainingInfo>;
 
+/** How a SageMaker (JumpStart) system was trained and served: what its instance-hour cost is computed from. */
+export const SageMakerInfo = z.object({
+  jumpStartModelId: z.string(),
+  endpointName: z.string(),
+  containerFormat: z.string().describe('messages (OpenAI-compatible Messages API) or tgi (inputs/parameters)'),
+  endpointInstanceType: z.string(),
+  endpointInstanceCount: z.number().int(),
+  hoursPerDay: z.number().describe('Hours a day the endpoint exists (24 = always on)'),
+  trainingJobName: z.string().optional(),
+  trainingInstanceType: z.string().optional(),
+  trainingInstanceCount: z.number().int().optional(),
+  trainingBillableSeconds: z.number().optional().describe("DescribeTrainingJob's BillableTimeInSeconds (modelled on the emulator)"),
+  artifactsS3Uri: z.string().optional(),
+  existingEndpoint: z.boolean().optional().describe('True when the config named an endpoint ftrag did not create'),
+});
+export type SageMakerInfo = z.infer<typeof SageMakerInfo>;
+
 export const CategorySummary = z.object({
   n: z.number().int(),
   metrics: z.record(z.string(), MetricSummary),
@@ -116,6 +133,7 @@ export const SystemSummary = z.object({
   byCategory: z.record(z.string(), CategorySummary),
   cost: SystemCost.optional(),
   training: TrainingInfo.optional(),
+  sagemaker: SageMakerInfo.optional().describe('Present for a system served from a SageMaker endpoint (JumpStart)'),
 });
 export type SystemSummary = z.infer<typeof SystemSummary>;
 

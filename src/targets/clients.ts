@@ -9,6 +9,8 @@ import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InputError } from '../util/errors.js';
 import { PooledHttp2Handler } from './connections.js';
 
@@ -30,13 +32,15 @@ export interface ConnectionCounts {
   agentRuntime: number;
 }
 
-/** The five clients ftrag creates, by the SDK service id their `AWS_ENDPOINT_URL_<ID>` variable is named after. */
+/** The clients ftrag creates, by the SDK service id their `AWS_ENDPOINT_URL_<ID>` variable is named after. */
 export const CLIENT_SERVICE_IDS = {
   runtime: 'BEDROCK_RUNTIME',
   agentRuntime: 'BEDROCK_AGENT_RUNTIME',
   bedrock: 'BEDROCK',
   bedrockAgent: 'BEDROCK_AGENT',
   s3: 'S3',
+  sagemaker: 'SAGEMAKER',
+  sagemakerRuntime: 'SAGEMAKER_RUNTIME',
 } as const;
 export type ClientName = keyof typeof CLIENT_SERVICE_IDS;
 
@@ -90,6 +94,9 @@ export interface AwsClients {
   bedrock: BedrockClient;
   bedrockAgent: BedrockAgentClient;
   s3: S3Client;
+  /** SageMaker control plane (training jobs, models, endpoints) and runtime (InvokeEndpoint), for JumpStart systems. */
+  sagemaker: SageMakerClient;
+  sagemakerRuntime: SageMakerRuntimeClient;
   region: string;
   /** Identifies the endpoint for the response cache: `aws:<region>` or `url:<endpoint>|<region>`. */
   endpointKey: string;
@@ -150,19 +157,23 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const bedrockAgent = new BedrockAgentClient(configFor('bedrockAgent'));
   const s3Config = configFor('s3');
   const s3 = new S3Client(endpoints.s3.url !== 'default' ? { ...s3Config, forcePathStyle: true } : s3Config);
+  const sagemaker = new SageMakerClient(configFor('sagemaker'));
+  const sagemakerRuntime = new SageMakerRuntimeClient(configFor('sagemakerRuntime'));
   return {
     runtime,
     agentRuntime,
     bedrock,
     bedrockAgent,
     s3,
+    sagemaker,
+    sagemakerRuntime,
     region: opts.region,
     endpointKey: endpointKeyOfResolved(endpoints, opts.region),
     endpoints,
     connections: () => ({ runtime: runtimeHandler.opened, agentRuntime: agentRuntimeHandler.opened }),
     connectionsClosed: () => ({ runtime: runtimeHandler.closed, agentRuntime: agentRuntimeHandler.closed }),
     destroy() {
-      for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3]) c.destroy();
+      for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3, sagemaker, sagemakerRuntime]) c.destroy();
     },
   };
 }

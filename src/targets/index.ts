@@ -7,6 +7,8 @@ import { createBedrockModelTarget, type DescribedTarget } from './bedrock-model.
 import type { InferenceSettings } from './converse.js';
 import type { AwsClients } from './clients.js';
 import type { SystemKind } from './types.js';
+import type { ContainerFormat } from '../models/jumpstart.js';
+import { createSageMakerEndpointTarget } from './sagemaker-endpoint.js';
 
 export interface BedrockModelSpec {
   type: 'bedrock-model';
@@ -29,9 +31,20 @@ export interface BedrockKbSpec {
   inference: InferenceSettings;
 }
 
-export type TargetSpec = BedrockModelSpec | BedrockKbSpec;
+/** A SageMaker real-time endpoint (JumpStart) answering in its container's format. */
+export interface SageMakerEndpointSpec {
+  type: 'sagemaker-endpoint';
+  id: string;
+  kind: SystemKind;
+  endpointName: string;
+  modelId: string;
+  format: ContainerFormat;
+  inference: InferenceSettings;
+}
 
-export type TargetDeps = Pick<AwsClients, 'runtime' | 'agentRuntime'> & { region?: string; accountId?: string };
+export type TargetSpec = BedrockModelSpec | BedrockKbSpec | SageMakerEndpointSpec;
+
+export type TargetDeps = Pick<AwsClients, 'runtime' | 'agentRuntime'> & Partial<Pick<AwsClients, 'sagemakerRuntime'>> & { region?: string; accountId?: string };
 
 type Factories = { [K in TargetSpec['type']]: (spec: Extract<TargetSpec, { type: K }>, deps: TargetDeps) => DescribedTarget };
 
@@ -54,6 +67,10 @@ const factories: Factories = {
       ...(deps.region ? { region: deps.region } : {}),
       ...(deps.accountId ? { accountId: deps.accountId } : {}),
     }),
+  'sagemaker-endpoint': (spec, deps) => {
+    if (!deps.sagemakerRuntime) throw new Error(`system "${spec.id}" needs a SageMaker runtime client`);
+    return createSageMakerEndpointTarget({ ...spec, runtime: deps.sagemakerRuntime });
+  },
 };
 
 export function createTarget(spec: TargetSpec, deps: TargetDeps): DescribedTarget {
@@ -74,5 +91,6 @@ export {
 } from './bedrock-kb.js';
 export { createAwsClients, checkAwsCredentials, endpointKeyOf, type AwsClients, type AwsClientOptions } from './clients.js';
 export { toTargetError } from './errors.js';
+export { createSageMakerEndpointTarget, type SageMakerEndpointTargetOptions } from './sagemaker-endpoint.js';
 export type { InferenceSettings } from './converse.js';
 export * from './types.js';
