@@ -12,13 +12,14 @@ import { preflightRun, type PreflightResult } from '../training/preflight.js';
 import { prepareTraining } from './train-model.js';
 import { knowledgeBaseKey } from './ensure-kb.js';
 import type { ProvisionState } from './state.js';
+import { planSageMakerSystem } from './sagemaker-plan.js';
 
 export interface PlannedResource {
   system: string;
   action: 'create' | 'reuse' | 'use existing';
   resource: string;
   detail: string;
-  /** Billed by the hour while it exists (provisioned throughput). */
+  /** Billed by the hour while it exists (provisioned throughput, a SageMaker endpoint). */
   hourly?: boolean;
 }
 
@@ -87,6 +88,15 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
   const kbPlanned = new Set<string>();
   for (const spec of config.systems) {
     const input = planned.find((p) => p.id === spec.id)!.input;
+    if (spec.sagemaker) {
+      const sm = await planSageMakerSystem(spec, input, { config, items, resolvePath, state: opts.state, catalog });
+      resources.push(...sm.resources);
+      cost.push(...sm.cost);
+      missing.push(...sm.missing);
+      assumptions.push(...sm.assumptions);
+      modelCalls += items;
+      continue;
+    }
     if (spec.training && !spec.modelId) {
       const prepared = await prepareTraining(spec, { resolvePath });
       const known = opts.state?.models[prepared.key];

@@ -7,6 +7,7 @@ import { openTrainEndpoint } from '../training/endpoint.js';
 import { DEMO_CONFIG } from './demo.js';
 import { cleanupCreatedResources, listCreatedResources, type CreatedResource } from './resources.js';
 import { ProvisionStateStore } from './state.js';
+import { sageMakerCleanupApplies } from './sagemaker-resources.js';
 
 export interface ResourcesOptions {
   config?: string;
@@ -42,7 +43,7 @@ export async function cleanupResources(opts: ResourcesOptions & { confirm: (what
   return withState(opts, async ({ clients, store, catalogFile, overrides }) => {
     const state = await store.load();
     const catalog = await loadCatalog(catalogFile, overrides as Parameters<typeof loadCatalog>[1]);
-    const deletable = (await listCreatedResources(clients, state, catalog)).filter((r) => r.kind !== 'custom model');
+    const deletable = (await listCreatedResources(clients, state, catalog)).filter((r) => r.kind !== 'custom model' && sageMakerCleanupApplies(r));
     if (deletable.length === 0) return { deleted: [], confirmed: true };
     if (!(await opts.confirm(deletable))) return { deleted: [], confirmed: false };
     return { deleted: await cleanupCreatedResources(clients, state, () => store.save(state), opts.log), confirmed: true };
@@ -64,6 +65,6 @@ export function renderResources(rows: CreatedResource[]): string {
   });
   const hourly = rows.reduce((s, r) => s + (r.hourlyUsd ?? 0), 0);
   const monthly = rows.reduce((s, r) => s + (r.monthlyUsd ?? 0), 0);
-  const total = hourly || monthly ? `\nWhile these exist they bill $${hourly.toFixed(2)} per hour (provisioned throughput) and $${monthly.toFixed(2)} per month (custom model storage), before tokens.\n` : '';
+  const total = hourly || monthly ? `\nWhile these exist they bill $${hourly.toFixed(2)} per hour (provisioned throughput, SageMaker endpoints) and $${monthly.toFixed(2)} per month (custom model storage), before tokens.\n` : '';
   return `${'kind'.padEnd(24)} ${'status'.padEnd(12)} ${'cost'.padEnd(12)} ${'system'.padEnd(16)} run id  id/ARN\n${lines.join('\n')}\n${total}`;
 }

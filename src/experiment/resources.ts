@@ -22,9 +22,19 @@ import {
 import { priceOf, type PriceCatalog } from '../cost/index.js';
 import type { AwsClients } from '../targets/clients.js';
 import type { ProvisionState } from './state.js';
+import { cleanupSageMakerResources, listSageMakerResources } from './sagemaker-resources.js';
 
 export interface CreatedResource {
-  kind: 'custom model' | 'provisioned throughput' | 'custom model deployment' | 'knowledge base' | 'data source';
+  kind:
+    | 'custom model'
+    | 'provisioned throughput'
+    | 'custom model deployment'
+    | 'knowledge base'
+    | 'data source'
+    | 'SageMaker training job'
+    | 'SageMaker model'
+    | 'SageMaker EndpointConfig'
+    | 'SageMaker endpoint';
   id: string;
   status: string;
   system?: string;
@@ -115,6 +125,7 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
       out.push({ kind: 'data source', id: dataSourceId, status: await statusOf(async () => (await clients.bedrockAgent.send(new GetDataSourceCommand({ knowledgeBaseId, dataSourceId }))).dataSource?.status), ...who });
     }
   }
+  out.push(...(await listSageMakerResources(clients, state, catalog)));
   return out;
 }
 
@@ -154,6 +165,7 @@ export async function cleanupCreatedResources(clients: AwsClients, state: Provis
     delete state.knowledgeBases[key];
     await save();
   }
+  deleted.push(...(await cleanupSageMakerResources(clients, state, save)));
   for (const d of deleted) log(`deleted ${d}`);
   return deleted;
 }

@@ -12,6 +12,7 @@ import { REPORT_CSS } from './html-style.js';
 import { runTitle } from './format.js';
 import { importedHtml } from './imported.js';
 import { repricedSentence, vectorStoreHtml } from './vector-stores.js';
+import { sageMakerHtml } from './sagemaker-section.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
@@ -37,6 +38,7 @@ export function renderHtml(run: RunResult): string {
     ...(run.comparisons.length ? [['comparisons', 'Comparisons']] : []),
     ...(run.imports?.length ? [['imported', 'Bedrock Evaluations']] : []),
     ...(run.vectorStores ? [['vector-stores', 'Vector store']] : []),
+    ...(run.systems.some((s) => s.sagemaker) ? [['jumpstart', 'Bedrock or JumpStart']] : []),
     ['answers', 'Answers'],
     ['methods', 'Methods'],
   ];
@@ -66,6 +68,7 @@ ${charts.length ? `<section id="charts" aria-labelledby="charts-h"><h2 id="chart
 ${comparisonsSection(run)}
 ${importedHtml(run)}
 ${vectorStoreHtml(run)}
+${sageMakerHtml(run)}
 <section id="answers" aria-labelledby="answers-h">
 <h2 id="answers-h">Answers, question by question</h2>
 ${drilldownHtml(run)}

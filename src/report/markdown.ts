@@ -8,6 +8,7 @@ import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, systemLabel, usd } from './format.js';
 import { latencyDetails, latencyFigure } from './latency-labels.js';
 import { repricedSentence, vectorStoreMarkdown } from './vector-stores.js';
+import { sageMakerMarkdown } from './sagemaker-section.js';
 import { retryDetail } from './reliability.js';
 import { importedMarkdown, scoreboardMetrics } from './imported.js';
 
@@ -78,6 +79,7 @@ export function renderMarkdown(run: RunResult): string {
 
   out.push(...importedMarkdown(run));
   out.push(...vectorStoreMarkdown(run));
+  out.push(...sageMakerMarkdown(run));
 
   const warnings = reportWarnings(run);
   if (warnings.length) {

@@ -119,6 +119,19 @@ function required(spec: SystemSpec, emulated: boolean, field: 'roleArn' | 'dataS
   throw new InputError(`a SageMaker system on AWS needs sagemaker.${field}`, { field: `systems.${spec.id}.sagemaker.${field}` });
 }
 
+/** On AWS, everything the emulator defaults must be in the config: the first one missing is bad input naming its field. */
+export function requireAwsFields(spec: SystemSpec): void {
+  const sm = spec.sagemaker!;
+  if (sm.endpointName) return;
+  required(spec, false, 'roleArn');
+  required(spec, false, 'inferenceImageUri');
+  if (sm.training) {
+    required(spec, false, 'dataS3Uri');
+    required(spec, false, 'trainingImageUri');
+  }
+  required(spec, false, 'modelArtifactsUri');
+}
+
 const isMissing = (err: unknown): boolean => {
   const e = err as { name?: string; message?: string };
   return e.name === 'ResourceNotFound' || (e.name === 'ValidationException' && /could not find/i.test(e.message ?? ''));

@@ -34,7 +34,7 @@ export interface ContractBackend {
 }
 
 export interface ContractSpec extends ContractExpectations {
-  adapter: 'bedrock-model' | 'bedrock-kb retrieve-then-converse' | 'bedrock-kb retrieve-and-generate' | 'batch';
+  adapter: 'bedrock-model' | 'bedrock-kb retrieve-then-converse' | 'bedrock-kb retrieve-and-generate' | 'batch' | 'sagemaker-endpoint messages' | 'sagemaker-endpoint tgi';
   backend: 'emulator' | 'h2c stub' | 'aws-sdk-client-mock';
   faults: readonly FaultKind[];
 }

@@ -2,7 +2,7 @@ import type { CommandModule } from '../command.js';
 
 const command: CommandModule = {
   command: 'cleanup',
-  describe: 'Delete the provisioned throughput, deployments, Knowledge Bases and data sources ftrag created (asks first; --yes)',
+  describe: 'Delete the provisioned throughput, deployments, Knowledge Bases, data sources and SageMaker endpoints ftrag created (asks first; --yes)',
   builder: (y) =>
     y
       .option('config', { alias: 'c', type: 'string', describe: 'Experiment config (YAML or JSON); default ./ftrag.yaml, else the bundled demo' })
