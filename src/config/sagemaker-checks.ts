@@ -27,6 +27,13 @@ export function sageMakerConfigErrors(config: ExperimentConfig): SageMakerConfig
     if (s.kind === 'fine-tuned' && !sm.training && !sm.endpointName) errors.push({ path: ['systems', i, 'sagemaker', 'training'], message: 'kind "fine-tuned" needs sagemaker.training (or the sagemaker.endpointName of a fine-tuned endpoint)' });
     if (s.kind === 'base' && sm.training) errors.push({ path: ['systems', i, 'kind'], message: 'a system with sagemaker.training is "fine-tuned"' });
     if (sm.endpointName && sm.training) errors.push({ path: ['systems', i, 'sagemaker', 'endpointName'], message: 'give an existing endpointName or training, not both' });
+    if (config.endpoint === 'aws' && !sm.endpointName) {
+      // The emulator defaults these; on AWS they name real resources, so they must be given.
+      type Field = 'roleArn' | 'inferenceImageUri' | 'modelArtifactsUri' | 'dataS3Uri' | 'trainingImageUri';
+      const needed: Field[] = ['roleArn', 'inferenceImageUri', 'modelArtifactsUri', ...(sm.training ? (['dataS3Uri', 'trainingImageUri'] as Field[]) : [])];
+      const absent = needed.filter((k) => !sm[k]);
+      if (absent.length) errors.push({ path: ['systems', i, 'sagemaker'], message: `on endpoint aws a SageMaker system needs ${absent.map((k) => `sagemaker.${k}`).join(', ')} (the SageMaker Python SDK prints the JumpStart image and artifact URIs for a model and Region)` });
+    }
     const facts = jumpStartModel(sm.jumpStartModelId);
     if (!facts) {
       errors.push({ path: ['systems', i, 'sagemaker', 'jumpStartModelId'], message: `unknown JumpStart model "${sm.jumpStartModelId}"; ftrag knows: ${jumpStartModelIds().join(', ')}` });
