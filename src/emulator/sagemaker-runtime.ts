@@ -14,7 +14,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { lookupCatalogId } from './catalog.js';
 import { ACCOUNT_ID, loadWeights, type EmulatorContext, type ResolvedModel } from './context.js';
 import { deltaPieces } from './eventstream.js';
-import { ApiError, readBody, sleep } from './http-util.js';
+import { ApiError, readBody } from './http-util.js';
 import { generationMs, reportedLatencyMs, requestKeyOf, serviceTime, SERVICE_LATENCY_HEADER } from './latency.js';
 import { countTokens, generate } from './model-port.js';
 import { hashUniform } from './rng.js';
@@ -112,10 +112,12 @@ async function answer(a: RouteArgs, streaming: boolean): Promise<void> {
   const result = generate({ system: r.system, messages: [{ role: 'user', text: r.prompt }], maxTokens: r.maxTokens, customModel: resolved.customModel, seed: a.ctx.seed });
   const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('sagemaker', endpointName, raw.toString('utf8')));
   const modelledMs = generationMs(t, result.outputTokens);
-  const headers = { 'x-amzn-requestid': a.requestId, 'x-amzn-invoked-production-variant': 'AllTraffic', [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.fault.slowMs + modelledMs)) };
+  // The whole generation is known before the first byte, so the header can carry the full modelled service time
+  // (the clock's time so far, injected slowness included, plus what this answer takes).
+  const headers = { 'x-amzn-requestid': a.requestId, 'x-amzn-invoked-production-variant': 'AllTraffic', [SERVICE_LATENCY_HEADER]: String(reportedLatencyMs(a.clock.modelledMs + modelledMs)) };
   const res = a.res as ServerResponse;
   if (!streaming) {
-    await sleep(modelledMs);
+    await a.clock.advance(modelledMs);
     const body =
       r.style === 'messages'
         ? chatCompletion(a, result.text, OPENAI_FINISH[result.stopReason], inputTokens, result.outputTokens)
@@ -137,7 +139,7 @@ async function answer(a: RouteArgs, streaming: boolean): Promise<void> {
     return;
   }
   res.writeHead(200, { ...headers, 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-sagemaker-content-type': 'text/event-stream' });
-  await sleep(t.ttftMs);
+  await a.clock.advance(t.ttftMs);
   const pieces = deltaPieces(result.text, 1);
   let part = 0;
   const sendEvent = (event: unknown): void => {
@@ -149,7 +151,7 @@ async function answer(a: RouteArgs, streaming: boolean): Promise<void> {
     }
   };
   for (let i = 0; i < pieces.length; i++) {
-    if (i > 0) await sleep(countTokens(pieces[i]) * t.perTokenMs);
+    if (i > 0) await a.clock.advance(countTokens(pieces[i]) * t.perTokenMs);
     const last = i === pieces.length - 1;
     if (r.style === 'messages') sendEvent(chatChunk(a, { role: 'assistant', content: pieces[i] }, null));
     else {

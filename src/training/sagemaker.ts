@@ -23,6 +23,7 @@ import { parseS3Uri, putText } from '../experiment/s3.js';
 import type { TrainContext } from '../experiment/train-model.js';
 import { poll } from '../experiment/train-model.js';
 import type { SageMakerRecord } from '../experiment/state.js';
+import { ftragTags } from '../experiment/tags.js';
 import { jumpStartHyperParameters, jumpStartModel, jumpStartModelIds, type ContainerFormat, type JumpStartModelFacts } from '../models/jumpstart.js';
 import type { SageMakerInfo, TrainingInfo } from '../schema/run-result.js';
 import { InputError, ServiceError } from '../util/errors.js';
@@ -179,10 +180,10 @@ export async function ensureJumpStartEndpoint(spec: SystemSpec, ctx: TrainContex
     await ctx.saveState();
   };
   const roleArn = required(spec, ctx.emulated, 'roleArn', EMULATOR_ROLE)!;
+  // JumpStart's own model-id tag (as the SageMaker Python SDK sets it), then the tags on every ftrag resource.
   const tags: Tag[] = [
     { Key: JUMPSTART_MODEL_TAG, Value: facts.modelId },
-    { Key: 'ftrag:system', Value: spec.id },
-    ...(ctx.runId ? [{ Key: 'ftrag:run', Value: ctx.runId }] : []),
+    ...ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }).map((t) => ({ Key: t.key, Value: t.value })),
   ];
 
   let info = prepared.info;

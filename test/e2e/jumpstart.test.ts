@@ -94,7 +94,7 @@ describe('the JumpStart demo variant', () => {
     expect(endpoint).toMatchObject({ status: 'InService' });
     expect(endpoint.hourlyUsd).toBeGreaterThan(0);
     expect(job).toMatchObject({ status: 'Completed' });
-    expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['SageMaker model', 'SageMaker endpoint config']));
+    expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['SageMaker model', 'SageMaker EndpointConfig']));
 
     const cleaned = await runCli(['cleanup', '--config', config, '--yes'], { cwd: dir });
     expect(cleaned.code, cleaned.stderr).toBe(0);
