@@ -9,4 +9,4 @@ export { priceVectorStore, sizeVectors, resolvedStore, VECTOR_STORE_LABEL, VECTO
 export type { PlannedSystem, PlanOptions } from './plan.js';
 export { countTrainingTokens, countTrainingTextTokens, countCorpusTokens } from './token-counts.js';
 export { measuredTokensOfRun, meanPromptTokens } from './measured.js';
-export { costForSageMaker, sageMakerCostInput, S3_PRICE_KEY, type SageMakerCostInput } from './sagemaker.js';
+export { costForSageMaker, sageMakerCostInput, isSageMakerPriceKey, S3_PRICE_KEY, type SageMakerCostInput } from './sagemaker.js';

@@ -41,6 +41,11 @@ export interface SageMakerCostInput {
 /** Key S3 storage prices are filed under in the catalog. */
 export const S3_PRICE_KEY = 'amazon-s3';
 
+/** SageMaker prices are filed under the instance type (`ml.g5.2xlarge`) or, for artifact storage, S3's key. */
+export function isSageMakerPriceKey(key: string): boolean {
+  return /^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(key) || key === S3_PRICE_KEY;
+}
+
 export function costForSageMaker(input: CostInput, workload: WorkloadSpec, catalog: PriceCatalog): SystemCost {
   const sm = input.sagemaker!;
   const ledger = new CostLedger(catalog, input.region);

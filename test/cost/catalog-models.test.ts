@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog, priceKeyOf, priceOf, VECTOR_STORE_PRICE_KEY } from '../../src/cost/index.js';
+import { isSageMakerPriceKey, loadCatalog, priceKeyOf, priceOf, VECTOR_STORE_PRICE_KEY } from '../../src/cost/index.js';
 import { MODELS } from '../../src/models/index.js';
 
 describe('the bundled catalog and the model table', async () => {
@@ -18,10 +18,10 @@ describe('the bundled catalog and the model table', async () => {
     }
   });
 
-  it('every catalog entry is a model of the table, a vector-store service, or a model kept only for AWS worked examples', () => {
+  it('every catalog entry is a model of the table, a vector-store service, a SageMaker instance type or S3 storage, or a model kept only for AWS worked examples', () => {
     const known = new Set([...MODELS.map((m) => priceKeyOf(m.priceId ?? m.modelId)), ...Object.values(VECTOR_STORE_PRICE_KEY)]);
     const examplesOnly = new Set(['meta.llama2-13b-v1', 'meta.llama2-70b-v1'].map(priceKeyOf));
-    const stray = catalog.entries.filter((e) => !known.has(priceKeyOf(e.modelId)) && !examplesOnly.has(priceKeyOf(e.modelId)));
+    const stray = catalog.entries.filter((e) => !known.has(priceKeyOf(e.modelId)) && !examplesOnly.has(priceKeyOf(e.modelId)) && !isSageMakerPriceKey(priceKeyOf(e.modelId)));
     expect(stray.map((e) => `${e.modelId} ${e.unit}`)).toEqual([]);
   });
 
