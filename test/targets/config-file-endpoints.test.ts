@@ -51,7 +51,8 @@ describe('endpoints from the shared AWS config file', () => {
     useConfigFile('[profile ftragtest]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:4600\n');
     const all = await resolveConfigFileEndpoints(createAwsClients({ region: 'us-east-1', env: {} }));
     try {
-      expect(Object.values(all.endpoints).map((e) => e.url)).toEqual(Array(5).fill('http://127.0.0.1:4600'));
+      // Seven clients: the four Bedrock ones, S3, and SageMaker's control plane and runtime.
+      expect(Object.values(all.endpoints).map((e) => e.url)).toEqual(Array(7).fill('http://127.0.0.1:4600'));
       expect(all.endpointKey).toBe('url:http://127.0.0.1:4600|us-east-1');
     } finally {
       all.destroy();
