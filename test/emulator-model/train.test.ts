@@ -99,8 +99,12 @@ describe('trainModel', () => {
     const out = await trainModel([], [], HP, OPTS);
     expect(out.trainingCurve).toEqual([]);
     expect(ask(out.model, world[0].prompt)).toBe(NON_ANSWER);
-    const withContext = generate({ messages: [{ role: 'user', text: 'The vessel Kalo has a red signal. What signal color does the vessel Kalo have?' }], maxTokens: 50, seed: 1, customModel: out.model });
-    expect(withContext.text).toBe('red');
+    const request = { messages: [{ role: 'user' as const, text: 'The vessel Kalo has a red signal. What signal color does the vessel Kalo have?' }], maxTokens: 50, seed: 1 };
+    const withContext = generate({ ...request, customModel: out.model });
+    // Exactly the base model's reading of the context: the noun phrase naming the colour (the span ranker, fitted on
+    // SQuAD, keeps whole noun phrases: "red signal").
+    expect(withContext.text).toBe(generate(request).text);
+    expect(withContext.text).toMatch(/^red\b/);
   });
 
   it('is deterministic for a seed, serializable and compact', async () => {

@@ -3,7 +3,7 @@
  * how many / how much / why / which or what <noun>), the head noun after what/which, whether a list is asked for,
  * and an either-or choice ("soft or hard?"). Rules are general English question forms.
  */
-import { HOW_QUANTITY, NUMBER_WORDS, TYPE_NOUNS, WH_WORDS } from './lexicon.js';
+import { HOW_QUANTITY, NUMBER_WORDS, PREPOSITIONS, TYPE_NOUNS, WH_WORDS } from './lexicon.js';
 import { isStopword, stem, words } from './text.js';
 
 export type AnswerType = 'person' | 'date' | 'number' | 'location' | 'reason' | 'manner' | 'entity';
@@ -16,11 +16,20 @@ export interface QuestionAnalysis {
   wantsList: boolean;
   /** The question asks for a description or explanation, not one fact ("Describe ...", "Explain ..."). */
   wantsPassage: boolean;
+  /** What follows the wh-phrase: do-support ("what did X invent": the answer is an object), a copula, or another verb (often the wh-phrase is the subject). */
+  form: 'do' | 'be' | 'other';
+  /** A preposition governing the wh-phrase ("In what year", "By whom", "to which ..."), lower-cased. */
+  preposition?: string;
+  /** Stems of the nearest content words before the wh-word and after the wh-phrase (where the answer stands in the question). */
+  leftWord?: string;
+  rightWord?: string;
   /** Either-or options ("Is the water soft or hard?" -> ["soft", "hard"]), lower-cased. */
   choices?: [string, string];
 }
 
 const COPULAS = new Set(['is', 'was', 'are', 'were']);
+const DO_FORMS = new Set(['do', 'does', 'did']);
+const BE_FORMS = new Set(['is', 'was', 'are', 'were', 'be', 'been']);
 const SKIP_AFTER_WH = new Set(['kind', 'type', 'sort', 'form', 'part', 'name', 'kinds', 'types', 'sorts', 'forms', 'parts', 'names', 'of']);
 const PASSAGE_CUES = /^\s*(?:describe|explain|summari[sz]e|outline|tell me about|what happens)\b/i;
 const LIST_CUES = /\b(?:list|name (?:all|the|some|two|three|four|five)|what are (?:the|some)|which (?:are|were) the|what were (?:the|some)|enumerate)\b/i;
@@ -58,7 +67,21 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   }
   const wantsList = LIST_CUES.test(question) || ws.some((w, i) => NUMBER_WORDS.has(w) && i > 0 && /^(?:two|three|four|five|six|seven|eight|nine|ten|several)$/.test(w) && /s$/.test(ws[i + 1] ?? ''));
   const wantsPassage = PASSAGE_CUES.test(question);
-  return { type, headNoun, wantsList, wantsPassage, choices: eitherOr(question) };
+  // The word after the wh-phrase (the wh-word, its type/kind words and its noun run).
+  let after = whAt + 1;
+  if (wh === 'what' || wh === 'which' || wh === 'whose' || (wh === 'how' && next !== undefined && HOW_QUANTITY.has(next))) {
+    while (after < ws.length && (SKIP_AFTER_WH.has(ws[after]) || ws[after] === 'the' || ws[after] === 'a' || !isStopword(ws[after]))) after++;
+  }
+  const verb = whAt >= 0 ? ws[after] : undefined;
+  const form = verb !== undefined && DO_FORMS.has(verb) ? 'do' : verb !== undefined && BE_FORMS.has(verb) ? 'be' : 'other';
+  const preposition = whAt > 0 && PREPOSITIONS.has(ws[whAt - 1]) ? ws[whAt - 1] : undefined;
+  let left = whAt - 1;
+  while (left >= 0 && isStopword(ws[left])) left--;
+  let right = after;
+  while (right < ws.length && isStopword(ws[right])) right++;
+  const leftWord = whAt > 0 && left >= 0 ? stem(ws[left]) : undefined;
+  const rightWord = whAt >= 0 && right < ws.length ? stem(ws[right]) : undefined;
+  return { type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question) };
 }
 
 /** "... soft or hard?" -> ["soft", "hard"]: the single words either side of the last " or ". */

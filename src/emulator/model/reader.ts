@@ -5,7 +5,8 @@
  */
 import type { ChatTurn } from './api.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
-import { bestSpan, tokenize } from './spans.js';
+import { tokenize } from './spans.js';
+import { RANKER_MODEL, logAddExp, rankSpans, type SentenceView } from './span-ranker.js';
 import { readSentences, type ContextSource, type Sentence } from './layout.js';
 import { contentTerms, isStopword, sentenceSpans, stem, words } from './text.js';
 
@@ -19,7 +20,7 @@ export const NON_ANSWER = "I don't have enough information to answer that.";
  * IDF weight a sentence must carry to be read at all (below it: the non-answer); coverageWeight = how much sentence
  * coverage counts against the span score when the best sentences compete.
  */
-export const READER_WEIGHTS = { minCoverage: 0.3, coverageWeight: 6.75 };
+export const READER_WEIGHTS = { minCoverage: 0.15 };
 /** A sentence must carry at least this share of the question's IDF weight to be read as the answer. */
 export const MIN_COVERAGE = READER_WEIGHTS.minCoverage;
 
@@ -84,14 +85,27 @@ export interface ReadAnswer {
 
 
 /** How many of the best-covered sentences compete for the answer span. */
-const SENTENCES_READ = 3;
+export const SENTENCES_READ = 3;
 /** Weight of a question term matched only by the heading above a (non-item) sentence. */
 const CONTEXT_SHARE = 0.5;
 
+/** A question set against its context: the sentences, how much of the question each covers, and the question's terms. */
+export interface Reading {
+  sentences: Sentence[];
+  coverages: number[];
+  /** Sentence indexes with any coverage, best-covered first. */
+  order: number[];
+  analysis: QuestionAnalysis;
+  qStems: Set<string>;
+  /** Question stem -> its share of the question's IDF weight. */
+  qWeight: Map<string, number>;
+  qBigrams: Set<string>;
+}
 
-/** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
-export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
-  const qTerms = [...new Set(contentTerms(question))];
+/** Sentences, coverages and question terms; undefined when the question has no content word or there is no text. */
+export function prepareReading(question: string, sources: ContextSource[]): Reading | undefined {
+  const terms = contentTerms(question);
+  const qTerms = [...new Set(terms)];
   if (qTerms.length === 0) return undefined;
   const sentences = readSentences(sources);
   if (sentences.length === 0) return undefined;
@@ -109,28 +123,99 @@ export function readAnswer(question: string, sources: ContextSource[]): ReadAnsw
     return total > 0 ? qTerms.reduce((sum, t) => sum + (s.terms.has(t) ? idf(t) : s.context.has(t) ? share * idf(t) : 0), 0) / total : 0;
   });
   const order = sentences.map((_, i) => i).filter((i) => coverages[i] > 0).sort((a, b) => coverages[b] - coverages[a] || a - b);
-  if (order.length === 0 || coverages[order[0]] < READER_WEIGHTS.minCoverage) return undefined;
-  const analysis = analyzeQuestion(question);
+  const qWeight = new Map(qTerms.map((t) => [t, total > 0 ? idf(t) / total : 0]));
+  const qBigrams = new Set<string>();
+  for (let k = 1; k < terms.length; k++) qBigrams.add(`${terms[k - 1]} ${terms[k]}`);
+  return { sentences, coverages, order, analysis: analyzeQuestion(question), qStems: new Set(qTerms), qWeight, qBigrams };
+}
+
+/** The sentences whose spans compete: the SENTENCES_READ best-covered, and every sentence tied with the last of them. */
+export function competingSentences(r: Reading): number[] {
+  if (r.order.length === 0) return [];
+  const cutoff = r.coverages[r.order[Math.min(r.order.length, SENTENCES_READ) - 1]];
+  return r.order.filter((k, rank) => rank < SENTENCES_READ || r.coverages[k] >= cutoff - 1e-9);
+}
+
+export function sentenceView(r: Reading, sentence: number, rank: number): SentenceView {
+  const tokens = tokenize(r.sentences[sentence].text, r.qStems);
+  return { tokens, q: r.analysis, qWeight: r.qWeight, qBigrams: r.qBigrams, coverage: r.coverages[sentence], rank };
+}
+
+/** The names of the answer-confidence evidence the abstainer weighs (readWithEvidence), in order. */
+export const ABSTAIN_FEATURES = ['topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen'] as const;
+
+/** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
+export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
+  const read = readWithEvidence(question, sources);
+  if (read === undefined) return undefined;
+  const abstain = RANKER_MODEL.abstain;
+  if (abstain !== undefined && read.evidence.length > 0) {
+    const z = abstain.bias + read.evidence.reduce((sum, v, j) => sum + v * abstain.weights[j], 0);
+    if (1 / (1 + Math.exp(-z)) < abstain.threshold) return undefined;
+  }
+  return read;
+}
+
+/**
+ * The reader's answer before abstention, with the evidence the abstainer weighs (ABSTAIN_FEATURES; empty for list
+ * and either-or answers, which are not abstained on).
+ */
+export function readWithEvidence(question: string, sources: ContextSource[], weights?: ArrayLike<number>): (ReadAnswer & { evidence: number[] }) | undefined {
+  const r = prepareReading(question, sources);
+  if (r === undefined || r.order.length === 0 || r.coverages[r.order[0]] < READER_WEIGHTS.minCoverage) return undefined;
+  const { sentences, coverages, order, analysis } = r;
   // The best-covered line introduces a list ("Visitors should bring:"): the answer is the list.
   const listed = sentences[order[0]].intro ? longAnswer(sentences, order[0], analysis) : undefined;
   if (listed !== undefined) {
     const intro = sentences[order[0]];
-    return { answer: listed, sentence: intro.text, coverage: coverages[order[0]], passageIndex: intro.passageIndex };
+    return { answer: listed, sentence: intro.text, coverage: coverages[order[0]], passageIndex: intro.passageIndex, evidence: [] };
   }
-  const qStems = new Set(qTerms);
+  const competing = competingSentences(r);
   let best: { sentence: number; answer: string; score: number } | undefined;
-  // The best SENTENCES_READ sentences compete, and every sentence tied with the last of them.
-  const cutoff = coverages[order[Math.min(order.length, SENTENCES_READ) - 1]];
-  for (const i of order.filter((k, rank) => rank < SENTENCES_READ || coverages[k] >= cutoff - 1e-9)) {
+  let logSumExp = -Infinity;
+  let chose = false;
+  for (const [rank, i] of competing.entries()) {
     const text = sentences[i].text;
-    const choice = answerIn(text, qStems, analysis);
-    const score = READER_WEIGHTS.coverageWeight * coverages[i] + (choice?.score ?? -5);
-    if (!best || score > best.score) best = { sentence: i, answer: choice?.answer ?? answerSpan(text, question), score };
+    const view = sentenceView(r, i, rank);
+    // Either-or questions ("soft or hard?"): the option the best-covered sentence names, when it names just one.
+    if (analysis.choices) {
+      const found = analysis.choices.filter((c) => view.tokens.some((t) => t.stem === stem(c)));
+      if (found.length === 1) {
+        best = { sentence: i, answer: found[0], score: Infinity };
+        chose = true;
+        break;
+      }
+    }
+    const ranked = rankSpans(view, undefined, weights);
+    logSumExp = logAddExp(logSumExp, ranked.logSumExp);
+    if (ranked.best && (!best || ranked.best.score > best.score)) best = { sentence: i, answer: text.slice(ranked.best.start, ranked.best.end), score: ranked.best.score };
   }
-  if (!best) return undefined;
+  // No candidate span anywhere: the best-covered sentence, trimmed of the question's words.
+  if (!best) best = { sentence: order[0], answer: answerSpan(sentences[order[0]].text, question), score: -Infinity };
   const chosen = sentences[best.sentence];
   const answer = longAnswer(sentences, best.sentence, analysis) ?? best.answer;
-  return { answer, sentence: chosen.text, coverage: coverages[best.sentence], passageIndex: chosen.passageIndex };
+  let evidence: number[] = [];
+  if (!chose) {
+    const present = new Set<string>();
+    for (const s of sentences) for (const t of s.terms) if (r.qStems.has(t)) present.add(t);
+    const found = [...present].reduce((sum, t) => sum + (r.qWeight.get(t) ?? 0), 0);
+    const top = coverages[order[0]];
+    const finite = Number.isFinite(best.score);
+    // The question's rarest word missing from the chosen sentence: a question about something the text does not say
+    // often differs from the text in just one rare word.
+    let rarest = 0;
+    let unmatched = 0;
+    for (const [t, weight] of r.qWeight) {
+      if (chosen.terms.has(t)) continue;
+      unmatched++;
+      if (weight > rarest) rarest = weight;
+    }
+    evidence = [
+      top, coverages[best.sentence], top - (order.length > 1 ? coverages[order[1]] : 0), 1 - found,
+      finite ? Math.exp(best.score - logSumExp) : 0, finite ? best.score : -10, rarest, unmatched,
+    ];
+  }
+  return { answer, sentence: chosen.text, coverage: coverages[best.sentence], passageIndex: chosen.passageIndex, evidence };
 }
 
 /**
@@ -153,16 +238,6 @@ function longAnswer(sentences: Sentence[], at: number, analysis: QuestionAnalysi
     return follows ? `${chosen.text} ${next.text}` : chosen.text;
   }
   return undefined;
-}
-
-function answerIn(sentence: string, qStems: Set<string>, analysis: QuestionAnalysis): { answer: string; score: number } | undefined {
-  const tokens = tokenize(sentence, qStems);
-  if (analysis.choices) {
-    const found = analysis.choices.filter((c) => tokens.some((t) => t.stem === stem(c)));
-    if (found.length === 1) return { answer: found[0], score: 3 };
-  }
-  const span = bestSpan(sentence, tokens, analysis);
-  return span ? { answer: sentence.slice(span.start, span.end), score: span.score } : undefined;
 }
 
 const TOKEN_RE = /[\p{L}\p{N}]+(?:['’.,:/-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
