@@ -3,9 +3,9 @@
  * AWS SDK v3 against the embedded emulator (latency profile none), on SQuAD v2.0 dev (CS224n split, found as
  * `../shared/data/squad-dev-v2.0-cs224n.json` beside the checkout or an ancestor of it).
  *
- * The dev file is split by article in file order: the first half of the articles is where the reader's weights and
- * thresholds were set (src/emulator/model/spans.ts, reader.ts); the second half ("held-out") was never looked at
- * while tuning. Every figure is given for both halves and the whole set.
+ * The dev file is split by article in file order: the first half of the articles is where the reader's span ranker
+ * and abstainer were fitted (`npm run train:reader`, src/emulator/model/span-ranker.json); the second half
+ * ("held-out") is never read by the training script. Every figure is given for both halves and the whole set.
  *  (a) answerable questions, gold paragraph in the prompt (`Context: <paragraph>\nQuestion: <question>`): EM, F1;
  *  (b) unanswerable questions with their paragraph: share answered with the non-answer, and the official v2 score
  *      over all questions (the non-answer counts as the empty prediction);

@@ -48,12 +48,15 @@ describe('reading real prose (SQuAD 2.0 slice, held-out articles)', () => {
     expect(words / answerable.length).toBeLessThan(8);
   });
 
-  it('abstains on some unanswerable questions and is deterministic', () => {
+  it('abstains on unanswerable questions at least as often as its floor, and is deterministic', () => {
     const preds = unanswerable.map((q) => answer(slice.paragraphs[q.paragraph].context, q.question));
-    expect(preds.filter((p) => p === '').length).toBeGreaterThan(0);
+    expect(preds.filter((p) => p === '').length / preds.length).toBeGreaterThanOrEqual(ABSTENTION_FLOOR);
     expect(unanswerable.map((q) => answer(slice.paragraphs[q.paragraph].context, q.question))).toEqual(preds);
   });
 });
 
-const F1_FLOOR = 0.4;
-const EXACT_FLOOR = 0.29;
+// Measured with the span ranker and abstainer of span-ranker.json (npm run train:reader): F1 0.440, EM 0.355,
+// correct abstentions 0.126 on this slice.
+const F1_FLOOR = 0.41;
+const EXACT_FLOOR = 0.32;
+const ABSTENTION_FLOOR = 0.08;

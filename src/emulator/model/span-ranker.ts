@@ -54,10 +54,11 @@ const BE = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'being', 'am']);
 const OWN_CLASS = new Set(['of', 'in', 'on', 'at', 'by', 'for', 'from', 'to', 'with', 'as', 'and', 'or', 'that']);
 
 const isBoundary = (t: Token | undefined) => t === undefined || (t.tag !== 'X' && t.tag !== 'N');
-/** "of" joins noun phrases ("Hero of Alexandria"); "and"/"or" joins two names or two numbers. */
+/** "of" joins noun phrases ("Hero of Alexandria"), "the" two names ("William the Conqueror"); "and"/"or" two names or two numbers. */
 const joins = (before: Token | undefined, t: Token | undefined, after: Token | undefined) =>
   after !== undefined &&
-  ((t?.lower === 'of' && before !== undefined && before.tag === 'X' && !before.unit && (after.tag === 'X' || after.tag === 'D')) ||
+  ((t?.lower === 'the' && before !== undefined && before.proper && after.proper) ||
+    (t?.lower === 'of' && before !== undefined && before.tag === 'X' && !before.unit && (after.tag === 'X' || after.tag === 'D')) ||
     ((t?.lower === 'and' || t?.lower === 'or') && before !== undefined &&
       ((before.proper && after.proper) || (before.tag === 'N' && after.tag === 'N'))));
 const isContent = (t: Token) => t.tag === 'X' || t.tag === 'N' || t.tag === 'V';

@@ -104,7 +104,12 @@ export function tokenize(sentence: string, questionStems: Set<string>): Token[] 
     if (raw.length > 1 && raw.endsWith('.') && !/\.[\p{L}]+\.$/u.test(raw)) raw = raw.slice(0, -1);
     const start = m.index ?? 0;
     let lower = raw.toLowerCase();
-    if (lower.endsWith("'s") || lower.endsWith('’s')) lower = lower.slice(0, -2);
+    // A possessive ends where the name ends ("Rollo's men" -> "Rollo").
+    let end = start + raw.length;
+    if (lower.length > 2 && (lower.endsWith("'s") || lower.endsWith('’s'))) {
+      lower = lower.slice(0, -2);
+      end -= 2;
+    }
     const info = wordInfo(lower);
     const first = raw.charCodeAt(0);
     const cap = first < 128 ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(raw);
@@ -121,14 +126,16 @@ export function tokenize(sentence: string, questionStems: Set<string>): Token[] 
     // A lower-case -ing word after a content word or auxiliary is a verb form ("... kilometres passing through").
     else if (tag === 'X' && lower.length > 5 && lower.endsWith('ing') && prev !== undefined && prev.tag !== 'D') tag = 'V';
     const month = info.month && (cap || !info.aux);
+    // "I" after a name is a regnal number ("Richard I"), not the pronoun.
+    if (lower === 'i' && prev?.proper) tag = 'X';
     out.push({
       start,
-      end: start + raw.length,
+      end,
       lower,
       stem: tag === 'P' ? raw : info.stem,
       tag: month ? 'X' : tag,
       // The first word of a sentence is capitalized anyway: it is not evidence of a name.
-      proper: cap && tag === 'X' && prev !== undefined && !/^["'“‘(]$/u.test(prev.lower),
+      proper: cap && tag === 'X' && prev !== undefined && !(lower === 'i' && !prev.proper) && !/^["'“‘(]$/u.test(prev.lower),
       date: month || info.date,
       year: info.year,
       timeUnit: info.timeUnit,
