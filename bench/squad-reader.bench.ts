@@ -12,7 +12,7 @@
  *  (c) RAG: a Knowledge Base of every dev paragraph (S3 + ingestion), Retrieve 5, then Converse with ftrag's default
  *      retrieve-then-converse prompt: context recall@5 and RAG F1 on the answerable questions;
  *  (d) generate() calls per second on a ~600-character prompt, one core.
- * Run: node --import tsx bench/squad-reader.bench.ts [--limit N]   (N questions per half; default all)
+ * Run: node --import tsx bench/squad-reader.bench.ts [--limit N] [--only rag|gold]   (N questions per half; default all)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,7 +20,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
-import { BedrockAgentClient, CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
+import {
+  BedrockAgentClient, CreateDataSourceCommand, CreateKnowledgeBaseCommand, GetIngestionJobCommand, GetKnowledgeBaseCommand, StartIngestionJobCommand,
+} from '@aws-sdk/client-bedrock-agent';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readSquadV2 } from '../src/datasets/squad.js';
 import type { EvalItem } from '../src/datasets/types.js';
@@ -46,6 +48,8 @@ function findShared(relative: string): string | undefined {
 
 const limitArg = process.argv.indexOf('--limit');
 const limit = limitArg >= 0 ? Number(process.argv[limitArg + 1]) : Infinity;
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
 
 async function pool<T>(items: T[], worker: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -97,8 +101,22 @@ async function rag(url: string, client: BedrockRuntimeClient, halves: Half[], pa
   await pool(paragraphs.map((p, i) => ({ p, i })), async ({ p, i }) => {
     await s3.send(new PutObjectCommand({ Bucket: 'squad-dev', Key: `paragraphs/p${String(i).padStart(4, '0')}.txt`, Body: p }));
   });
-  const kb = await agent.send(new CreateKnowledgeBaseCommand({ name: 'squad-dev', roleArn: 'arn:aws:iam::123456789012:role/bench', knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } } }));
+  const kb = await agent.send(new CreateKnowledgeBaseCommand({
+    name: 'squad-dev',
+    roleArn: 'arn:aws:iam::123456789012:role/bench',
+    knowledgeBaseConfiguration: { type: 'VECTOR', vectorKnowledgeBaseConfiguration: { embeddingModelArn: 'amazon.titan-embed-text-v2:0' } },
+    storageConfiguration: {
+      type: 'OPENSEARCH_SERVERLESS',
+      opensearchServerlessConfiguration: {
+        collectionArn: 'arn:aws:aoss:us-east-1:123456789012:collection/bench',
+        vectorIndexName: 'squad',
+        fieldMapping: { vectorField: 'vector', textField: 'text', metadataField: 'metadata' },
+      },
+    },
+  }));
   const knowledgeBaseId = kb.knowledgeBase!.knowledgeBaseId!;
+  // A new Knowledge Base is CREATING first; data sources need it ACTIVE.
+  while ((await agent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.status !== 'ACTIVE') await new Promise((r) => setTimeout(r, 50));
   const ds = await agent.send(new CreateDataSourceCommand({ knowledgeBaseId, name: 'paragraphs', dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::squad-dev' } } }));
   const dataSourceId = ds.dataSource!.dataSourceId!;
   const job = await agent.send(new StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
@@ -163,9 +181,10 @@ if (!file) {
   const emu = await startEmulator({ dataDir, quiet: true, latencyProfile: 'none', seed: 1 });
   const client = new BedrockRuntimeClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   try {
-    await goldParagraph(client, halves);
+    // --only rag | gold: one part alone (the other takes minutes on a loaded machine).
+    if (only !== 'rag') await goldParagraph(client, halves);
     const paragraphs = [...new Set(items.map((i) => i.contexts![0]))];
-    await rag(emu.url, client, halves, paragraphs);
+    if (only !== 'gold') await rag(emu.url, client, halves, paragraphs);
   } finally {
     client.destroy();
     await emu.close();
