@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -29,6 +29,32 @@ describe('ftrag emulator command', () => {
     expect(out).toContain('export AWS_REGION=us-east-1');
     expect(out).toMatch(/ANSWER \S+/);
     expect(out).toContain('stopped');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('--timing-log writes one line per data-plane call when it stops, with the service time it reported', async () => {
+    const dataDir = tempDir();
+    const timingLog = join(dataDir, 'timings.jsonl');
+    const controller = new AbortController();
+    let announced: (url: string) => void = () => undefined;
+    const ready = new Promise<string>((resolve) => (announced = resolve));
+    let out = '';
+    const opts = optionsFromArgs({ port: 0, 'data-dir': join(dataDir, 'emu'), 'latency-profile': 'realistic', 'timing-log': timingLog, quiet: true });
+    const done = serveUntil(opts, controller.signal, (s) => {
+      out += s;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      if (url && out.includes('Stop with')) announced(url);
+    });
+    const client = new BedrockRuntimeClient({ endpoint: await ready, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const r = await client.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: userMessage('hello') }));
+    client.destroy();
+    controller.abort();
+    await done;
+    const lines = readFileSync(timingLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ operation: '/model/{modelId}/converse' });
+    expect(Math.round(lines[0].modelledMs)).toBe(r.metrics!.latencyMs);
+    expect(lines[0].wallMs).toBeGreaterThanOrEqual(lines[0].modelledMs);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

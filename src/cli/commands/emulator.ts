@@ -36,6 +36,7 @@ export function optionsFromArgs(args: Record<string, unknown>): EmulatorOptions 
     latencyProfile: String(args['latency-profile'] ?? 'none'),
     faults: args.faults === undefined ? undefined : String(args.faults),
     quiet: Boolean(args.quiet),
+    ...(args['timing-log'] !== undefined ? { timingLog: String(args['timing-log']) } : {}),
   };
 }
 
@@ -68,7 +69,8 @@ const command: CommandModule = {
       .option('faults', { type: 'string', describe: 'e.g. throttle=0.1,server-error=0.02,slow=0.05,reset=0.01 (data plane only)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Do not log job and ingestion progress' })
       .option('region', { type: 'string', default: 'us-east-1', describe: 'Region requests must be signed for (and used in ARNs)' })
-      .option('credentials', { type: 'string', describe: 'KEY:SECRET: verify SigV4 signatures against this key pair (default: any well-formed signature)' }),
+      .option('credentials', { type: 'string', describe: 'KEY:SECRET: verify SigV4 signatures against this key pair (default: any well-formed signature)' })
+      .option('timing-log', { type: 'string', describe: 'On stop, write one JSON line per data-plane call: arrival, wall and modelled time (docs/emulator.md)' }),
   run: async (args) => {
     const opts = optionsFromArgs(args);
     const controller = new AbortController();
