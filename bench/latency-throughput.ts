@@ -78,7 +78,7 @@ export async function throughput(o: ThroughputOptions): Promise<void> {
   }
   for (const mode of ['stream', 'converse']) {
     const ratio = Math.max(...results[`ftrag-runner:${mode}`]) / Math.max(...results[`bare-sdk:${mode}`]);
-    o.print({ part: 'throughput-ratio', mode, ftragOverBare: round(ratio) });
+    o.print({ part: 'throughput-ratio', mode, ftragOverBare: round(ratio), case: `throughput ftrag runner / bare SDK, ${mode}`, ratio: round(ratio) });
   }
   await stub.close();
 }
