@@ -13,7 +13,8 @@ import { readRunResult } from '../schema/read.js';
 import { InputError } from '../util/errors.js';
 
 export interface GateRunOptions {
-  baselineFile: string;
+  /** Absent for a shadow run, which carries its own baseline (production). */
+  baselineFile?: string;
   currentFile: string;
   rulesFile?: string;
   junit?: string;
@@ -29,8 +30,11 @@ async function writeOutput(file: string, text: string): Promise<void> {
 
 /** Shared by `ftrag gate` and `ftrag run --baseline`: evaluate, write markdown/JUnit, print one line per check. */
 export async function runGate(opts: GateRunOptions): Promise<number> {
-  const [baseline, current] = await Promise.all([readRunResult(opts.baselineFile), readRunResult(opts.currentFile)]);
-  assertSameEvalSet(baseline, current, { baseline: opts.baselineFile, current: opts.currentFile });
+  const current = await readRunResult(opts.currentFile);
+  if (!opts.baselineFile && current.kind !== 'shadow') throw new InputError('--baseline is required (only a shadow run carries its own baseline)', { field: 'baseline' });
+  const baselineFile = opts.baselineFile ?? opts.currentFile;
+  const baseline = opts.baselineFile ? await readRunResult(opts.baselineFile) : current;
+  assertSameEvalSet(baseline, current, { baseline: baselineFile, current: opts.currentFile });
   const rules = opts.rulesFile ? await loadGateRules(opts.rulesFile) : rulesFromRun(current);
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError('--seed must be an integer', { field: 'seed' });
   const report = evaluateGate(baseline, current, rules, { seed: opts.seed ?? current.seed });

@@ -10,6 +10,7 @@ type Loader = () => Promise<{ default: CommandModule }>;
 const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   init: { describe: 'Write a commented ftrag.yaml for your own data (eval set, documents, training file)', load: () => import('./commands/init.js') },
   run: { describe: 'Evaluate every system on the held-out set and write run.json and the reports', load: () => import('./commands/run.js') },
+  shadow: { describe: 'Replay logged production traffic through a candidate and compare it with production, without references', load: () => import('./commands/shadow.js') },
   score: { describe: 'Score answers produced elsewhere against an eval set', load: () => import('./commands/score.js') },
   gate: { describe: 'Compare a run against a baseline and fail on significant regressions', load: () => import('./commands/gate.js') },
   report: { describe: 'Re-render the reports from a saved run.json', load: () => import('./commands/report.js') },

@@ -33,6 +33,7 @@ export async function runCommand(args: Record<string, unknown>): Promise<number>
     concurrency: args.concurrency as number | undefined,
     cache: args.cache !== false,
     seed: args.seed as number | undefined,
+    ...(typeof args.invocationLogs === 'string' ? { invocationLogs: args.invocationLogs } : {}),
     cwd,
     onEvent: renderEvents({ quiet, progress: (args.progress as ProgressMode | undefined) ?? 'auto' }),
     yes: args.yes === true,

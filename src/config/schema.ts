@@ -156,7 +156,7 @@ export const PriceOverride = z.object({
 });
 
 export const GateRule = z.object({
-  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate', 'verdict-unchanged']),
+  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate', 'verdict-unchanged', 'agreement-floor', 'judge-preference']).describe('agreement-floor and judge-preference apply to shadow runs'),
   system: z.string().optional().describe('System id; all systems when omitted'),
   metric: z.string().optional(),
   category: z.string().optional(),
@@ -231,6 +231,11 @@ export const ExperimentConfig = z.object({
       latencyProfile: z.string().default('realistic'),
       faults: z.string().optional(),
       dataDir: z.string().optional(),
+      invocationLogs: z
+        .string()
+        .regex(/^s3:\/\//, 'must be an s3://bucket/prefix URI')
+        .optional()
+        .describe("Turn on model invocation logging on the embedded emulator, delivered to this s3://bucket/prefix of the emulator's S3 (replay it with ftrag shadow)"),
     })
     .optional(),
 });

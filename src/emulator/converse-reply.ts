@@ -10,6 +10,7 @@ import { validation } from './http-util.js';
 import { countTokens, generate } from './model-port.js';
 import { hashId } from './rng.js';
 import { chooseTool, fillToolInput } from './tool-use.js';
+import { pairwiseJudgeReply } from './judge-reply.js';
 
 export type ReplyBlock = { text: string } | { toolUse: { toolUseId: string; name: string; input: Record<string, unknown> } };
 
@@ -50,6 +51,8 @@ export function converseReply(ctx: EmulatorContext, resolved: ResolvedModel, bod
     const toolUseId = `tooluse_${hashId(22, ctx.seed, 'tooluse', seq, tool.name)}`;
     return { content: [{ toolUse: { toolUseId, name: tool.name, input } }], stopReason: 'tool_use', inputTokens, outputTokens: countTokens(JSON.stringify(input)) };
   }
+  const judged = pairwiseJudgeReply(parsed.system, parsed.messages);
+  if (judged !== undefined) return { content: [{ text: judged }], stopReason: 'end_turn', inputTokens, outputTokens: countTokens(judged) };
   const { system, messages } = readingOrder(parsed);
   const result = generate({ system, messages, maxTokens: parsed.maxTokens, stopSequences: parsed.stopSequences, customModel: resolved.customModel, seed: ctx.seed });
   if (guardrail && intervenes(guardrail, result.text)) {

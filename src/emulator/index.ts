@@ -19,6 +19,7 @@ import { failInterruptedIngestions, knowledgeBaseRoutes } from './knowledge-base
 import { loadLatencyProfile } from './latency.js';
 import { runtimeRoutes } from './runtime.js';
 import { tagRoutes } from './tags.js';
+import { flushInvocationLogs, invocationLoggingRoutes } from './invocation-logging.js';
 import { S3Store } from './s3-store.js';
 import { listen } from './server.js';
 import { StateStore } from './store.js';
@@ -103,7 +104,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);
   failInterruptedBatchJobs(ctx);
-  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes, ...tagRoutes, ...sageMakerRuntimeRoutes, ...sageMakerControlRoutes];
+  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes, ...tagRoutes, ...sageMakerRuntimeRoutes, ...sageMakerControlRoutes, ...invocationLoggingRoutes];
   const server = await listen(ctx, routes, opts.port ?? 0);
   const url = `http://127.0.0.1:${server.port}`;
   return {
@@ -117,6 +118,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       await server.close();
       // Let aborted training and running ingestion settle so nothing writes into the data dir after close().
       await Promise.allSettled([...ctx.background]);
+      await flushInvocationLogs(ctx);
       if (opts.timingLog && ctx.timings) writeFileSync(opts.timingLog, ctx.timings.map((t) => `${JSON.stringify(t)}\n`).join(''));
     },
   };

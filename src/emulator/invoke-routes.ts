@@ -16,6 +16,7 @@ import { countTokens, embedText, generate } from './model-port.js';
 import type { GenerateResult } from './model/api.js';
 import { hashId, hashUniform } from './rng.js';
 import type { Route, RouteArgs } from './routing.js';
+import { logInvocation } from './invocation-logging.js';
 
 const EMBED_DIMENSIONS = new Set([256, 512, 1024]);
 const MAX_EMBED_CHARS = 50_000;
@@ -75,16 +76,19 @@ async function invokeModel(a: RouteArgs): Promise<void> {
       'x-amzn-bedrock-input-token-count': String(tokens),
       'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.clock.modelledMs)),
     });
+    logInvocation(a.ctx, { operation: 'InvokeModel', modelId: a.params.modelId, requestId: a.requestId, inputBody: body, outputBody: out, inputTokens: tokens, embedding: true });
     return;
   }
   const { req, result } = runText(a, resolved, body);
   await a.clock.advance(generationMs(t, result.outputTokens));
-  sendJson(a.res, 200, nativeResponse(req, result, resolved.base, hashId(24, a.ctx.seed, 'msg', a.seq)), {
+  const response = nativeResponse(req, result, resolved.base, hashId(24, a.ctx.seed, 'msg', a.seq));
+  sendJson(a.res, 200, response, {
     'x-amzn-requestid': a.requestId,
     'x-amzn-bedrock-input-token-count': String(req.inputTokens),
     'x-amzn-bedrock-output-token-count': String(result.outputTokens),
     'x-amzn-bedrock-invocation-latency': String(reportedLatencyMs(a.clock.modelledMs)),
   });
+  logInvocation(a.ctx, { operation: 'InvokeModel', modelId: a.params.modelId, requestId: a.requestId, inputBody: body, outputBody: response, inputTokens: req.inputTokens, outputTokens: result.outputTokens });
 }
 
 /** InvokeModelWithResponseStream: `chunk` events whose `bytes` are the family's own stream payloads (base64 JSON). */
@@ -101,15 +105,19 @@ async function invokeModelStream(a: RouteArgs): Promise<void> {
   const chunks = nativeStreamChunks(req, result, pieces, resolved.base, hashId(24, a.ctx.seed, 'msg', a.seq));
   await pace(t.ttftMs);
   const firstByte = reportedLatencyMs(a.clock.modelledMs);
+  const sent: Record<string, unknown>[] = [];
   for (let i = 0; i < chunks.length; i++) {
     if (i > 0) await pace(t.perTokenMs);
     const chunk = { ...chunks[i] };
+    sent.push(chunk);
     if (i === chunks.length - 1) {
       chunk['amazon-bedrock-invocationMetrics'] = { inputTokenCount: req.inputTokens, outputTokenCount: result.outputTokens, invocationLatency: reportedLatencyMs(a.clock.modelledMs), firstByteLatency: firstByte };
     }
     res.write(eventFrame('chunk', { bytes: Buffer.from(JSON.stringify(chunk)).toString('base64'), p: padding(hashUniform(a.ctx.seed, 'pad', a.seq, i)) }));
   }
   res.end();
+  // The stream is logged as the list of decoded chunks.
+  logInvocation(a.ctx, { operation: 'InvokeModelWithResponseStream', modelId: a.params.modelId, requestId: a.requestId, inputBody: body, outputBody: sent, inputTokens: req.inputTokens, outputTokens: result.outputTokens });
 }
 
 export const invokeRoutes: Route[] = [

@@ -15,6 +15,7 @@ import { ApiError, dropConnection, parseJsonObject, readBody, sendJson, validati
 import { generationMs, reportedLatencyMs, requestKeyOf, serviceTime } from './latency.js';
 import { countTokens, embedText } from './model-port.js';
 import { hashUniform } from './rng.js';
+import { logInvocation } from './invocation-logging.js';
 import type { Route, RouteArgs } from './routing.js';
 
 async function converse(a: RouteArgs): Promise<void> {
@@ -24,18 +25,15 @@ async function converse(a: RouteArgs): Promise<void> {
   const t = serviceTime(a.ctx.latency, resolved.base.modelId, a.ctx.seed, requestKeyOf('converse', a.params.modelId, body));
   // The reply was computed inside the modelled time (service-clock.ts): answer when that time is up.
   await a.clock.advance(generationMs(t, reply.outputTokens));
-  sendJson(
-    a.res,
-    200,
-    {
-      output: { message: { role: 'assistant', content: reply.content } },
-      stopReason: reply.stopReason,
-      usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens },
-      // The modelled service time (plus any injected slowness), not this thread's wall time: see latency.ts.
-      metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) },
-    },
-    { 'x-amzn-requestid': a.requestId },
-  );
+  const response = {
+    output: { message: { role: 'assistant', content: reply.content } },
+    stopReason: reply.stopReason,
+    usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens },
+    // The modelled service time (plus any injected slowness), not this thread's wall time: see latency.ts.
+    metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) },
+  };
+  sendJson(a.res, 200, response, { 'x-amzn-requestid': a.requestId });
+  logInvocation(a.ctx, { operation: 'Converse', modelId: a.params.modelId, requestId: a.requestId, inputBody: body, outputBody: response, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens });
 }
 
 export { deltaPieces } from './eventstream.js';
@@ -80,11 +78,12 @@ async function converseStream(a: RouteArgs): Promise<void> {
   if (midStream && pieces.length === 0) return streamFault(a, res);
   send('contentBlockStop', { contentBlockIndex: 0 });
   send('messageStop', { stopReason: reply.stopReason });
-  send('metadata', {
-    usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens },
-    metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) },
-  });
+  const usage = { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens };
+  send('metadata', { usage, metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) } });
   res.end();
+  // Bedrock logs a ConverseStream call with the assembled Converse response.
+  const assembled = { output: { message: { role: 'assistant', content: reply.content } }, stopReason: reply.stopReason, usage, metrics: { latencyMs: reportedLatencyMs(a.clock.modelledMs) } };
+  logInvocation(a.ctx, { operation: 'ConverseStream', modelId: a.params.modelId, requestId: a.requestId, inputBody: body, outputBody: assembled, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens });
 }
 
 /** Ends a stream with the drawn fault: an exception frame, or a dropped stream. */

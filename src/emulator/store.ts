@@ -18,6 +18,7 @@ export const COLLECTIONS = [
   'ragSessions',
   'tags',
   'smTrainingJobs', 'smModels', 'smEndpointConfigs', 'smEndpoints',
+  'invocationLogging',
   'counters',
 ] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];

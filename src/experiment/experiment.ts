@@ -30,6 +30,7 @@ import { createProgress, type ProgressMode } from '../runner/progress.js';
 import { progressEvents, type ExperimentEventHandler } from './events.js';
 import { emulatorDefaultsFor, loadProvisionState } from './defaults.js';
 import { DEMO_CONFIG } from './demo.js';
+import { enableInvocationLogging } from './invocation-logs.js';
 
 export { DEMO_CONFIG };
 
@@ -54,6 +55,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Also draw model-call progress on stderr in this mode (default `none`); the CLI renders events instead. */
   progress?: ProgressMode;
+  /** Turn on invocation logging on the embedded emulator, to this s3://bucket/prefix (`--invocation-logs`). */
+  invocationLogs?: string;
   /** Consent to create billable AWS resources without asking (`--yes`). */
   yes?: boolean;
   /** Asks the user; given only when stdin and stderr are a TTY. */
@@ -90,6 +93,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   if (opts.seed !== undefined) overrides.seed = opts.seed;
   if (opts.concurrency !== undefined) overrides.runner = { concurrency: opts.concurrency };
   if (!opts.cache) overrides.runner = { ...(overrides.runner as object), cache: false };
+  if (opts.invocationLogs !== undefined) overrides.emulator = { invocationLogs: opts.invocationLogs };
   const loaded = await loadConfig(configFile, snapshot?.overrides ?? overrides);
   try {
     return await runLoaded(loaded, { opts, resumeDir, snapshot, configFile, overrides });
@@ -242,7 +246,7 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
   }
 }
 
-interface Endpoint {
+export interface Endpoint {
   clients: AwsClients;
   emulated: boolean;
   nonAws?: { client: string; url: string; source: string }[];
@@ -250,7 +254,8 @@ interface Endpoint {
   close(): Promise<void>;
 }
 
-async function openEndpoint(config: ExperimentConfig, opts: ResolvedRunOptions): Promise<Endpoint> {
+/** The config's endpoint: AWS, an emulator already running at endpointUrl, or the embedded emulator (also used by `ftrag shadow`). */
+export async function openEndpoint(config: ExperimentConfig, opts: Pick<ResolvedRunOptions, 'cwd' | 'log'>): Promise<Endpoint> {
   if (config.endpoint === 'aws') {
     const clients = await resolveConfigFileEndpoints(createAwsClients({ region: config.region }));
     const nonAws = nonAwsEndpoints(clients);
@@ -270,6 +275,7 @@ async function openEndpoint(config: ExperimentConfig, opts: ResolvedRunOptions):
   const clients = createAwsClients({ region: config.region, endpointUrl: emulator.url });
   // The embedded emulator gets a new port every run; its identity (for reuse and the cache) is its data dir.
   clients.endpointKey = `emulator:${emulator.dataDir}|${config.region}`;
+  if (config.emulator?.invocationLogs) await enableInvocationLogging(clients, config.emulator.invocationLogs, opts.log);
   return {
     clients,
     emulated: true,

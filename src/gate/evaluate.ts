@@ -9,6 +9,7 @@ import type { ItemResult, RunResult, SystemSummary } from '../schema/run-result.
 import { comparePaired, deriveSeed, holm, isBinaryValues, percentiles } from '../stats/index.js';
 import { InputError } from '../util/errors.js';
 import { findFlips } from './flips.js';
+import { SHADOW_RULES, shadowOutcome } from './shadow.js';
 import { DEFAULT_ALPHA, DEFAULT_MIN_EFFECT } from './rules.js';
 import type { GateOutcome, GateReport } from './types.js';
 
@@ -193,6 +194,7 @@ export function evaluateGate(baseline: RunResult, current: RunResult, rules: rea
   const pending: { outcome: GateOutcome; pValue: number; drop: number; minEffect: number; alpha: number; summary: string }[] = [];
 
   rules.forEach((rule, index) => {
+    if (SHADOW_RULES.has(rule.type)) return void outcomes.push(shadowOutcome(rule, index, current));
     const metric = checkRuleTargets(rule, index, ctx);
     for (const system of systemsFor(rule, index, ctx)) {
       if (rule.type === 'floor') outcomes.push(floorOutcome(rule, index, system, metric!));

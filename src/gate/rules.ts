@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { GateRule } from '../config/schema.js';
 import type { RunResult } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
+import { defaultShadowRules } from './shadow.js';
 
 /** Smallest drop of the primary metric that may fail the default no-regression rule (2 points on a 0..1 scale). */
 export const DEFAULT_MIN_EFFECT = 0.02;
@@ -18,6 +19,7 @@ export const DEFAULT_MAX_ERROR_RATE = 0.05;
  * has it) within the configured `workload.latencySloMs`, and the same verdict as the baseline.
  */
 export function defaultGateRules(run: RunResult): GateRule[] {
+  if (run.kind === 'shadow') return defaultShadowRules(run);
   const slo = (run.config as { workload?: { latencySloMs?: unknown } }).workload?.latencySloMs;
   return [
     { type: 'no-regression', metric: run.primaryMetric, minEffect: DEFAULT_MIN_EFFECT, alpha: DEFAULT_ALPHA },

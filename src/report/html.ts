@@ -13,6 +13,7 @@ import { runTitle } from './format.js';
 import { importedHtml } from './imported.js';
 import { repricedSentence, vectorStoreHtml } from './vector-stores.js';
 import { sageMakerHtml } from './sagemaker-section.js';
+import { renderShadowHtml } from './shadow-html.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
@@ -28,6 +29,7 @@ function chartFigure(c: Chart): string {
 }
 
 export function renderHtml(run: RunResult): string {
+  if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run);
   const charts = allCharts(run);
   const title = `ftrag report: ${runTitle(run)}`;
   const nav = [

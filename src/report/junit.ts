@@ -6,8 +6,10 @@ import type { RunResult } from '../schema/run-result.js';
 import { escapeXml as x } from './escape.js';
 import { EMULATOR_BANNER, systemChecks } from './findings.js';
 import { runTitle } from './format.js';
+import { renderShadowJUnit } from './shadow-text.js';
 
 export function renderJUnit(run: RunResult): string {
+  if (run.kind === 'shadow' && run.shadow) return renderShadowJUnit(run);
   const checks = systemChecks(run);
   const seconds = run.finishedAt ? Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000) : 0;
   const failures = checks.filter((c) => !c.passed && !c.skipped).length;

@@ -11,6 +11,7 @@ import { repricedSentence, vectorStoreMarkdown } from './vector-stores.js';
 import { sageMakerMarkdown } from './sagemaker-section.js';
 import { retryDetail } from './reliability.js';
 import { importedMarkdown, scoreboardMetrics } from './imported.js';
+import { renderShadowMarkdown } from './shadow-text.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -18,6 +19,7 @@ function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): strin
 }
 
 export function renderMarkdown(run: RunResult): string {
+  if (run.kind === 'shadow' && run.shadow) return renderShadowMarkdown(run);
   const out: string[] = [];
   const rec = run.recommendation;
   out.push(`# ftrag: ${text(runTitle(run))}`);

@@ -5,6 +5,7 @@
  * Within v1 fields may only be added (optional). Renaming or removing a field bumps SCHEMA_VERSION and adds a migration.
  */
 import { z } from 'zod';
+import { ShadowSummary } from './shadow.js';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -304,6 +305,10 @@ export type BedrockEvalImport = z.infer<typeof BedrockEvalImport>;
 
 export const RunResult = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
+  kind: z
+    .enum(['experiment', 'shadow'])
+    .optional()
+    .describe('experiment (absent = experiment): a held-out set against every system; shadow: logged production traffic replayed through a candidate'),
   runId: z.string(),
   createdAt: z.string().describe('ISO 8601'),
   finishedAt: z.string().optional(),
@@ -371,6 +376,7 @@ export const RunResult = z.object({
     .array(BedrockEvalImport)
     .optional()
     .describe('Metrics added after the run from Amazon Bedrock Evaluations job output (`ftrag import bedrock-eval`), oldest first'),
+  shadow: ShadowSummary.optional().describe('Present when kind is shadow: the reference-free comparison with production'),
   items: z.array(ItemResult),
 });
 export type RunResult = z.infer<typeof RunResult>;

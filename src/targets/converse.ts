@@ -24,6 +24,10 @@ export interface ConverseCall {
   system?: string;
   maxTokens: number;
   temperature: number;
+  topP?: number;
+  stopSequences?: string[];
+  history?: TargetRequest['history'];
+  requestMetadata?: Record<string, string>;
 }
 
 export interface ConverseResult {
@@ -38,9 +42,15 @@ export interface ConverseResult {
 export function buildConverseInput(call: ConverseCall): ConverseStreamCommandInput {
   return {
     modelId: call.modelId,
-    messages: [{ role: 'user', content: [{ text: call.prompt }] }],
+    messages: [...(call.history ?? []).map((m) => ({ role: m.role, content: [{ text: m.text }] })), { role: 'user', content: [{ text: call.prompt }] }],
     ...(call.system ? { system: [{ text: call.system }] } : {}),
-    inferenceConfig: { maxTokens: call.maxTokens, temperature: call.temperature },
+    ...(call.requestMetadata ? { requestMetadata: call.requestMetadata } : {}),
+    inferenceConfig: {
+      maxTokens: call.maxTokens,
+      temperature: call.temperature,
+      ...(call.topP !== undefined ? { topP: call.topP } : {}),
+      ...(call.stopSequences?.length ? { stopSequences: call.stopSequences } : {}),
+    },
   };
 }
 
@@ -73,6 +83,11 @@ export function converseForRequest(
     system: request.system ?? inference.system,
     maxTokens: request.maxTokens ?? inference.maxTokens,
     temperature: request.temperature ?? inference.temperature,
+    ...(request.topP !== undefined ? { topP: request.topP } : {}),
+    ...(request.stopSequences ? { stopSequences: request.stopSequences } : {}),
+    // Only the prompt the target was asked: a RAG prompt built from it replaces the last turn, earlier turns stay.
+    ...(request.history?.length ? { history: request.history } : {}),
+    ...(request.requestMetadata ? { requestMetadata: request.requestMetadata } : {}),
   };
   return converse(runtime, call, signal, startedAt, inference.streaming ?? true);
 }

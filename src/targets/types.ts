@@ -8,6 +8,15 @@ export interface TargetRequest {
   system?: string;
   maxTokens?: number;
   temperature?: number;
+  topP?: number;
+  stopSequences?: string[];
+  /**
+   * Earlier turns of a conversation, oldest first, sent before `prompt` (a replayed multi-turn request). Model targets
+   * send them as Converse messages; RAG targets retrieve with `prompt` alone.
+   */
+  history?: { role: 'user' | 'assistant'; text: string }[];
+  /** Converse `requestMetadata` (key-value pairs Bedrock records in invocation logs, e.g. to tell replays apart). */
+  requestMetadata?: Record<string, string>;
 }
 
 export interface TokenUsage {

@@ -7,7 +7,7 @@ const command: CommandModule = {
   describe: 'Compare a run against a baseline and fail on significant regressions (exit 0 pass, 1 fail, 2 bad input)',
   builder: (y) =>
     y
-      .option('baseline', { type: 'string', demandOption: true, describe: 'Baseline run.json' })
+      .option('baseline', { type: 'string', describe: 'Baseline run.json (optional when --current is a shadow run: production is its baseline)' })
       .option('current', { type: 'string', demandOption: true, describe: 'Current run.json' })
       .option('rules', { type: 'string', describe: 'Gate rules, YAML or JSON {rules: [...]}; default: the current run\'s config.gate.rules, else built-in defaults' })
       .option('junit', { type: 'string', describe: 'Write JUnit XML here (one testcase per check)' })
@@ -17,7 +17,7 @@ const command: CommandModule = {
   run: async (args) => {
     try {
       return await runGate({
-        baselineFile: String(args.baseline),
+        baselineFile: typeof args.baseline === 'string' ? args.baseline : undefined,
         currentFile: String(args.current),
         rulesFile: typeof args.rules === 'string' ? args.rules : undefined,
         junit: typeof args.junit === 'string' ? args.junit : undefined,

@@ -12,6 +12,7 @@ const command: CommandModule = {
       .option('resume', { type: 'string', describe: 'Finish an interrupted run in this folder' })
       .option('cache', { type: 'boolean', default: true, describe: 'Use the response cache (--no-cache to switch it off)' })
       .option('seed', { type: 'number', describe: 'Seed for scheduling and statistics' })
+      .option('invocation-logs', { type: 'string', describe: "Embedded emulator: log every model call to this s3://bucket/prefix of its S3, as Bedrock's invocation logging does (for ftrag shadow)" })
       .option('baseline', { type: 'string', describe: 'Gate this run against a baseline run.json (exit 1 on a significant regression)' })
       .option('rules', { type: 'string', describe: 'Gate rules file (with --baseline)' })
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const })
