@@ -21,3 +21,4 @@ export { runTrain, type TrainOptions } from './training/train.js';
 export { exportBedrockEval } from './bedrock-eval/export.js';
 export { importBedrockEval } from './bedrock-eval/import.js';
 export { readJobOutput } from './bedrock-eval/job-output.js';
+export { runShadow, type ShadowOptions, type ShadowOutcome } from './shadow/run.js';

@@ -23,6 +23,7 @@ export async function shadowCommand(args: Record<string, unknown>): Promise<numb
     operations: (args.operation as unknown[] | undefined)?.map(String),
     seed: args.seed as number | undefined,
     redact: args.redact === true,
+    ...(typeof args.judge === 'string' ? { judgeModelId: args.judge } : {}),
     concurrency: args.concurrency as number | undefined,
     cache: args.cache !== false,
     cwd,

@@ -46,6 +46,8 @@ export interface ShadowOptions {
   operations?: string[];
   seed?: number;
   redact?: boolean;
+  /** Pairwise judge model id; overrides the config's judge.modelId. */
+  judgeModelId?: string;
   concurrency?: number;
   cache?: boolean;
   cwd?: string;
@@ -79,6 +81,7 @@ export async function runShadow(options: ShadowOptions): Promise<ShadowOutcome> 
   const overrides: Record<string, unknown> = {};
   if (opts.seed !== undefined) overrides.seed = opts.seed;
   if (opts.cache === false) overrides.runner = { cache: false };
+  if (opts.judgeModelId) overrides.judge = { modelId: opts.judgeModelId };
   const { config, baseDir } = await loadConfig(opts.configFile, overrides);
   const spec = config.systems.find((s) => s.id === opts.candidate);
   if (!spec) throw new InputError(`no system "${opts.candidate}" in the config; systems: ${config.systems.map((s) => s.id).join(', ')}`, { file: opts.configFile, field: 'candidate' });

@@ -16,6 +16,7 @@ const command: CommandModule = {
       .option('model-id', { type: 'string', describe: 'Production model id, as logged (required when the logs hold calls to more than one model)' })
       .option('operation', { type: 'string', array: true, describe: 'Only these operations (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream)' })
       .option('seed', { type: 'number', describe: 'Seed for sampling, scheduling and statistics (default: the config seed)' })
+      .option('judge', { type: 'string', describe: 'Pairwise judge model id (overrides the config\'s judge.modelId; no judge unless one is set)' })
       .option('redact', { type: 'boolean', default: false, describe: 'Mask e-mail addresses, phone numbers and card-like numbers in run.json and the reports' })
       .option('concurrency', { type: 'number', describe: 'Replay calls in flight' })
       .option('cache', { type: 'boolean', default: true, describe: 'Use the response cache (--no-cache to switch it off)' })
