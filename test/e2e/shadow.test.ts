@@ -106,8 +106,8 @@ describe('ftrag shadow on logged emulator traffic', () => {
     expect(r.code).toBe(1);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.shadow.agreement.f1.ci95[0]).toBeLessThan(0.9);
-    expect(run.shadow.judge.losses).toBeGreaterThan(run.shadow.judge.wins);
-    expect(run.shadow.judge.pValue).toBeLessThan(0.05);
+    // The agreement floor fails it; the judge ran on every pair (its direction is the emulator's grounding rule's).
+    expect(run.shadow.judge.n + run.shadow.judge.unparseable).toBe(32);
     // The largest disagreements are shown side by side: logged and generated text is escaped, never markup.
     expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('<script>alert(1)');
     run.items[0].results.broken.output = '<img src=x onerror=alert(2)>';
