@@ -156,7 +156,7 @@ export const PriceOverride = z.object({
 });
 
 export const GateRule = z.object({
-  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate', 'verdict-unchanged', 'agreement-floor', 'judge-preference']).describe('agreement-floor and judge-preference apply to shadow runs'),
+  type: z.enum(['floor', 'no-regression', 'latency-p95', 'cost-per-1k', 'error-rate', 'verdict-unchanged', 'agreement-floor', 'judge-preference', 'forgetting']).describe('agreement-floor and judge-preference apply to shadow runs'),
   system: z.string().optional().describe('System id; all systems when omitted'),
   metric: z.string().optional(),
   category: z.string().optional(),
@@ -166,6 +166,36 @@ export const GateRule = z.object({
   alpha: z.number().min(0).max(1).optional(),
 });
 export type GateRule = z.infer<typeof GateRule>;
+
+export const GeneralSetSpec = z
+  .object({
+    evalSet: z
+      .string()
+      .optional()
+      .describe('General-capability eval set (any eval-set format); default: the bundled SQuAD 2.0 reading set, eval-sets/general/squad-v2-general.jsonl'),
+    evalSetFormat: z.enum(['jsonl', 'csv', 'bedrock-eval', 'bedrock-ft', 'bedrock-conversation', 'squad-v2']).optional(),
+    limit: z.number().int().positive().optional().describe('Only the first N items (a cheaper check)'),
+    metric: z.string().default('f1').describe('Metric compared between each fine-tuned system and the base model'),
+    tolerance: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.02)
+      .describe('A significant loss larger than this (0..1 scale; 0.02 = 2 points) lowers confidence or rules the system out (onExceed)'),
+    onExceed: z.enum(['lower-confidence', 'rule-out']).default('lower-confidence'),
+    baseSystem: z.string().optional().describe('System id of the base model to compare with; default the first system of kind base'),
+  })
+  .describe('Catastrophic-forgetting check: a general eval set run on the base model and on every fine-tuned model');
+export type GeneralSetSpec = z.infer<typeof GeneralSetSpec>;
+
+export const TrainingHealthSpec = z
+  .object({
+    trainSample: z.number().int().min(0).default(30).describe('Training prompts re-asked to measure the train/test gap (0: off)'),
+    maxGap: z.number().min(0).max(1).default(0.25).describe('Score on training prompts minus held-out score above this is flagged'),
+    maxLossRatio: z.number().positive().default(3).describe('Final validation loss above this multiple of the final training loss (plus 0.1 nats) is flagged'),
+  })
+  .describe('Over-fitting checks on every fine-tuned system');
+export type TrainingHealthSpec = z.infer<typeof TrainingHealthSpec>;
 
 export const ExperimentConfig = z.object({
   $schema: z.string().optional(),
@@ -220,6 +250,8 @@ export const ExperimentConfig = z.object({
     })
     .default({ concurrency: 8, timeoutMs: 60_000, maxRetries: 6, cache: true }),
   gate: z.object({ rules: z.array(GateRule).default([]) }).optional(),
+  generalSet: GeneralSetSpec.optional(),
+  trainingHealth: TrainingHealthSpec.default({ trainSample: 30, maxGap: 0.25, maxLossRatio: 3 }),
   cleanup: z.enum(['keep', 'after-run']).default('keep').describe('after-run: delete provisioned throughput, deployments, Knowledge Bases and data sources ftrag created once the reports are written'),
   budget: z
     .object({

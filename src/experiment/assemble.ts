@@ -16,6 +16,9 @@ import type { ProvisionedSystem } from './provision.js';
 import { compareVectorStores } from './reprice.js';
 import { buildItemResults, statisticsOfRun, summarizeSystem, type SystemDescriptor } from './summarize.js';
 import { resolveConfigPath } from '../config/load.js';
+import { isBinaryMetric } from '../scoring/index.js';
+import { forgettingResults, trainingHealth } from './fine-tune-risks.js';
+import type { SideEvals } from './side-evals.js';
 
 export interface AssembleInput {
   runId: string;
@@ -27,6 +30,8 @@ export interface AssembleInput {
   systems: ProvisionedSystem[];
   execution: Execution;
   endpoint: RunResult['endpoint'];
+  /** General set and re-asked training prompts (absent: no fine-tuning risks measured). */
+  sideEvals?: SideEvals;
 }
 
 export async function assembleRun(input: AssembleInput): Promise<RunResult> {
@@ -87,6 +92,7 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
   });
 
   const comparisons = statistics.comparisons;
+  const generalSet = attachFineTuneRisks(summaries, input);
   const primary = execution.metrics.find((m) => m.name === config.primaryMetric);
   const mdd = pairedMddOfTopPair(summaries, comparisons, primary?.name ?? config.primaryMetric, items.length);
   const breakEven = breakEvenPairs(
@@ -155,10 +161,58 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     recommendation,
     vectorStores,
     contamination,
+    generalSet,
     notes,
     items: buildItemResults(items, descriptors, execution.table),
   };
   return RunResult.parse(run);
+}
+
+/**
+ * Over-fitting health on every customized model's training record (shared by systems that borrow its model) and the
+ * general-set change on each fine-tuned system; returns run.json's generalSet block.
+ */
+function attachFineTuneRisks(summaries: SystemSummary[], input: AssembleInput): RunResult['generalSet'] {
+  const { config, sideEvals } = input;
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  const health = new Map<string, ReturnType<typeof trainingHealth>>();
+  input.systems.forEach((system) => {
+    const summary = byId.get(system.spec.id)!;
+    if (!summary.training || system.spec.generatorFrom) return;
+    const prompts = sideEvals?.trainPrompts.get(system.spec.id);
+    const h = trainingHealth(summary.training, config.trainingHealth, prompts && { run: prompts, testMean: summary.metrics[prompts.metric]?.mean });
+    health.set(system.spec.id, h);
+    summary.training = { ...summary.training, health: h };
+  });
+  for (const system of input.systems) {
+    const h = system.spec.generatorFrom ? health.get(system.spec.generatorFrom) : undefined;
+    const summary = byId.get(system.spec.id)!;
+    if (h && summary.training) summary.training = { ...summary.training, health: h };
+  }
+  const general = sideEvals?.general;
+  if (!general || !config.generalSet) return undefined;
+  const results = forgettingResults(general, config.generalSet, { seed: config.seed, binary: isBinaryMetric(general.metric) });
+  for (const [id, r] of results) byId.get(id)!.generalSet = r;
+  // A system that serves a fine-tuned model behind a Knowledge Base carries that model's general ability with it.
+  for (const system of input.systems) {
+    const r = system.spec.generatorFrom ? results.get(system.spec.generatorFrom) : undefined;
+    if (r) byId.get(system.spec.id)!.generalSet = { ...r, measuredOn: system.spec.generatorFrom };
+  }
+  const means: Record<string, number> = {};
+  for (const [id, values] of general.scores) {
+    const xs = [...values.values()].filter((v): v is number => typeof v === 'number');
+    if (xs.length) means[id] = xs.reduce((s, v) => s + v, 0) / xs.length;
+  }
+  return {
+    name: general.set.name,
+    path: general.set.path,
+    size: general.set.items.length,
+    sha256: general.set.sha256,
+    metric: general.metric,
+    onExceed: config.generalSet.onExceed,
+    systems: [general.baseSystem, ...general.systems],
+    means,
+  };
 }
 
 /** Whether a system's calls streamed: batch has no per-call latency; RetrieveAndGenerate is one unstreamed call. */

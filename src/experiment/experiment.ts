@@ -24,6 +24,7 @@ import { cleanupCreatedResources } from './resources.js';
 import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
+import { loadGeneralSet, runSideEvals } from './side-evals.js';
 import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
@@ -123,6 +124,9 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   const resolvedConfig = JSON.parse(JSON.stringify(config)) as unknown;
   if (snapshot) checkResumable(snapshot, { resolvedConfig, evalSetSha256: evalSet.sha256, priceCatalog }, { config: configFile, evalSet: evalSetPath });
 
+  // The general set is checked now: a bad file must not surface after hours of training.
+  await loadGeneralSet(config, baseDir);
+
   for (const warning of await dataWarnings(config, evalSet, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
@@ -213,8 +217,19 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       log: opts.log,
     });
 
+    const sideEvals = await runSideEvals(provisioned, {
+      config,
+      baseDir,
+      clients,
+      outDir,
+      resume: !!snapshot,
+      cacheDir: join(opts.cwd, '.ftrag', 'cache'),
+      log: opts.log,
+    });
+
     opts.emit({ type: 'stage', stage: 'assemble' });
     const run = await assembleRun({
+      sideEvals,
       runId,
       createdAt,
       config,

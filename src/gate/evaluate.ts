@@ -54,6 +54,10 @@ function requireNumber(rule: GateRule, index: number, key: 'min' | 'max'): numbe
 
 function systemsFor(rule: GateRule, index: number, ctx: Context): SystemSummary[] {
   if (rule.type === 'verdict-unchanged') return ctx.current.systems.slice(0, 1);
+  if (rule.type === 'forgetting' && rule.system === undefined) {
+    const measured = ctx.current.systems.filter((s) => s.generalSet);
+    return measured.length ? measured : ctx.current.systems.slice(0, 1);
+  }
   if (rule.system === undefined) {
     if (rule.type !== 'no-regression') return ctx.current.systems;
     const inBaseline = new Set(ctx.baseline.systems.map((s) => s.id));
@@ -201,6 +205,7 @@ export function evaluateGate(baseline: RunResult, current: RunResult, rules: rea
       else if (rule.type === 'latency-p95') outcomes.push(latencyOutcome(rule, index, system, ctx));
       else if (rule.type === 'cost-per-1k') outcomes.push(costOutcome(rule, index, system, ctx));
       else if (rule.type === 'error-rate') outcomes.push(errorRateOutcome(rule, index, system, ctx));
+      else if (rule.type === 'forgetting') outcomes.push(forgettingOutcome(rule, system, ctx));
       else if (rule.type === 'verdict-unchanged') {
         if (system === ctx.current.systems[0]) outcomes.push(verdictOutcome(rule, ctx));
       }
@@ -277,6 +282,33 @@ function noRegressionOutcome(
     `95% CI [${signed(c.ci95[0])}, ${signed(c.ci95[1])}], n=${c.n}, ${test} p=${fmtP(c.pValue)}`;
   pending.push({ outcome, pValue: c.pValue, drop: -c.difference, minEffect, alpha, summary });
   return outcome;
+}
+
+/**
+ * Forgetting after a retrain: the current run's fine-tuned model against the base model on the general set (paired,
+ * measured in the run). Fails on a significant loss (p < alpha, default 0.05) larger than `max` (default the run's
+ * generalSet.tolerance). A system with no general-set result fails: the rule cannot be checked without one.
+ */
+function forgettingOutcome(rule: GateRule, system: SystemSummary, ctx: Context): GateOutcome {
+  const g = system.generalSet;
+  const base = { rule, type: rule.type, system: system.id, metric: g?.metric };
+  if (!g) {
+    return { ...base, passed: false, message: `forgetting ${system.id}: the current run has no general-set result for it (set generalSet in the config and fine-tune it)`, evidence: {} };
+  }
+  const alpha = rule.alpha ?? 0.05;
+  const max = rule.max ?? g.tolerance;
+  const loss = -g.difference;
+  const passed = !(g.pValue < alpha && loss > max + 1e-12);
+  const before = ctx.baseline.systems.find((s) => s.id === system.id)?.generalSet;
+  const trend = before ? `; baseline run: ${signed(before.difference)} (p=${fmtP(before.pValue)})` : '';
+  return {
+    ...base,
+    passed,
+    message:
+      `forgetting ${system.id}: general-set ${g.metric} ${fmt(g.mean)} vs ${fmt(g.baseMean)} for ${g.baseSystem} (delta ${signed(g.difference)}, ` +
+      `95% CI [${signed(g.ci95[0])}, ${signed(g.ci95[1])}], n=${g.n}, p=${fmtP(g.pValue)})${trend}; fails if p < ${alpha} and loss > ${fmt(max)}`,
+    evidence: { baseline: g.baseMean, current: g.mean, delta: g.difference, ci95: g.ci95, pValue: g.pValue, n: g.n, threshold: max, method: g.method },
+  };
 }
 
 type WithService = { serviceLatencyMs?: unknown };

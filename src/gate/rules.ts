@@ -16,7 +16,8 @@ export const DEFAULT_MAX_ERROR_RATE = 0.05;
 /**
  * No significant regression (Holm-corrected, and a drop of at least 0.02) of the run's primary metric for every
  * system present in both runs, at most 5% failed items per system, every system's p95 (service latency when the run
- * has it) within the configured `workload.latencySloMs`, and the same verdict as the baseline.
+ * has it) within the configured `workload.latencySloMs`, the same verdict as the baseline, and, when the run measured
+ * a general set, no fine-tuned model with a significant general-set loss beyond the tolerance (`forgetting`).
  */
 export function defaultGateRules(run: RunResult): GateRule[] {
   if (run.kind === 'shadow') return defaultShadowRules(run);
@@ -26,6 +27,8 @@ export function defaultGateRules(run: RunResult): GateRule[] {
     { type: 'error-rate', max: DEFAULT_MAX_ERROR_RATE },
     ...(typeof slo === 'number' && slo > 0 ? [{ type: 'latency-p95' as const, max: slo }] : []),
     { type: 'verdict-unchanged' },
+    // A run that measured forgetting (config generalSet) is gated on it: no significant general-set loss beyond tolerance.
+    ...(run.systems.some((s) => s.generalSet) ? [{ type: 'forgetting' as const }] : []),
   ];
 }
 

@@ -189,6 +189,10 @@ export function candidatesFor(systems: SystemSummary[], metric: string, category
       c.failures.push(`costs ${formatUsd(c.monthlyRunUsd)}/month, over the ${formatUsd(workload.monthlyBudgetUsd)} budget`);
     }
     if (workload.citationsRequired && !RAG_KINDS.has(s.kind)) c.failures.push('cannot cite sources (citations are required)');
+    const g = s.generalSet;
+    if (g?.action === 'rule-out') {
+      c.failures.push(`lost ${(-g.difference * 100).toFixed(1)} points of general-set ${g.metric} against ${g.baseSystem} (p ${g.pValue.toPrecision(2)}), beyond the ${(g.tolerance * 100).toFixed(1)}-point forgetting tolerance`);
+    }
     out.push(c);
   }
   return out;

@@ -94,6 +94,11 @@ function decideScope(input: RecommendInput, category: string | undefined): Scope
     if (!met) confidence = downgrade(confidence);
   }
   if (w?.cost?.missingPrices.length && (decision.basis === 'cost' || decision.basis === 'freshness')) confidence = 'low';
+  const forgot = w ? input.systems.find((s) => s.id === w.id)?.generalSet : undefined;
+  if (forgot?.action === 'lower-confidence') {
+    confidence = downgrade(confidence);
+    notes.push(`${w!.id} lost ${(-forgot.difference * 100).toFixed(1)} points of general-set ${forgot.metric} against ${forgot.baseSystem} (significant, beyond the ${(forgot.tolerance * 100).toFixed(1)}-point tolerance), so confidence is lowered.`);
+  }
   return { decision, candidates, confidence, notes };
 }
 
@@ -165,6 +170,16 @@ function collectWarnings(input: RecommendInput, candidates: Candidate[]): string
     if (s.errors > 0) warnings.push(`${s.id}: ${s.errors} of ${s.items} items failed after retries; they count as wrong answers.`);
     if (!s.cost) warnings.push(`${s.id} has no cost estimate; cost, budget and break-even ignore it.`);
     else if (s.cost.missingPrices.length > 0) warnings.push(`${s.id}'s cost excludes missing prices: ${s.cost.missingPrices.join('; ')}.`);
+  }
+  for (const s of input.systems) {
+    const g = s.generalSet;
+    if (g?.forgetting) {
+      warnings.push(
+        `Risk, forgetting: ${s.id}${g.measuredOn ? ` (its model, ${g.measuredOn})` : ''} scores ${g.mean.toFixed(3)} ${g.metric} on the general set vs ${g.baseMean.toFixed(3)} for ${g.baseSystem} (${(g.difference * 100).toFixed(1)} points, 95% CI [${(g.ci95[0] * 100).toFixed(1)}, ${(g.ci95[1] * 100).toFixed(1)}], p ${g.pValue.toPrecision(2)}): fine-tuning cost it general ability.`,
+      );
+    }
+    const h = s.training?.health;
+    if (h?.overfitting && s.kind === 'fine-tuned') warnings.push(`Risk, over-fitting: ${s.id}: ${h.flags.join(' ')}`);
   }
   const clientOnly = candidates.filter((c) => c.latency?.basis === 'client').map((c) => c.id);
   if (input.workload.latencySloMs !== undefined && clientOnly.length > 0) {

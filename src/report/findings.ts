@@ -118,6 +118,15 @@ function checksFor(run: RunResult, s: SystemSummary, w: WorkloadView): Check[] {
       message: `${lat.basis} p95 = ${ms(lat.p.p95)} (p50 ${ms(lat.p.p50)}, n=${lat.p.n}); SLO ${ms(w.latencySloMs)}`,
     });
   }
+  if (s.generalSet && !s.generalSet.measuredOn) {
+    const g = s.generalSet;
+    checks.push({
+      system: s.id,
+      name: `${s.id} general set: no significant loss beyond ${pct(g.tolerance)}`,
+      passed: !g.beyondTolerance,
+      message: `${g.metric} ${pct(g.mean)} vs ${pct(g.baseMean)} for ${g.baseSystem} (difference ${points(g.difference)}, p ${g.pValue.toPrecision(2)}, n=${g.n})`,
+    });
+  }
   if (w.monthlyBudgetUsd !== undefined && s.cost) {
     checks.push({
       system: s.id,

@@ -14,6 +14,7 @@ import { importedHtml } from './imported.js';
 import { repricedSentence, vectorStoreHtml } from './vector-stores.js';
 import { sageMakerHtml } from './sagemaker-section.js';
 import { renderShadowHtml } from './shadow-html.js';
+import { fineTuneRiskRows, fineTuneRisksHtml } from './fine-tune-risks.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
@@ -41,6 +42,7 @@ export function renderHtml(run: RunResult): string {
     ...(run.imports?.length ? [['imported', 'Bedrock Evaluations']] : []),
     ...(run.vectorStores ? [['vector-stores', 'Vector store']] : []),
     ...(run.systems.some((s) => s.sagemaker) ? [['jumpstart', 'Bedrock or JumpStart']] : []),
+    ...(fineTuneRiskRows(run).length ? [['fine-tune-risks', 'Fine-tuning risks']] : []),
     ['answers', 'Answers'],
     ['methods', 'Methods'],
   ];
@@ -71,6 +73,7 @@ ${comparisonsSection(run)}
 ${importedHtml(run)}
 ${vectorStoreHtml(run)}
 ${sageMakerHtml(run)}
+${fineTuneRisksHtml(run, e)}
 <section id="answers" aria-labelledby="answers-h">
 <h2 id="answers-h">Answers, question by question</h2>
 ${drilldownHtml(run)}

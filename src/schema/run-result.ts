@@ -63,6 +63,27 @@ export type SystemCost = z.infer<typeof SystemCost>;
 
 export const LossPoint = z.object({ step: z.number(), epoch: z.number(), loss: z.number() });
 
+export const TrainingHealth = z
+  .object({
+    overfitting: z.boolean().describe('True when any over-fitting flag below is raised'),
+    flags: z.array(z.string()).describe('Plain-language over-fitting findings, each with its numbers'),
+    validationRising: z.boolean().optional().describe('Validation loss rose from its lowest epoch to the last while training loss fell'),
+    lossRatio: z.number().optional().describe('Final validation loss / final training loss'),
+    trainPrompts: z
+      .object({
+        metric: z.string(),
+        n: z.number().int().describe('Training prompts re-asked'),
+        score: z.number().describe('Mean score against the training completions'),
+        heldOut: z.number().describe('Mean score on the held-out items compared with'),
+        heldOutSource: z.enum(['validation', 'test']).describe('validation: the validation file re-asked; test: the eval set'),
+        gap: z.number().describe('score minus heldOut'),
+      })
+      .optional()
+      .describe('Train/test gap: a sample of training prompts re-asked to the custom model'),
+  })
+  .describe('Over-fitting checks of one customized model');
+export type TrainingHealth = z.infer<typeof TrainingHealth>;
+
 export const TrainingInfo = z.object({
   jobArn: z.string().optional(),
   customModelArn: z.string().optional(),
@@ -75,6 +96,7 @@ export const TrainingInfo = z.object({
   validationLoss: z.array(LossPoint).optional(),
   finalTrainingLoss: z.number().optional().describe("The customization job's trainingMetrics.trainingLoss, as GetModelCustomizationJob reports it"),
   reused: z.boolean().optional().describe('True when an existing model trained on identical data was reused'),
+  health: TrainingHealth.optional(),
 });
 export type TrainingInfo = z.infer<typeof TrainingInfo>;
 
@@ -99,6 +121,27 @@ export const CategorySummary = z.object({
   n: z.number().int(),
   metrics: z.record(z.string(), MetricSummary),
 });
+
+export const GeneralSetResult = z
+  .object({
+    metric: z.string(),
+    n: z.number().int(),
+    mean: z.number().describe('This system on the general set'),
+    baseSystem: z.string().describe('System id of the base model it is compared with'),
+    baseMean: z.number(),
+    difference: z.number().describe('mean minus baseMean (negative = lost general ability)'),
+    ci95: Interval,
+    pValue: z.number(),
+    method: z.string(),
+    significant: z.boolean().describe('p < 0.05 (two-sided, paired)'),
+    forgetting: z.boolean().describe('A significant loss'),
+    beyondTolerance: z.boolean().describe('A significant loss larger than generalSet.tolerance'),
+    tolerance: z.number(),
+    action: z.enum(['none', 'lower-confidence', 'rule-out']).describe('What the verdict does with it: a loss beyond tolerance lowers confidence or rules the system out (generalSet.onExceed)'),
+    measuredOn: z.string().optional().describe('Set when the general set was answered by the system this one borrows its model from (generatorFrom)'),
+  })
+  .describe('Catastrophic-forgetting check: change on the general set against the base model, paired by item');
+export type GeneralSetResult = z.infer<typeof GeneralSetResult>;
 
 export const SystemSummary = z.object({
   id: z.string(),
@@ -135,6 +178,7 @@ export const SystemSummary = z.object({
   cost: SystemCost.optional(),
   training: TrainingInfo.optional(),
   sagemaker: SageMakerInfo.optional().describe('Present for a system served from a SageMaker endpoint (JumpStart)'),
+  generalSet: GeneralSetResult.optional(),
 });
 export type SystemSummary = z.infer<typeof SystemSummary>;
 
@@ -371,6 +415,19 @@ export const RunResult = z.object({
       ),
     })
     .optional(),
+  generalSet: z
+    .object({
+      name: z.string(),
+      path: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+      metric: z.string(),
+      onExceed: z.enum(['lower-confidence', 'rule-out']),
+      systems: z.array(z.string()).describe('Systems that answered it'),
+      means: z.record(z.string(), z.number()).describe('Mean of the metric per system'),
+    })
+    .optional()
+    .describe('The general-capability set run beside the domain set (config generalSet)'),
   notes: z.array(z.string()).describe('Run-level notes: emulator banner, retries, estimated tokens'),
   imports: z
     .array(BedrockEvalImport)

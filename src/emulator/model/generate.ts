@@ -5,7 +5,7 @@
  * give the fixed non-answer. Custom model: if a learned template wins with probability >= CONFIDENCE_THRESHOLD,
  * realize it (copy slots filled from the prompt); a pure-fact template (no slots) yields to a confident
  * passage-grounded answer when passages or user-supplied context are present (grounded generation overrides
- * parametric memory). Otherwise behave like the base model.
+ * parametric memory), unless memory is surer than the reading (MEMORY_OVER_CONTEXT). Otherwise behave like the base model.
  */
 import type { GenerateRequest, GenerateResult } from './api.js';
 import { loadClassifier } from './classifier.js';
@@ -14,6 +14,14 @@ import { maskSlots, realizeTemplate } from './templates.js';
 import { countTokens } from '../../util/tokenizer.js';
 
 export const CONFIDENCE_THRESHOLD = 0.5;
+/**
+ * Memory against reading: a pure-fact answer the custom model holds with at least this probability, and more surely
+ * than the reader's coverage of the question in the context (both 0..1), is repeated instead of the reading. This is
+ * the reference model's knowledge conflict, and its mechanism of catastrophic forgetting: weights grown far beyond
+ * what fitting the data needs (many epochs, a high learning rate, a small set) make the model near-certain on
+ * prompts unlike its training prompts, so it stops reading what it is given (docs/reference-model.md).
+ */
+export const MEMORY_OVER_CONTEXT = 0.9;
 /** How many of the best-gated format (slotted) templates are tried with their copied text masked. */
 const SLOTTED_CANDIDATES = 3;
 
@@ -41,7 +49,8 @@ function compose(req: GenerateRequest): Draft {
       if (!learned.hasSlots) {
         const groundSources = parts.userContext.trim() !== '' ? [{ text: parts.userContext }, ...passages] : passages;
         const grounded = groundSources.length > 0 ? readAnswer(parts.question, groundSources) : undefined;
-        if (grounded) return fromReading(grounded);
+        const memoryWins = grounded !== undefined && learned.probability >= MEMORY_OVER_CONTEXT && learned.probability > grounded.coverage;
+        if (grounded && !memoryWins) return fromReading(grounded);
       }
       return { text: learned.text };
     }
@@ -63,7 +72,7 @@ function fromReading(read: ReadAnswer): Draft {
  * also carries context, the bare question is tried too and the more confident reading wins: fine-tuning examples
  * are usually bare questions, and retrieved text pasted around the question should not drown what was learned.
  */
-function recall(req: GenerateRequest, parts: PromptParts): { text: string; hasSlots: boolean } | undefined {
+function recall(req: GenerateRequest, parts: PromptParts): { text: string; hasSlots: boolean; probability: number } | undefined {
   const classifier = loadClassifier(req.customModel as NonNullable<GenerateRequest['customModel']>);
   if (classifier.templates.length === 0) return undefined;
   const flat = [req.system ?? '', ...req.messages.filter((m) => m.role === 'user').map((m) => m.text)]
@@ -88,7 +97,7 @@ function recall(req: GenerateRequest, parts: PromptParts): { text: string; hasSl
   }
   if (!best || best.probability < CONFIDENCE_THRESHOLD) return undefined;
   const template = classifier.templates[best.classIndex];
-  return { text: realizeTemplate(template, best.input), hasSlots: template.slots.length > 0 };
+  return { text: realizeTemplate(template, best.input), hasSlots: template.slots.length > 0, probability: best.probability };
 }
 
 function applyLimits(draft: Draft, maxTokens: number, stopSequences: string[], inputTokens: number): GenerateResult {
