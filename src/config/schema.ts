@@ -7,6 +7,31 @@ import { z } from 'zod';
 
 export const SystemKindSchema = z.enum(['base', 'fine-tuned', 'rag', 'rag-fine-tuned']);
 
+const SweepValues = z.union([
+  z.array(z.number()).min(1).describe('Values to try (grid), or to draw from (random)'),
+  z.object({ min: z.number(), max: z.number(), scale: z.enum(['linear', 'log']).default('linear') }).describe('A range to draw from (random only)'),
+]);
+
+export const SweepSpec = z
+  .object({
+    method: z.enum(['grid', 'random']).default('grid'),
+    points: z.number().int().min(1).max(50).optional().describe('random: how many points to draw; grid: the most points allowed (default 16)'),
+    seed: z.number().int().optional().describe('random: seed of the draw (default the experiment seed)'),
+    epochCount: SweepValues.optional(),
+    learningRate: SweepValues.optional(),
+    batchSize: SweepValues.optional(),
+    learningRateWarmupSteps: SweepValues.optional(),
+    maxConcurrentJobs: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe("Customization jobs in flight at once; keep it within the account's concurrent customization job quota"),
+    select: z.enum(['validation-loss']).default('validation-loss').describe('How the point is chosen (never on the test set): the lowest final validation loss from the job metric CSVs'),
+  })
+  .describe('Hyperparameter sweep: one customization job per point; the point with the best validation evidence is served');
+export type SweepSpec = z.infer<typeof SweepSpec>;
+
 export const TrainingSpec = z
   .object({
     baseModelId: z.string().describe('Base model id to customize, e.g. amazon.nova-micro-v1:0:128k'),
@@ -17,6 +42,7 @@ export const TrainingSpec = z
     roleArn: z.string().optional().describe('IAM role Bedrock assumes to read the data (required on AWS)'),
     outputS3Uri: z.string().optional(),
     dataS3Uri: z.string().optional().describe('Where to upload training data, e.g. s3://my-bucket/ftrag/'),
+    sweep: SweepSpec.optional(),
   })
   .describe('Have ftrag train (or reuse) the custom model');
 

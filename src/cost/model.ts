@@ -79,6 +79,14 @@ function priceCustomization(input: CostInput, ledger: CostLedger): number {
     if (entry) {
       trainingUsd = ((trainedTokens * epochs) / 1000) * entry.price;
       ledger.add('training', trainingUsd, 'one-time', `${formatCount(trainedTokens)} tokens x ${epochs} epoch(s) = ${formatCount(trainedTokens * epochs)} tokens x ${formatPrice(entry.price)} / 1k`, entry);
+      const others = input.training.sweepEpochs ?? [];
+      if (others.length) {
+        // The other sweep points are paid once, when the sweep runs; a retrain trains only the chosen point.
+        const sweptEpochs = others.reduce((s, e) => s + e, 0);
+        const sweepUsd = ((trainedTokens * sweptEpochs) / 1000) * entry.price;
+        ledger.add('hyperparameter sweep', sweepUsd, 'one-time', `${others.length} other sweep point(s): ${formatCount(trainedTokens)} tokens x ${sweptEpochs} epoch(s) in all x ${formatPrice(entry.price)} / 1k`, entry);
+        ledger.assume(`The ${others.length} custom model(s) of the other sweep points are assumed deleted after the choice; each one kept bills storage monthly.`);
+      }
     }
   } else {
     ledger.assume('The custom model already exists (no training spec): no training cost is counted.');

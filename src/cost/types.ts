@@ -102,7 +102,8 @@ export interface CostInput {
   region: string;
   measured: MeasuredTokens;
   /** One-time (and per retrain): trained tokens × epochs × training price / 1k. */
-  training?: { trainedTokens: number; epochs: number };
+  /** sweepEpochs: epochs of every other point of a hyperparameter sweep, each a one-time job of its own. */
+  training?: { trainedTokens: number; epochs: number; sweepEpochs?: number[] };
   serving?: { type: 'on-demand' | 'provisioned'; modelUnits: number; commitment: 'none' | '1-month' | '6-month' };
   knowledgeBase?: {
     corpusTokens: number;

@@ -65,7 +65,12 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
         region: config.region,
         measured: measuredTokensOfRun(summary, prompts, 'in this run'),
         training: system.training?.trainingTokens
-          ? { trainedTokens: system.training.trainingTokens, epochs: system.training.epochs ?? 1 }
+          ? {
+              trainedTokens: system.training.trainingTokens,
+              epochs: system.training.epochs ?? 1,
+              // A system borrowing a swept model (generatorFrom) does not pay for the sweep again.
+              ...(system.training.sweep && !system.spec.generatorFrom ? { sweepEpochs: system.training.sweep.points.filter((p) => !p.chosen).map((p) => p.epochs) } : {}),
+            }
           : undefined,
         serving: system.training ? (system.spec.serving ?? { type: 'on-demand', modelUnits: 1, commitment: 'none' }) : undefined,
         knowledgeBase: kbInputs[i],

@@ -10,6 +10,7 @@ import { assumedTokens, loadCatalog, planCostInputs, priceOf, type PriceCatalog,
 import { defaultHyperParameters } from '../models/index.js';
 import { preflightRun, type PreflightResult } from '../training/preflight.js';
 import { prepareTraining } from './train-model.js';
+import { sweepPoints } from '../training/sweep.js';
 import { knowledgeBaseKey } from './ensure-kb.js';
 import type { ProvisionState } from './state.js';
 import { planSageMakerSystem } from './sagemaker-plan.js';
@@ -108,12 +109,21 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
       const hp = { ...defaultHyperParameters(spec.training.baseModelId), ...prepared.hyperParameters };
       const act = (reuse: boolean) => (reuse ? 'reuse' : 'create');
       resources.push({ system: spec.id, action: act(jobKnown), resource: 'S3 upload', detail: `${prepared.info.trainingRecords} training records${spec.training.validationData ? ' + validation file' : ''} to ${spec.training.dataS3Uri ?? 'the emulator bucket'}` });
-      resources.push({
-        system: spec.id,
-        action: act(jobKnown),
-        resource: 'model customization job',
-        detail: jobKnown ? `${known!.jobArn || known!.pendingJobName} (${RECORDED}: attached to, not started again)` : `${spec.training.customizationType} of ${spec.training.baseModelId}, ${JSON.stringify(hp)}`,
-      });
+      const sweep = spec.training.sweep ? sweepPoints(spec.training.sweep, spec.training, `systems.${spec.id}.training`, config.seed) : undefined;
+      if (sweep) {
+        for (const p of sweep) {
+          const php = { ...defaultHyperParameters(spec.training.baseModelId), ...p.hyperParameters };
+          resources.push({ system: spec.id, action: 'create', resource: `model customization job (sweep point ${p.index + 1}/${sweep.length})`, detail: `${spec.training.customizationType} of ${spec.training.baseModelId}, ${JSON.stringify(php)}` });
+        }
+        resources.push({ system: spec.id, action: 'create', resource: 'sweep selection', detail: `the point with the lowest validation loss is served; ${spec.training.sweep!.maxConcurrentJobs} job(s) at a time; the other ${sweep.length - 1} custom model(s) stay stored until deleted` });
+      } else {
+        resources.push({
+          system: spec.id,
+          action: act(jobKnown),
+          resource: 'model customization job',
+          detail: jobKnown ? `${known!.jobArn || known!.pendingJobName} (${RECORDED}: attached to, not started again)` : `${spec.training.customizationType} of ${spec.training.baseModelId}, ${JSON.stringify(hp)}`,
+        });
+      }
       resources.push({ system: spec.id, action: act(modelKnown), resource: 'custom model', detail: modelKnown ? `${known!.customModelArn!} (${RECORDED})` : `trained on ${prepared.info.trainingTokens} tokens x ${prepared.info.epochs} epochs` });
       if (serving.type === 'provisioned') {
         resources.push({
@@ -131,7 +141,17 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
       } else {
         resources.push({ system: spec.id, action: act(servingKnown), resource: 'custom model deployment', detail: `${servingKnown ? `${known!.servingArn} (${RECORDED}); ` : ''}on-demand: billed per token at the base rate` });
       }
-      if (!jobKnown && input.training) {
+      if (input.training && sweep) {
+        // Sweep points are priced whatever the state says: a reused point costs nothing, so this is an upper bound.
+        const t = price(spec.training.baseModelId, 'training-1k-tokens');
+        const tokens = input.training.trainedTokens;
+        for (const p of sweep) {
+          const epochs = Number(p.hyperParameters.epochCount ?? defaultHyperParameters(spec.training.baseModelId).epochCount ?? 1);
+          if (t) cost.push({ item: `${spec.id}: sweep point ${p.index + 1} training`, usd: (tokens * epochs * t.price) / 1000, basis: `${tokens} tokens x ${epochs} epochs x ${t.price}/1k`, priceDates: [t.asOf] });
+        }
+        const st = price(spec.training.baseModelId, 'storage-model-month');
+        if (st && sweep.length > 1) cost.push({ item: `${spec.id}: storage of the other ${sweep.length - 1} sweep models (first month)`, usd: st.price * (sweep.length - 1), basis: `${sweep.length - 1} x ${st.price}/month`, priceDates: [st.asOf] });
+      } else if (!jobKnown && input.training) {
         const t = price(spec.training.baseModelId, 'training-1k-tokens');
         if (t) cost.push({ item: `${spec.id}: training`, usd: (input.training.trainedTokens * input.training.epochs * t.price) / 1000, basis: `${input.training.trainedTokens} tokens x ${input.training.epochs} epochs x ${t.price}/1k`, priceDates: [t.asOf] });
       }

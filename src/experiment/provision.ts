@@ -9,6 +9,7 @@ import { ensureJumpStartEndpoint } from '../training/sagemaker.js';
 import { InputError } from '../util/errors.js';
 import { ensureKnowledgeBase } from './ensure-kb.js';
 import { ensureCustomModel, type TrainContext } from './train-model.js';
+import { ensureSweptModel } from './sweep-run.js';
 
 export interface ProvisionedSystem {
   spec: SystemSpec;
@@ -48,7 +49,7 @@ export async function provisionSystems(config: ExperimentConfig, ctx: TrainConte
       training = source.training;
       pricingModelId ??= source.pricingModelId;
     } else if (spec.training && !spec.modelId) {
-      const trained = await ensureCustomModel(spec, ctx);
+      const trained = spec.training.sweep ? await ensureSweptModel(spec, { ...ctx, seed: config.seed }) : await ensureCustomModel(spec, ctx);
       modelId = trained.modelId;
       training = trained.training;
       pricingModelId ??= baseModelOf(spec.training.baseModelId);

@@ -89,11 +89,20 @@ export async function prepareTraining(spec: SystemSpec, ctx: Pick<TrainContext, 
   return { key, trainingText, validationText, hyperParameters, info };
 }
 
-export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Promise<TrainedSystem> {
+/**
+ * `serve: false` (sweep points) trains and stops there: the result's modelId is the custom model's ARN, which is not
+ * callable. The chosen point is served by calling this again with serving on; it reuses the trained model.
+ */
+export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext, opts: { serve?: boolean } = {}): Promise<TrainedSystem> {
   const prepared = await prepareTraining(spec, ctx);
   const { key, info } = prepared;
 
   const known = ctx.state.models[key];
+  if (opts.serve === false && known?.customModelArn && (await customModelExists(known.customModelArn, ctx))) {
+    ctx.log(`fine-tuning: reusing ${known.customModelArn} (training data unchanged)`);
+    const curves = await readCurves(known.jobArn, ctx).catch(() => ({}));
+    return { modelId: known.customModelArn, training: { ...info, ...curves, jobArn: known.jobArn, customModelArn: known.customModelArn, reused: true } };
+  }
   if (known?.customModelArn && known.servingArn && (await stillServable(known, ctx))) {
     ctx.log(`fine-tuning: reusing ${known.customModelArn} (training data unchanged)`);
     const curves = await readCurves(known.jobArn, ctx).catch(() => ({}));
@@ -138,8 +147,9 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext): Pr
     await ctx.saveState();
     ctx.log(`fine-tuning: completed, training loss ${done.trainingMetrics?.trainingLoss?.toFixed(3) ?? '?'}`);
   }
-  const serving = await makeServable(spec, customModelArn, key, { ...ctx, tags: ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }) });
   const curves = await readCurves(jobArn!, ctx).catch(() => ({}));
+  if (opts.serve === false) return { modelId: customModelArn, training: { ...info, ...curves, jobArn: jobArn!, customModelArn, reused } };
+  const serving = await makeServable(spec, customModelArn, key, { ...ctx, tags: ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }) });
   return { modelId: serving.arn, training: { ...info, ...curves, jobArn: jobArn!, customModelArn, reused } };
 }
 

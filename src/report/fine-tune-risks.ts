@@ -61,7 +61,7 @@ export function fineTuneRisksHtml(run: RunResult, e: (x: unknown) => string): st
   return `<section id="fine-tune-risks" aria-labelledby="fine-tune-risks-h">
 <h2 id="fine-tune-risks-h">Fine-tuning risks</h2>
 <p>Over-fitting: validation loss rising while training loss falls, validation loss far above training loss, or training prompts answered far better than held-out ones. Forgetting: the fine-tuned model against the base model on a general set.${general ? ` ${e(general)}` : ' No general set was run (add generalSet to the config).'}</p>
-<table><thead><tr><th scope="col">System</th><th scope="col">Over-fitting</th><th scope="col">Train/test gap</th><th scope="col">General set vs base</th></tr></thead><tbody>${body}</tbody></table>
+<table><caption>Over-fitting and forgetting per fine-tuned system</caption><thead><tr><th scope="col">System</th><th scope="col">Over-fitting</th><th scope="col">Train/test gap</th><th scope="col">General set vs base</th></tr></thead><tbody>${body}</tbody></table>
 ${flags.length ? `<ul class="flags">${flags.join('')}</ul>` : ''}
 </section>`;
 }
@@ -77,5 +77,76 @@ export function fineTuneRisksMarkdown(run: RunResult, cell: (x: unknown) => stri
   for (const r of rows) out.push(`| ${cell(r.system)} | ${cell(r.overfitting)} | ${cell(r.trainTestGap)} | ${cell(r.general)} |`);
   const flags = rows.flatMap((r) => r.flags.map((f) => `- **${cell(r.system)}**: ${text(f)}`));
   if (flags.length) out.push('', ...flags);
+  return out;
+}
+
+export interface SweepRow {
+  system: string;
+  point: number;
+  hyperParameters: string;
+  finalTrainingLoss?: number;
+  finalValidationLoss?: number;
+  chosen: boolean;
+}
+
+/** Every sweep point of every swept model (a model borrowed through generatorFrom is listed once). */
+export function sweepRows(run: RunResult): SweepRow[] {
+  const seen = new Set<string>();
+  const rows: SweepRow[] = [];
+  for (const s of run.systems) {
+    const sweep = s.training?.sweep;
+    const key = s.training?.customModelArn ?? s.id;
+    if (!sweep || seen.has(key)) continue;
+    seen.add(key);
+    for (const p of sweep.points) {
+      rows.push({
+        system: s.id,
+        point: p.index + 1,
+        hyperParameters: Object.entries(p.hyperParameters).map(([k, v]) => `${k}=${v}`).join(', '),
+        finalTrainingLoss: p.finalTrainingLoss,
+        finalValidationLoss: p.finalValidationLoss,
+        chosen: p.chosen,
+      });
+    }
+  }
+  return rows;
+}
+
+const loss = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(4));
+
+/** A small bar chart of final validation loss per point (lower is better; the chosen point is dark). */
+function sweepChart(rows: SweepRow[], e: (x: unknown) => string): string {
+  const max = Math.max(1e-9, ...rows.map((r) => r.finalValidationLoss ?? 0));
+  const h = 18;
+  const width = 420;
+  const bars = rows
+    .map((r, i) => {
+      const w = Math.max(1, Math.round(((r.finalValidationLoss ?? 0) / max) * 260));
+      return `<text x="0" y="${i * h + 13}" font-size="11">${e(`${r.system} #${r.point}`)}</text><rect x="120" y="${i * h + 3}" width="${w}" height="${h - 6}" fill="${r.chosen ? '#1f4e79' : '#9db7d5'}"><title>${e(`${r.hyperParameters}: validation loss ${loss(r.finalValidationLoss)}`)}</title></rect><text x="${126 + w}" y="${i * h + 13}" font-size="11">${e(loss(r.finalValidationLoss))}${r.chosen ? ' (chosen)' : ''}</text>`;
+    })
+    .join('');
+  return `<figure><svg role="img" aria-label="Final validation loss per sweep point" width="${width}" height="${rows.length * h + 4}" viewBox="0 0 ${width} ${rows.length * h + 4}">${bars}</svg><figcaption>Final validation loss per sweep point (the job's validation_metrics.csv; lower is better). The darker bar is the point served.</figcaption></figure>`;
+}
+
+export function sweepHtml(run: RunResult, e: (x: unknown) => string): string {
+  const rows = sweepRows(run);
+  if (rows.length === 0) return '';
+  const body = rows
+    .map((r) => `<tr><th scope="row">${e(`${r.system} #${r.point}`)}</th><td>${e(r.hyperParameters)}</td><td>${e(loss(r.finalTrainingLoss))}</td><td>${e(loss(r.finalValidationLoss))}</td><td>${r.chosen ? 'served' : ''}</td></tr>`)
+    .join('');
+  return `<section id="sweep" aria-labelledby="sweep-h">
+<h2 id="sweep-h">Hyperparameter sweep</h2>
+<p>Each point is one customization job; the point with the lowest final validation loss is served (the test set plays no part in the choice). The sweep's other jobs are in the one-time cost.</p>
+${sweepChart(rows, e)}
+<table><caption>Sweep points</caption><thead><tr><th scope="col">Point</th><th scope="col">Hyperparameters</th><th scope="col">Final training loss</th><th scope="col">Final validation loss</th><th scope="col">Chosen</th></tr></thead><tbody>${body}</tbody></table>
+</section>`;
+}
+
+export function sweepMarkdown(run: RunResult, cell: (x: unknown) => string): string[] {
+  const rows = sweepRows(run);
+  if (rows.length === 0) return [];
+  const out = ['', '## Hyperparameter sweep', '', 'Chosen by the lowest final validation loss (never the test set).', ''];
+  out.push('| Point | Hyperparameters | Final training loss | Final validation loss | Chosen |', '|:--|:--|--:|--:|:--|');
+  for (const r of rows) out.push(`| ${cell(`${r.system} #${r.point}`)} | ${cell(r.hyperParameters)} | ${loss(r.finalTrainingLoss)} | ${loss(r.finalValidationLoss)} | ${r.chosen ? 'served' : ''} |`);
   return out;
 }

@@ -14,7 +14,7 @@ import { importedHtml } from './imported.js';
 import { repricedSentence, vectorStoreHtml } from './vector-stores.js';
 import { sageMakerHtml } from './sagemaker-section.js';
 import { renderShadowHtml } from './shadow-html.js';
-import { fineTuneRiskRows, fineTuneRisksHtml } from './fine-tune-risks.js';
+import { fineTuneRiskRows, fineTuneRisksHtml, sweepHtml, sweepRows } from './fine-tune-risks.js';
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
@@ -42,6 +42,7 @@ export function renderHtml(run: RunResult): string {
     ...(run.imports?.length ? [['imported', 'Bedrock Evaluations']] : []),
     ...(run.vectorStores ? [['vector-stores', 'Vector store']] : []),
     ...(run.systems.some((s) => s.sagemaker) ? [['jumpstart', 'Bedrock or JumpStart']] : []),
+    ...(sweepRows(run).length ? [['sweep', 'Sweep']] : []),
     ...(fineTuneRiskRows(run).length ? [['fine-tune-risks', 'Fine-tuning risks']] : []),
     ['answers', 'Answers'],
     ['methods', 'Methods'],
@@ -73,6 +74,7 @@ ${comparisonsSection(run)}
 ${importedHtml(run)}
 ${vectorStoreHtml(run)}
 ${sageMakerHtml(run)}
+${sweepHtml(run, e)}
 ${fineTuneRisksHtml(run, e)}
 <section id="answers" aria-labelledby="answers-h">
 <h2 id="answers-h">Answers, question by question</h2>

@@ -12,7 +12,7 @@ import { sageMakerMarkdown } from './sagemaker-section.js';
 import { retryDetail } from './reliability.js';
 import { importedMarkdown, scoreboardMetrics } from './imported.js';
 import { renderShadowMarkdown } from './shadow-text.js';
-import { fineTuneRisksMarkdown } from './fine-tune-risks.js';
+import { fineTuneRisksMarkdown, sweepMarkdown } from './fine-tune-risks.js';
 
 function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
@@ -83,6 +83,7 @@ export function renderMarkdown(run: RunResult): string {
   out.push(...importedMarkdown(run));
   out.push(...vectorStoreMarkdown(run));
   out.push(...sageMakerMarkdown(run));
+  out.push(...sweepMarkdown(run, cell));
   out.push(...fineTuneRisksMarkdown(run, cell, text));
 
   const warnings = reportWarnings(run);

@@ -84,6 +84,30 @@ export const TrainingHealth = z
   .describe('Over-fitting checks of one customized model');
 export type TrainingHealth = z.infer<typeof TrainingHealth>;
 
+export const SweepResult = z
+  .object({
+    method: z.enum(['grid', 'random']),
+    selectedBy: z.string().describe('How the point was chosen, e.g. validation-loss (never the test set)'),
+    chosen: z.number().int().describe('Index of the chosen point in points'),
+    points: z.array(
+      z.object({
+        index: z.number().int(),
+        hyperParameters: z.record(z.string(), z.string()),
+        epochs: z.number(),
+        jobArn: z.string().optional(),
+        customModelArn: z.string().optional(),
+        finalTrainingLoss: z.number().optional(),
+        finalValidationLoss: z.number().optional(),
+        trainingLoss: z.array(LossPoint).optional(),
+        validationLoss: z.array(LossPoint).optional(),
+        chosen: z.boolean(),
+      }),
+    ),
+    trainedTokens: z.number().describe('Tokens in the training file; each point trains trainedTokens x its epochs'),
+  })
+  .describe('Hyperparameter sweep behind this model: every point, its losses, and which one was served');
+export type SweepResult = z.infer<typeof SweepResult>;
+
 export const TrainingInfo = z.object({
   jobArn: z.string().optional(),
   customModelArn: z.string().optional(),
@@ -97,6 +121,7 @@ export const TrainingInfo = z.object({
   finalTrainingLoss: z.number().optional().describe("The customization job's trainingMetrics.trainingLoss, as GetModelCustomizationJob reports it"),
   reused: z.boolean().optional().describe('True when an existing model trained on identical data was reused'),
   health: TrainingHealth.optional(),
+  sweep: SweepResult.optional(),
 });
 export type TrainingInfo = z.infer<typeof TrainingInfo>;
 

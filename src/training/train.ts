@@ -115,6 +115,9 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
   }
 
   const spec = pickSystem(config, opts.system);
+  if (spec.training?.sweep) {
+    throw new InputError(`system "${spec.id}" has a training.sweep: ftrag run trains the sweep and serves its best point; ftrag train trains one job`, { field: `systems.${spec.id}.training.sweep` });
+  }
   const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
   // Validation first: it lists every bad line, where preparing (which counts tokens) would stop at the first.
   const tokenizer = await preflightTraining(spec, config.region, resolvePath, opts.log);
