@@ -101,6 +101,21 @@ async function listCustomModels(a: RouteArgs): Promise<void> {
   });
 }
 
+/** DeleteCustomModel: refused (ConflictException) while a provisioned throughput or deployment still serves it. */
+async function deleteCustomModel(a: RouteArgs): Promise<void> {
+  const m = findCustomModel(a.ctx, a.params.modelIdentifier);
+  if (!m) throw notFound(`Could not find a custom model with identifier ${a.params.modelIdentifier}.`);
+  const users = [
+    ...a.ctx.store.all<ProvisionedRecord>('provisionedModels').filter((p) => p.modelArn === m.modelArn).map((p) => p.provisionedModelArn),
+    ...a.ctx.store.all<DeploymentRecord>('deployments').filter((d) => d.modelArn === m.modelArn).map((d) => d.customModelDeploymentArn),
+  ];
+  if (users.length) throw conflict(`The custom model ${m.modelName} is in use by ${users.join(', ')}; delete those first.`);
+  a.ctx.store.delete('customModels', m.modelId);
+  a.ctx.weights.delete(m.modelId);
+  deleteResourceTags(a.ctx, m.modelArn);
+  sendJson(a.res, 200, {});
+}
+
 function provisionedView(p: ProvisionedRecord): Record<string, unknown> {
   const { id: _id, readyAt: _r, ...rest } = p;
   return { ...rest, desiredModelUnits: p.modelUnits, desiredModelArn: p.modelArn };
@@ -256,6 +271,7 @@ export const controlPlaneRoutes: Route[] = [
   c('GET', '/foundation-models/{modelIdentifier}', getFoundationModel),
   c('GET', '/custom-models', listCustomModels),
   c('GET', '/custom-models/{modelIdentifier}', getCustomModel),
+  c('DELETE', '/custom-models/{modelIdentifier}', deleteCustomModel),
   c('POST', '/provisioned-model-throughput', createProvisioned),
   c('GET', '/provisioned-model-throughput/{provisionedModelId}', getProvisioned),
   c('DELETE', '/provisioned-model-throughput/{provisionedModelId}', deleteProvisioned),

@@ -39,14 +39,16 @@ export async function listResources(opts: ResourcesOptions): Promise<CreatedReso
 }
 
 /** What cleanup would delete (for the question asked first) and the deleting itself. */
-export async function cleanupResources(opts: ResourcesOptions & { confirm: (what: CreatedResource[]) => Promise<boolean> }): Promise<{ deleted: string[]; confirmed: boolean }> {
+export async function cleanupResources(
+  opts: ResourcesOptions & { confirm: (what: CreatedResource[]) => Promise<boolean>; models?: boolean },
+): Promise<{ deleted: string[]; confirmed: boolean }> {
   return withState(opts, async ({ clients, store, catalogFile, overrides }) => {
     const state = await store.load();
     const catalog = await loadCatalog(catalogFile, overrides as Parameters<typeof loadCatalog>[1]);
-    const deletable = (await listCreatedResources(clients, state, catalog)).filter((r) => r.kind !== 'custom model' && sageMakerCleanupApplies(r));
+    const deletable = (await listCreatedResources(clients, state, catalog)).filter((r) => (opts.models || r.kind !== 'custom model') && sageMakerCleanupApplies(r));
     if (deletable.length === 0) return { deleted: [], confirmed: true };
     if (!(await opts.confirm(deletable))) return { deleted: [], confirmed: false };
-    return { deleted: await cleanupCreatedResources(clients, state, () => store.save(state), opts.log), confirmed: true };
+    return { deleted: await cleanupCreatedResources(clients, state, () => store.save(state), opts.log, { models: opts.models }), confirmed: true };
   });
 }
 

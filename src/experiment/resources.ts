@@ -2,9 +2,10 @@
  * `ftrag resources` and `ftrag cleanup`: what ftrag created on an endpoint, read from the provisioning state it saves
  * after each resource (system, run id), with live status and the hourly cost of what bills by the hour; and deleting
  * what keeps billing or holds data (provisioned throughput, custom model deployments, data sources, Knowledge Bases).
- * Custom models are listed, not deleted: retraining one costs far more than storing it.
+ * Custom models are listed and kept unless asked (`--models`): retraining one costs far more than storing it.
  */
 import {
+  DeleteCustomModelCommand,
   DeleteCustomModelDeploymentCommand,
   DeleteProvisionedModelThroughputCommand,
   GetCustomModelCommand,
@@ -144,7 +145,13 @@ async function deleteIfPresent(del: () => Promise<unknown>): Promise<boolean> {
  * Deletes provisioned throughput, deployments, data sources and Knowledge Bases ftrag recorded, saving the state after
  * each (a resume then re-creates rather than uses a deleted resource). Idempotent.
  */
-export async function cleanupCreatedResources(clients: AwsClients, state: ProvisionState, save: () => Promise<void>, log: (line: string) => void): Promise<string[]> {
+export async function cleanupCreatedResources(
+  clients: AwsClients,
+  state: ProvisionState,
+  save: () => Promise<void>,
+  log: (line: string) => void,
+  opts: { models?: boolean } = {},
+): Promise<string[]> {
   const deleted: string[] = [];
   for (const m of Object.values(state.models)) {
     if (!m.servingArn) continue;
@@ -157,6 +164,16 @@ export async function cleanupCreatedResources(clients: AwsClients, state: Provis
     delete m.servingArn;
     delete m.servingType;
     await save();
+  }
+  if (opts.models) {
+    // After their serving is gone (Bedrock refuses to delete a model in use). The record goes too: a later run retrains.
+    for (const [key, m] of Object.entries(state.models)) {
+      if (!m.customModelArn) continue;
+      const arn = m.customModelArn;
+      if (await deleteIfPresent(() => clients.bedrock.send(new DeleteCustomModelCommand({ modelIdentifier: arn })))) deleted.push(`custom model ${arn}`);
+      delete state.models[key];
+      await save();
+    }
   }
   for (const [key, kb] of Object.entries(state.knowledgeBases)) {
     const { knowledgeBaseId, dataSourceId } = kb;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ListCustomModelDeploymentsCommand, ListProvisionedModelThroughputsCommand } from '@aws-sdk/client-bedrock';
+import { ListCustomModelDeploymentsCommand, ListCustomModelsCommand, ListProvisionedModelThroughputsCommand } from '@aws-sdk/client-bedrock';
 import { ListDataSourcesCommand, ListKnowledgeBasesCommand } from '@aws-sdk/client-bedrock-agent';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
@@ -16,7 +16,8 @@ async function leftOn(dataDir: string) {
     const kbs = (await clients.bedrockAgent.send(new ListKnowledgeBasesCommand({}))).knowledgeBaseSummaries ?? [];
     let dataSources = 0;
     for (const kb of kbs) dataSources += ((await clients.bedrockAgent.send(new ListDataSourcesCommand({ knowledgeBaseId: kb.knowledgeBaseId! }))).dataSourceSummaries ?? []).length;
-    return { deployments: deployments.length, provisioned: provisioned.length, kbs: kbs.length, dataSources };
+    const customModels = ((await clients.bedrock.send(new ListCustomModelsCommand({}))).modelSummaries ?? []).length;
+    return { deployments: deployments.length, provisioned: provisioned.length, kbs: kbs.length, dataSources, customModels };
   } finally {
     clients.destroy();
     await emu.close();
@@ -49,12 +50,19 @@ describe('ftrag resources and ftrag cleanup', () => {
 
     const cleaned = await runCli(['cleanup', '--config', config, '--yes'], { cwd: dir });
     expect(cleaned.code, cleaned.stderr).toBe(0);
-    expect(await leftOn(join(dir, 'emulator-data'))).toEqual({ deployments: 0, provisioned: 0, kbs: 0, dataSources: 0 });
+    expect(await leftOn(join(dir, 'emulator-data'))).toMatchObject({ deployments: 0, provisioned: 0, kbs: 0, dataSources: 0 });
     const again = await runCli(['cleanup', '--config', config, '--yes'], { cwd: dir });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/nothing to delete/);
     const after = JSON.parse((await runCli(['resources', '--config', config, '--json'], { cwd: dir })).stdout) as { kind: string }[];
     expect(after.map((r) => r.kind)).toEqual(['custom model']);
+    // --models deletes the custom models too (they bill storage monthly): then nothing ftrag created is left.
+    expect((await leftOn(join(dir, 'emulator-data'))).customModels).toBe(1);
+    const models = await runCli(['cleanup', '--config', config, '--yes', '--models'], { cwd: dir });
+    expect(models.code, models.stderr).toBe(0);
+    expect(models.stderr).toMatch(/deleted custom model arn:aws:bedrock:/);
+    expect(await leftOn(join(dir, 'emulator-data'))).toEqual({ deployments: 0, provisioned: 0, kbs: 0, dataSources: 0, customModels: 0 });
+    expect(JSON.parse((await runCli(['resources', '--config', config, '--json'], { cwd: dir })).stdout)).toEqual([]);
   }, 300_000);
 
   it('cleanup: after-run deletes them at the end of the run, after the reports are written', async () => {
@@ -63,7 +71,7 @@ describe('ftrag resources and ftrag cleanup', () => {
     const run = await runCli(['run', '--config', config, '--limit', '3', '--out', join(dir, 'out')], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/deleted custom model deployment/);
-    expect(await leftOn(join(dir, 'emulator-data'))).toEqual({ deployments: 0, provisioned: 0, kbs: 0, dataSources: 0 });
+    expect(await leftOn(join(dir, 'emulator-data'))).toMatchObject({ deployments: 0, provisioned: 0, kbs: 0, dataSources: 0 });
     const { existsSync } = await import('node:fs');
     expect(existsSync(join(dir, 'out', 'run.json'))).toBe(true);
   }, 300_000);

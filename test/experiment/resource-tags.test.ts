@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ListTagsForResourceCommand } from '@aws-sdk/client-bedrock';
+import { DeleteCustomModelCommand, ListCustomModelsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-bedrock';
 import { GetKnowledgeBaseCommand, ListTagsForResourceCommand as ListAgentTags } from '@aws-sdk/client-bedrock-agent';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { loadConfig, resolveConfigPath } from '../../src/config/load.js';
 import { loadCatalog } from '../../src/cost/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { provisionSystems } from '../../src/experiment/provision.js';
-import { listCreatedResources } from '../../src/experiment/resources.js';
+import { cleanupCreatedResources, listCreatedResources } from '../../src/experiment/resources.js';
 import { renderResources } from '../../src/experiment/resources-command.js';
 import type { ProvisionState } from '../../src/experiment/state.js';
 import { createAwsClients, type AwsClients } from '../../src/targets/clients.js';
@@ -171,5 +171,16 @@ describe('AWS tags on every resource ftrag creates', () => {
     expect(text).toContain(`$${pt.hourlyUsd!.toFixed(2)}/h`);
     expect(text).toContain(`$${catalogEntry('amazon.nova-micro-v1:0', 'storage-model-month').toFixed(2)}/month`);
     expect(text).toContain('ftrag:run-id=20261202-004500-ab12');
+  });
+
+  it('a custom model in use cannot be deleted (ConflictException); cleanup --models deletes serving first, then the models and their tags', async () => {
+    const pt = Object.values(state.models).find((m) => m.servingType === 'provisioned')!;
+    await expect(clients.bedrock.send(new DeleteCustomModelCommand({ modelIdentifier: pt.customModelArn }))).rejects.toMatchObject({ name: 'ConflictException' });
+    const arns = Object.values(state.models).map((m) => m.customModelArn!);
+    const deleted = await cleanupCreatedResources(clients, state, async () => undefined, () => undefined, { models: true });
+    expect(deleted.filter((d) => /^custom model arn:/.test(d)).sort()).toEqual(arns.map((a) => `custom model ${a}`).sort());
+    expect(((await clients.bedrock.send(new ListCustomModelsCommand({}))).modelSummaries ?? []).length).toBe(0);
+    for (const arn of arns) await expect(clients.bedrock.send(new ListTagsForResourceCommand({ resourceARN: arn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(state).toEqual({ models: {}, knowledgeBases: {} });
   });
 });

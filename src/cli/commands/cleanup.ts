@@ -6,7 +6,8 @@ const command: CommandModule = {
   builder: (y) =>
     y
       .option('config', { alias: 'c', type: 'string', describe: 'Experiment config (YAML or JSON); default ./ftrag.yaml, else the bundled demo' })
-      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Delete without asking' }),
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Delete without asking' })
+      .option('models', { type: 'boolean', default: false, describe: 'Also delete the custom models (they bill storage monthly; a later run trains again)' }),
   run: async (args) => {
     const { cleanupResources, renderResources } = await import('../../experiment/resources-command.js');
     const { askOnTerminal } = await import('../../experiment/consent.js');
@@ -14,6 +15,7 @@ const command: CommandModule = {
     const outcome = await cleanupResources({
       config: args.config as string | undefined,
       cwd: process.cwd(),
+      models: args.models === true,
       log: (l) => process.stderr.write(`${l}\n`),
       confirm: async (rows) => {
         if (args.yes === true) return true;
