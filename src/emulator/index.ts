@@ -15,7 +15,8 @@ import { parseCredentials } from './auth.js';
 import type { EmulatorCredentials } from './auth.js';
 import { parseFaults } from './faults.js';
 import type { FaultRates } from './faults.js';
-import { failInterruptedIngestions, knowledgeBaseRoutes } from './knowledge-bases.js';
+import { failInterruptedIngestions, ingestionRoutes } from './kb-ingestion.js';
+import { knowledgeBaseRoutes } from './knowledge-bases.js';
 import { loadLatencyProfile } from './latency.js';
 import { runtimeRoutes } from './runtime.js';
 import { tagRoutes } from './tags.js';
@@ -104,7 +105,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   failInterruptedJobs(ctx);
   failInterruptedIngestions(ctx);
   failInterruptedBatchJobs(ctx);
-  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...batchRoutes, ...tagRoutes, ...sageMakerRuntimeRoutes, ...sageMakerControlRoutes, ...invocationLoggingRoutes];
+  const routes = [...runtimeRoutes, ...agentRuntimeRoutes, ...controlPlaneRoutes, ...customizationRoutes, ...knowledgeBaseRoutes, ...ingestionRoutes, ...batchRoutes, ...tagRoutes, ...sageMakerRuntimeRoutes, ...sageMakerControlRoutes, ...invocationLoggingRoutes];
   const server = await listen(ctx, routes, opts.port ?? 0);
   const url = `http://127.0.0.1:${server.port}`;
   return {

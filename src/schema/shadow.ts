@@ -4,8 +4,7 @@
  * that does not know it ignores nothing it needs (systems, items and notes are filled as for an experiment).
  */
 import { z } from 'zod';
-
-const Interval = z.tuple([z.number(), z.number()]).describe('[low, high] 95% interval');
+import { Interval } from './interval.js';
 
 const Rate = z.object({
   rate: z.number().describe('Share of compared requests, 0..1'),
