@@ -27,7 +27,12 @@ export interface Sentence {
   source: number;
   /** Lines between blank lines and headings share a block (the items of one list share it). */
   block: number;
+  /** For a table row: the cells of the table's header row, in column order. */
+  header?: string[];
 }
+
+/** The cells of a table line ("| a | b |" -> ["a", "b"]). */
+export const tableCells = (line: string): string[] => line.replace(/^\s*\|/u, '').replace(/\|\s*$/u, '').split('|').map((c) => c.trim());
 
 const PASSAGE_LABEL_RE = /^\[\d+\]\s*/u;
 const LEADING_LABEL_RE = /^(?:\[\d+\]\s*|(?:context|passage|document|source|background|text|reference)\s*\d*\s*[:：]\s*)/iu;
@@ -42,6 +47,7 @@ export function readSentences(sources: ContextSource[]): Sentence[] {
     const headings: string[][] = [];
     let intro: string[] = [];
     let tableHeader: string[] | undefined;
+    let headerCells: string[] | undefined;
     let inTable = false;
     let block = 0;
     for (const rawLine of src.text.split('\n')) {
@@ -70,16 +76,22 @@ export function readSentences(sources: ContextSource[]): Sentence[] {
       if (line.startsWith('|') && !inTable) {
         inTable = true;
         tableHeader = contentTerms(line);
+        headerCells = tableCells(line);
         continue;
       }
-      if (!line.startsWith('|')) tableHeader = undefined;
+      if (!line.startsWith('|')) {
+        tableHeader = undefined;
+        headerCells = undefined;
+      }
       const context = new Set<string>([...headings.flat(), ...(item ? [...intro, ...(tableHeader ?? [])] : [])]);
       const isIntro = !item && line.endsWith(':');
       // A one- or two-word label opening a line ("Update: ...", "Note: ...") names the line; it is not an answer.
       const body = item ? line : line.replace(LINE_LABEL_RE, '');
       for (const span of sentenceSpans(body)) {
         const text = body.slice(span.start, span.end);
-        out.push({ text, terms: new Set(contentTerms(text)), context, passageIndex: src.passageIndex, item, intro: false, source, block });
+        const row: Sentence = { text, terms: new Set(contentTerms(text)), context, passageIndex: src.passageIndex, item, intro: false, source, block };
+        if (headerCells && line.startsWith('|')) row.header = headerCells;
+        out.push(row);
       }
       if (isIntro && out.length > 0) {
         out[out.length - 1].intro = true;

@@ -8,6 +8,8 @@ import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { tokenize } from './spans.js';
 import { RANKER_MODEL, logAddExp, rankSpans, type SentenceView } from './span-ranker.js';
 import { readSentences, type ContextSource, type Sentence } from './layout.js';
+import { listAsked, tableCell } from './structure.js';
+import { choosePassage, passageAbstains, splitPassages, type Passage, type PassageRead } from './passages.js';
 import { contentTerms, isStopword, sentenceSpans, stem, words } from './text.js';
 
 export type { ContextSource };
@@ -146,6 +148,13 @@ export const ABSTAIN_FEATURES = ['topCoverage', 'chosenCoverage', 'coverageGap',
 
 /** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
 export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
+  const passages = splitPassages(sources);
+  if (passages !== undefined) {
+    const reads = readEachPassage(question, passages);
+    const choice = choosePassage(reads, passages.map((p) => p.source.text));
+    if (choice === undefined || passageAbstains(reads, choice)) return undefined;
+    return reads[choice.chosen].read;
+  }
   const read = readWithEvidence(question, sources);
   if (read === undefined) return undefined;
   const abstain = RANKER_MODEL.abstain;
@@ -154,6 +163,16 @@ export function readAnswer(question: string, sources: ContextSource[]): ReadAnsw
     if (1 / (1 + Math.exp(-z)) < abstain.threshold) return undefined;
   }
   return read;
+}
+
+/** Each passage read on its own (passages.ts); a passage with no sentence covering the question gives no read. */
+export function readEachPassage(question: string, passages: Passage[]): (PassageRead & { read: ReadAnswer })[] {
+  const out: (PassageRead & { read: ReadAnswer })[] = [];
+  for (const p of passages) {
+    const read = readWithEvidence(question, [p.source]);
+    if (read !== undefined) out.push({ answer: read.answer, rank: p.rank, evidence: read.evidence, read });
+  }
+  return out;
 }
 
 /**
@@ -192,6 +211,16 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
   }
   // No candidate span anywhere: the best-covered sentence, trimmed of the question's words.
   if (!best) best = { sentence: order[0], answer: answerSpan(sentences[order[0]].text, question), score: -Infinity };
+  if (!chose) {
+    // The question matched a list through its introduction only: the answer is the list (structure.ts).
+    const intro = listAsked(sentences, best.sentence, r.qStems);
+    const items = intro === undefined ? undefined : longAnswer(sentences, intro, analysis);
+    if (intro !== undefined && items !== undefined) {
+      return { answer: items, sentence: sentences[intro].text, coverage: coverages[best.sentence], passageIndex: sentences[intro].passageIndex, evidence: [] };
+    }
+    const cell = tableCell(sentences, best.sentence, competing, coverages, r.qWeight, r.qBigrams);
+    if (cell) best = { sentence: cell.sentence, answer: cell.answer, score: best.score };
+  }
   const chosen = sentences[best.sentence];
   const answer = longAnswer(sentences, best.sentence, analysis) ?? best.answer;
   let evidence: number[] = [];

@@ -1,0 +1,173 @@
+/**
+ * The reference model on prose nobody wrote for it: three small made-up documents in domains the reader was never
+ * fitted on (a medicine leaflet, a railway engineering-works notice, a municipal bylaw), asked in paraphrase. The
+ * answers must be spans (a day, a number with its unit, a name, a list), not whole sentences, whether the text comes
+ * in the prompt or as retrieved passages, and a question nothing covers gets the non-answer.
+ */
+import { describe, expect, it } from 'vitest';
+import { generate, NON_ANSWER } from '../../src/emulator/model/index.js';
+import { DEFAULT_RAG_TEMPLATE, renderRagPrompt } from '../../src/targets/bedrock-kb.js';
+
+const LEAFLET = `# Calmodrin 200 mg tablets: information for the patient
+
+Calmodrin contains the active substance veltoprofen, which belongs to a group of medicines that relieve pain and lower fever.
+The manufacturer is Harlow Pharma Ltd of Leeds.
+
+## How to take Calmodrin
+
+Adults and children over 12 years should take one tablet every six hours with a glass of water.
+Do not take more than 1,200 mg of veltoprofen in any 24 hours.
+If your symptoms last longer than three days, talk to your doctor.
+
+## Possible side effects
+
+Like all medicines, Calmodrin can cause side effects, although not everybody gets them. Common side effects include:
+- nausea
+- heartburn
+- mild headache
+
+## How to store Calmodrin
+
+Keep the tablets below 25 °C in the original package.
+`;
+
+const NOTICE = `Engineering works on the Kestrel Valley line
+
+From Saturday 14 June to Sunday 22 June no trains will run between Ashby Junction and Millbrook while the viaduct at Corran is repaired.
+Replacement buses leave from the station forecourt every 30 minutes. The bus journey takes about 45 minutes longer than the train.
+Bicycles cannot be carried on the replacement buses, but folding bicycles are allowed if they are folded.
+The repairs are being carried out by Corran Civil Engineering on behalf of Kestrel Rail.
+
+| Replacement bus | First departure | Last departure |
+| --- | --- | --- |
+| Ashby Junction to Millbrook | 05:40 | 23:10 |
+| Millbrook to Ashby Junction | 06:05 | 23:35 |
+`;
+
+const BYLAW = `Town of Brennick, Bylaw 2024-17: noise and outdoor burning
+
+Section 3. Quiet hours run from 10 p.m. to 7 a.m. every night. During quiet hours no person shall operate a lawn mower, leaf blower or chainsaw outdoors.
+
+Section 5. An outdoor fire requires a permit issued by the Fire Chief. A permit costs $25 and remains valid for 30 days.
+Burning is prohibited whenever the wind speed exceeds 25 km/h.
+
+Section 8. A first offence is punished with a fine of $150, and a second offence within one year with a fine of $400.
+The bylaw was adopted by the town council on 12 March 2024.
+`;
+
+const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
+
+/** The answer given with the document in the prompt, as a user pastes it. */
+const inPrompt = (doc: string, q: string) => generate({ messages: [{ role: 'user', text: `Context: ${doc}\nQuestion: ${q}` }], maxTokens: 200, seed: 1 }).text;
+/** A span answer: holds the expected text and only a few words more (never the whole sentence). */
+const expectSpan = (answer: string, expected: string, extraWords = 2) => {
+  expect(answer).toContain(expected);
+  expect(words(answer).length).toBeLessThanOrEqual(words(expected).length + extraWords);
+};
+
+describe('a medicine leaflet', () => {
+  const read = (q: string) => inPrompt(LEAFLET, q);
+
+  it('answers a number with its unit and a name asked in other words', () => {
+    expectSpan(read('How much veltoprofen may be taken in 24 hours at most?'), '1,200 mg');
+    expectSpan(read('Who manufactures Calmodrin?'), 'Harlow Pharma Ltd');
+  });
+
+  it('answers with the list a line introduces', () => {
+    expect(read('What are the common side effects of Calmodrin?')).toBe('nausea; heartburn; mild headache');
+  });
+
+  it('gives the non-answer when nothing in the leaflet covers the question', () => {
+    expect(read('What is the price of a box of forty?')).toBe(NON_ANSWER);
+  });
+});
+
+describe('a railway engineering-works notice', () => {
+  const read = (q: string) => inPrompt(NOTICE, q);
+
+  it('answers a frequency, a duration and a company', () => {
+    expectSpan(read('How often do the replacement buses leave?'), '30 minutes', 1);
+    expectSpan(read('How much longer is the bus journey than the train?'), '45 minutes');
+    expectSpan(read('Which company is carrying out the repairs?'), 'Corran Civil Engineering');
+  });
+
+  it('reads a timetable row under its header', () => {
+    expect(read('When is the last departure from Millbrook to Ashby Junction?')).toBe('23:35');
+  });
+
+  it('gives the non-answer when nothing in the notice covers the question', () => {
+    expect(read('Who designed the new ticket machines?')).toBe(NON_ANSWER);
+  });
+});
+
+describe('a municipal bylaw', () => {
+  const read = (q: string) => inPrompt(BYLAW, q);
+
+  it('answers a duration, an office, an amount and a date', () => {
+    expectSpan(read('For how long is a burning permit valid?'), '30 days');
+    expectSpan(read('Who issues permits for outdoor fires?'), 'Fire Chief');
+    expectSpan(read('What fine does a first offence carry?'), '$150');
+    expectSpan(read('When did the council adopt the bylaw?'), '12 March 2024');
+  });
+
+  it('gives the non-answer when nothing in the bylaw covers the question', () => {
+    expect(read('How many parking spaces does the library have?')).toBe(NON_ANSWER);
+  });
+});
+
+describe('the three documents as retrieved passages', () => {
+  const passages = [{ text: NOTICE }, { text: BYLAW }, { text: LEAFLET }];
+
+  it('answers from the passage that covers the question, cites it, and still answers a span', () => {
+    const r = generate({ messages: [{ role: 'user', text: 'What does a burning permit cost?' }], passages, maxTokens: 200, seed: 1 });
+    expectSpan(r.text, '$25');
+    expect(r.citations?.[0].passageIndexes).toEqual([1]);
+    const leaflet = generate({ messages: [{ role: 'user', text: 'Who manufactures Calmodrin?' }], passages, maxTokens: 200, seed: 1 });
+    expectSpan(leaflet.text, 'Harlow Pharma Ltd');
+    expect(leaflet.citations?.[0].passageIndexes).toEqual([2]);
+  });
+
+  it('reads the numbered passages of a retrieve-then-converse prompt the same way, whatever their order', () => {
+    const ask = (q: string, order: number[]) =>
+      generate({ messages: [{ role: 'user', text: renderRagPrompt(DEFAULT_RAG_TEMPLATE, q, order.map((i) => passages[i])) }], maxTokens: 200, seed: 1 }).text;
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0]]) {
+      expectSpan(ask('How often do the replacement buses leave?', order), '30 minutes', 1);
+      expectSpan(ask('What fine does a first offence carry?', order), '$150');
+      expect(ask('What is the price of a box of forty?', order)).toBe(NON_ANSWER);
+    }
+  });
+
+  it('gives the non-answer when no passage covers the question', () => {
+    const r = generate({ messages: [{ role: 'user', text: 'Who won the regional chess tournament?' }], passages, maxTokens: 200, seed: 1 });
+    expect(r.text).toBe(NON_ANSWER);
+    expect(r.citations).toBeUndefined();
+  });
+});
+
+/**
+ * Known gaps of the candidate-span generator (spans.ts / span-ranker.ts, the reader-span lane), kept as expected
+ * failures so that whoever closes one sees this test flip and moves the case up: a unit written with a degree sign,
+ * a coordinated list the question asks for in the plural, a day asked of a sentence that ties with timetable
+ * rows on the question's place names, a frequency beside an age, the start of a date range, and which of two
+ * amounts in one sentence the question's distinguishing words ("second offence") sit next to.
+ */
+describe('known span gaps (expected to fail until the span generator covers them)', () => {
+  it.fails('keeps a degree-sign unit with its number', () => {
+    expectSpan(inPrompt(LEAFLET, 'Below what temperature should the tablets be kept?'), '25 °C');
+  });
+  it.fails('answers every coordinated item a plural question asks for', () => {
+    expectSpan(inPrompt(BYLAW, 'Which tools may not be operated outdoors during quiet hours?'), 'lawn mower, leaf blower or chainsaw');
+  });
+  it.fails('answers a day over the times of timetable rows that match as well', () => {
+    expectSpan(inPrompt(NOTICE, 'On what day do the works between Ashby Junction and Millbrook start?'), 'Saturday 14 June');
+  });
+  it.fails('answers a frequency rather than an age in the same sentence', () => {
+    expectSpan(inPrompt(LEAFLET, 'How often should adults take a tablet?'), 'every six hours', 0);
+  });
+  it.fails('answers the start of a date range asked with "when"', () => {
+    expectSpan(inPrompt(NOTICE, 'When will no trains run between Ashby Junction and Millbrook?'), 'Saturday 14 June', 6);
+  });
+  it.fails('answers the amount nearest the words that tell two amounts apart', () => {
+    expectSpan(inPrompt(BYLAW, 'What fine does a second offence carry?'), '$400');
+  });
+});
