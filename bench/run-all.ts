@@ -19,7 +19,7 @@ const scripts = readdirSync(here)
   .sort();
 let failed = 0;
 /** Every JSON line that carries a ratio (a figure against its target or its yardstick), for the closing table. */
-const ratios: { bench: string; case: string; figure: string; ratio: number }[] = [];
+const ratios: RatioRow[] = [];
 for (const script of scripts) {
   process.stdout.write(`\n## ${script}\n`);
   const started = Date.now();
@@ -36,13 +36,27 @@ for (const script of scripts) {
 }
 if (ratios.length) {
   process.stdout.write(`\n## all ratios (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)})\n`);
-  process.stdout.write('| bench | case | figure | ratio |\n|---|---|---|---|\n');
-  for (const r of ratios) process.stdout.write(`| ${r.bench} | ${r.case} | ${r.figure} | ${r.ratio} |\n`);
+  process.stdout.write('| bench | case | figures | ratio | target | met |\n|---|---|---|---|---|---|\n');
+  for (const r of ratios) process.stdout.write(`| ${r.bench} | ${r.case} | ${r.figure} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |\n`);
 }
 process.exitCode = failed ? 1 : 0;
 
-/** A bench line's ratio fields (`ratio`, `*_ratio`), with the figures beside them (`ms`, `target_ms`, ...). */
-function ratioRows(line: string, script: string): { bench: string; case: string; figure: string; ratio: number }[] {
+interface RatioRow {
+  bench: string;
+  case: string;
+  figure: string;
+  ratio: number;
+  /** What the ratio must be to meet its target, as the bench states it: `<= 1`, `>= 0.90`. */
+  target?: string;
+  met?: boolean;
+}
+
+/**
+ * A bench line's ratio fields (`ratio`, `*_ratio`), with the figures beside them (`ms`, `target_ms`, `*_s`, `*_mb`,
+ * ...). A line may say what its `ratio` must be (`target: "<= 1"` or `">= 0.9"`); without one, `target_ms`/`target_mb`
+ * beside `ratio` mean figure / target, which meets at <= 1.
+ */
+function ratioRows(line: string, script: string): RatioRow[] {
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(line) as Record<string, unknown>;
@@ -51,15 +65,26 @@ function ratioRows(line: string, script: string): { bench: string; case: string;
   }
   if (!record || typeof record !== 'object') return [];
   const figures = Object.entries(record)
-    .filter(([k, v]) => typeof v === 'number' && !k.endsWith('ratio') && /(_ms|^ms|_mb|^mb|bytes|files|rss)/.test(k))
+    .filter(([k, v]) => typeof v === 'number' && !k.endsWith('ratio') && /(_ms|^ms|_mb|^mb|_s$|bytes|files|rss)/.test(k))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+  const stated = typeof record.target === 'string' ? record.target : 'target_ms' in record || 'target_mb' in record ? '<= 1' : undefined;
   return Object.entries(record)
     .filter(([k, v]) => (k === 'ratio' || k.endsWith('_ratio')) && typeof v === 'number')
-    .map(([k, v]) => ({
-      bench: String(record.bench ?? script),
-      case: `${String(record.case ?? '')}${k === 'ratio' ? '' : ` (${k})`}`,
-      figure: figures,
-      ratio: v as number,
-    }));
+    .map(([k, v]) => {
+      const target = k === 'ratio' ? stated : undefined;
+      return {
+        bench: String(record.bench ?? script),
+        case: `${String(record.case ?? '')}${k === 'ratio' ? '' : ` (${k})`}`,
+        figure: figures,
+        ratio: v as number,
+        ...(target ? { target, met: meets(v as number, target) } : {}),
+      };
+    });
+}
+
+function meets(ratio: number, target: string): boolean | undefined {
+  const m = /^(<=|>=)\s*([\d.]+)$/.exec(target.trim());
+  if (!m) return undefined;
+  return m[1] === '<=' ? ratio <= Number(m[2]) : ratio >= Number(m[2]);
 }
