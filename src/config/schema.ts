@@ -27,7 +27,23 @@ export const SweepSpec = z
       .min(1)
       .default(2)
       .describe("Customization jobs in flight at once; keep it within the account's concurrent customization job quota"),
-    select: z.enum(['validation-loss']).default('validation-loss').describe('How the point is chosen (never on the test set): the lowest final validation loss from the job metric CSVs'),
+    select: z
+      .enum(['validation-loss', 'validation-score', 'loss-then-score', 'score-then-loss'])
+      .default('validation-loss')
+      .describe(
+        'How the point is chosen, never on the test set: validation-loss (lowest final validation loss from the job metric CSVs), validation-score (highest mean score of the point answering the validation records), or a combined rule: the first criterion, with points within tieWithin of the best tied and decided by the second',
+      ),
+    tieWithin: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe('Combined rules: points this close to the best on the first criterion (nats of loss, or score on the 0..1 scale) count as tied and the second criterion decides'),
+    validationSplit: z
+      .number()
+      .gt(0)
+      .max(0.5)
+      .optional()
+      .describe('Without training.validationData: hold out this share of the training data as the validation split (ftrag data split logic: seeded, near-duplicate prompts kept on one side); the points train on the rest'),
   })
   .describe('Hyperparameter sweep: one customization job per point; the point with the best validation evidence is served');
 export type SweepSpec = z.infer<typeof SweepSpec>;

@@ -87,6 +87,16 @@ function priceCustomization(input: CostInput, ledger: CostLedger): number {
         ledger.add('hyperparameter sweep', sweepUsd, 'one-time', `${others.length} other sweep point(s): ${formatCount(trainedTokens)} tokens x ${sweptEpochs} epoch(s) in all x ${formatPrice(entry.price)} / 1k`, entry);
         ledger.assume(`The ${others.length} custom model(s) of the other sweep points are assumed deleted after the choice; each one kept bills storage monthly.`);
       }
+      const asked = input.training.sweepScoreTokens;
+      if (asked && asked.calls > 0) {
+        // Each point answered the validation records through an on-demand deployment, billed at the base model's token rates.
+        const pin = ledger.price(base, 'input-1k-tokens', 'sweep validation calls (input)');
+        const pout = ledger.price(base, 'output-1k-tokens', 'sweep validation calls (output)');
+        if (pin && pout) {
+          const usd = (asked.inputTokens * pin.price + asked.outputTokens * pout.price) / 1000;
+          ledger.add('sweep validation calls', usd, 'one-time', `${formatCount(asked.calls)} calls: ${formatCount(asked.inputTokens)} in x ${formatPrice(pin.price)} + ${formatCount(asked.outputTokens)} out x ${formatPrice(pout.price)} / 1k (measured)`, pin);
+        }
+      }
     }
   } else {
     ledger.assume('The custom model already exists (no training spec): no training cost is counted.');

@@ -103,7 +103,8 @@ export interface CostInput {
   measured: MeasuredTokens;
   /** One-time (and per retrain): trained tokens × epochs × training price / 1k. */
   /** sweepEpochs: epochs of every other point of a hyperparameter sweep, each a one-time job of its own. */
-  training?: { trainedTokens: number; epochs: number; sweepEpochs?: number[] };
+  /** sweepScoreTokens: tokens of the calls that asked every sweep point the validation records (score-based selection). */
+  training?: { trainedTokens: number; epochs: number; sweepEpochs?: number[]; sweepScoreTokens?: { calls: number; inputTokens: number; outputTokens: number } };
   serving?: { type: 'on-demand' | 'provisioned'; modelUnits: number; commitment: 'none' | '1-month' | '6-month' };
   knowledgeBase?: {
     corpusTokens: number;

@@ -69,7 +69,9 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
               trainedTokens: system.training.trainingTokens,
               epochs: system.training.epochs ?? 1,
               // A system borrowing a swept model (generatorFrom) does not pay for the sweep again.
-              ...(system.training.sweep && !system.spec.generatorFrom ? { sweepEpochs: system.training.sweep.points.filter((p) => !p.chosen).map((p) => p.epochs) } : {}),
+              ...(system.training.sweep && !system.spec.generatorFrom
+                ? { sweepEpochs: system.training.sweep.points.filter((p) => !p.chosen).map((p) => p.epochs), sweepScoreTokens: system.training.sweep.scoreCalls }
+                : {}),
             }
           : undefined,
         serving: system.training ? (system.spec.serving ?? { type: 'on-demand', modelUnits: 1, commitment: 'none' }) : undefined,

@@ -24,7 +24,7 @@ import { cleanupCreatedResources } from './resources.js';
 import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
-import { loadGeneralSet, runSideEvals } from './side-evals.js';
+import { loadGeneralSet, runSideEvals, sweepAsker } from './side-evals.js';
 import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
@@ -201,6 +201,8 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       resolvePath: (p) => resolveConfigPath(p, baseDir),
       pollMs: endpoint.emulated ? 100 : 15_000,
       log: opts.log,
+      workDir: outDir,
+      askSweepPoints: sweepAsker({ config, baseDir, clients, outDir, resume: !!snapshot, cacheDir: join(opts.cwd, '.ftrag', 'cache'), log: opts.log }),
     });
     await stateStore.save(state);
 

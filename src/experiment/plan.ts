@@ -11,6 +11,7 @@ import { defaultHyperParameters } from '../models/index.js';
 import { preflightRun, type PreflightResult } from '../training/preflight.js';
 import { prepareTraining } from './train-model.js';
 import { sweepPoints } from '../training/sweep.js';
+import { planSweepScoring } from './sweep-validation.js';
 import { knowledgeBaseKey } from './ensure-kb.js';
 import type { ProvisionState } from './state.js';
 import { planSageMakerSystem } from './sagemaker-plan.js';
@@ -115,7 +116,16 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
           const php = { ...defaultHyperParameters(spec.training.baseModelId), ...p.hyperParameters };
           resources.push({ system: spec.id, action: 'create', resource: `model customization job (sweep point ${p.index + 1}/${sweep.length})`, detail: `${spec.training.customizationType} of ${spec.training.baseModelId}, ${JSON.stringify(php)}` });
         }
-        resources.push({ system: spec.id, action: 'create', resource: 'sweep selection', detail: `the point with the lowest validation loss is served; ${spec.training.sweep!.maxConcurrentJobs} job(s) at a time; the other ${sweep.length - 1} custom model(s) stay stored until deleted` });
+        const planned = await planSweepScoring(spec, sweep.length, { resolvePath, seed: config.seed, region: config.region });
+        resources.push(...planned.resources);
+        resources.push({ system: spec.id, action: 'create', resource: 'sweep selection', detail: `${planned.selection}; ${spec.training.sweep!.maxConcurrentJobs} job(s) at a time; the other ${sweep.length - 1} custom model(s) stay stored until deleted` });
+        if (planned.calls) {
+          modelCalls += planned.calls.calls;
+          const pin = price(input.pricingModelId, 'input-1k-tokens');
+          const pout = price(input.pricingModelId, 'output-1k-tokens');
+          const c = planned.calls;
+          if (pin && pout) cost.push({ item: `${spec.id}: sweep validation calls`, usd: (c.inputTokens * pin.price + c.outputTokens * pout.price) / 1000, basis: `${c.calls} calls (${sweep.length} points x ${c.records} validation records): ${c.inputTokens} in x ${pin.price} + ${c.outputTokens} out x ${pout.price} / 1k (completions' tokens as the answers' length)`, priceDates: [pin.asOf, pout.asOf] });
+        }
       } else {
         resources.push({
           system: spec.id,

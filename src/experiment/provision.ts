@@ -49,7 +49,7 @@ export async function provisionSystems(config: ExperimentConfig, ctx: TrainConte
       training = source.training;
       pricingModelId ??= source.pricingModelId;
     } else if (spec.training && !spec.modelId) {
-      const trained = spec.training.sweep ? await ensureSweptModel(spec, { ...ctx, seed: config.seed }) : await ensureCustomModel(spec, ctx);
+      const trained = spec.training.sweep ? await ensureSweptModel(spec, { ...ctx, seed: config.seed, region: config.region, trainingHealth: config.trainingHealth }) : await ensureCustomModel(spec, ctx);
       modelId = trained.modelId;
       training = trained.training;
       pricingModelId ??= baseModelOf(spec.training.baseModelId);

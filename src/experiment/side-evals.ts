@@ -18,6 +18,7 @@ import { InputError } from '../util/errors.js';
 import { mulberry32 } from '../util/random.js';
 import { targetSpecOf } from './execute.js';
 import type { ProvisionedSystem } from './provision.js';
+import type { TrainContext } from './train-model.js';
 
 /** The bundled general set (SQuAD 2.0 reading questions with their paragraphs; eval-sets/general/README.md). */
 export const BUNDLED_GENERAL_SET = fileURLToPath(new URL('../../eval-sets/general/squad-v2-general.jsonl', import.meta.url));
@@ -117,6 +118,23 @@ export async function runTrainPrompts(system: ProvisionedSystem, metric: string,
 }
 
 async function ask(items: EvalItem[], systems: ProvisionedSystem[], metric: string, journal: string, ctx: SideEvalContext): Promise<ScoreTable> {
+  return (await askScored(items, systems, metric, journal, ctx)).scores;
+}
+
+/** Tokens the calls of a side evaluation used (what they are billed by), per system. */
+export type TokenTable = Map<string, { input: number; output: number; calls: number }>;
+
+/**
+ * Asks `items` to `systems` through the journaled runner (own journal in the run folder, cache), scores every answer
+ * with `metric` against the item's references (a failed call scores 0) and sums the tokens each system used.
+ */
+export async function askScored(
+  items: EvalItem[],
+  systems: ProvisionedSystem[],
+  metric: string,
+  journal: string,
+  ctx: SideEvalContext,
+): Promise<{ scores: ScoreTable; tokens: TokenTable }> {
   const { config, clients } = ctx;
   const targets = systems.map((s) => createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, region: config.region }));
   const outcome = await runEval({
@@ -140,6 +158,7 @@ async function ask(items: EvalItem[], systems: ProvisionedSystem[], metric: stri
   });
   const [scorer] = createScorers([metric], { runtime: clients.runtime, cacheDir: config.runner.cache ? join(ctx.cacheDir, 'scores') : undefined });
   const table: ScoreTable = new Map(systems.map((s) => [s.spec.id, new Map()]));
+  const tokens: TokenTable = new Map(systems.map((s) => [s.spec.id, { input: 0, output: 0, calls: 0 }]));
   const byId = new Map(items.map((i) => [i.id, i]));
   for (const [itemId, bySystem] of outcome.records ?? []) {
     const item = byId.get(itemId);
@@ -148,12 +167,33 @@ async function ask(items: EvalItem[], systems: ProvisionedSystem[], metric: stri
       // A failed call is a wrong answer, as in the main run.
       const value = record.ok && record.response ? (await scorer.score({ item, output: record.response.output })).value : 0;
       table.get(systemId)?.set(itemId, value);
+      const used = tokens.get(systemId);
+      if (used && record.response?.usage) {
+        used.input += record.response.usage.inputTokens;
+        used.output += record.response.usage.outputTokens;
+      }
+      if (used) used.calls++;
     }
   }
-  return table;
+  return { scores: table, tokens };
 }
 
 const LEXICAL = new Set(['exact', 'f1', 'contains', 'rouge1', 'rouge2', 'rougeL']);
+
+/** Training completions are references of their own; a model-backed metric (judge, semantic) would need more calls. */
+export function sideMetric(config: ExperimentConfig): string {
+  return LEXICAL.has(config.primaryMetric) ? config.primaryMetric : 'f1';
+}
+
+/** What a score-based sweep asks its points with: the side evaluations' runner, cache and metric. */
+export function sweepAsker(ctx: SideEvalContext): NonNullable<TrainContext['askSweepPoints']> {
+  const metric = sideMetric(ctx.config);
+  return async (spec, items, models, journal) => {
+    const systems: ProvisionedSystem[] = models.map((m) => ({ spec: { ...spec, id: m.id, knowledgeBase: undefined, generatorFrom: undefined }, modelId: m.modelId, pricingModelId: '' }));
+    const { scores, tokens } = await askScored(items, systems, metric, journal, ctx);
+    return { metric, scores, tokens };
+  };
+}
 
 export interface SideEvals {
   general?: GeneralSetRun;
@@ -162,9 +202,7 @@ export interface SideEvals {
 
 /** Both side evaluations for a provisioned run (nothing when no system is fine-tuned). */
 export async function runSideEvals(systems: ProvisionedSystem[], ctx: SideEvalContext): Promise<SideEvals> {
-  const primary = ctx.config.primaryMetric;
-  // Training completions are references of their own; a model-backed metric (judge, semantic) would need more calls.
-  const metric = LEXICAL.has(primary) ? primary : 'f1';
+  const metric = sideMetric(ctx.config);
   const trainPrompts = new Map<string, TrainPromptRun>();
   for (const s of customizedSystems(systems)) {
     const run = await runTrainPrompts(s, metric, ctx);

@@ -19,6 +19,7 @@ import {
 import type { AwsClients } from '../targets/clients.js';
 import type { SystemSpec } from '../config/schema.js';
 import type { TrainingInfo } from '../schema/run-result.js';
+import type { EvalItem } from '../datasets/types.js';
 import { InputError, ServiceError } from '../util/errors.js';
 import { countTrainingTextTokens } from '../cost/index.js';
 import { defaultEpochCount } from '../models/index.js';
@@ -43,7 +44,19 @@ export interface TrainContext {
   resolvePath: (p: string) => string;
   pollMs: number;
   log: (line: string) => void;
+  /** The run folder: files a sweep makes (its validation split, its journal) go here. */
+  workDir?: string;
+  /** Asks validation items to sweep points and scores them (score-based sweep selection); set by the experiment. */
+  askSweepPoints?: SweepAsk;
 }
+
+/** Asks `items` to each model (id = point label) and scores the answers against the items' references. */
+export type SweepAsk = (
+  spec: SystemSpec,
+  items: EvalItem[],
+  models: { id: string; modelId: string }[],
+  journal: string,
+) => Promise<{ metric: string; scores: Map<string, Map<string, number | null>>; tokens: Map<string, { input: number; output: number; calls: number }> }>;
 
 export interface TrainedSystem {
   /** What Converse is called with: a deployment or provisioned-model ARN. */

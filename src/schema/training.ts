@@ -28,6 +28,14 @@ export const TrainingHealth = z
   .describe('Over-fitting checks of one customized model');
 export type TrainingHealth = z.infer<typeof TrainingHealth>;
 
+export const SweepScore = z.object({
+  metric: z.string(),
+  mean: z.number(),
+  ci95: Interval,
+  n: z.number().int(),
+  method: z.string().describe('How the interval was made (wilson or bootstrap-percentile)'),
+});
+
 export const SweepResult = z
   .object({
     method: z.enum(['grid', 'random']),
@@ -44,10 +52,26 @@ export const SweepResult = z
         finalValidationLoss: z.number().optional(),
         trainingLoss: z.array(LossPoint).optional(),
         validationLoss: z.array(LossPoint).optional(),
+        validationScore: SweepScore.optional().describe('The point answering the validation records (score-based rules only)'),
+        health: TrainingHealth.optional().describe("Over-fitting checks from this point's own loss curves"),
         chosen: z.boolean(),
       }),
     ),
     trainedTokens: z.number().describe('Tokens in the training file; each point trains trainedTokens x its epochs'),
+    reason: z.string().optional().describe('Why the chosen point won, with its numbers'),
+    tieWithin: z.number().optional().describe('Combined rules: closeness on the first criterion that counts as a tie'),
+    validation: z
+      .object({
+        source: z.enum(['file', 'split']).describe('file: training.validationData; split: held out of the training data (sweep.validationSplit)'),
+        records: z.number().int(),
+        trainingRecords: z.number().int().optional().describe('split: records left to train on'),
+      })
+      .optional()
+      .describe('Where the validation evidence came from (never the test set)'),
+    scoreCalls: z
+      .object({ calls: z.number().int(), inputTokens: z.number(), outputTokens: z.number() })
+      .optional()
+      .describe('Score-based rules: the calls that asked every point the validation records (priced in the sweep cost)'),
   })
   .describe('Hyperparameter sweep behind this model: every point, its losses, and which one was served');
 export type SweepResult = z.infer<typeof SweepResult>;

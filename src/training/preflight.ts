@@ -8,7 +8,7 @@ import { customOnDemandSupport } from '../models/index.js';
 import { batchRefusal } from '../targets/batch.js';
 import { InputError } from '../util/errors.js';
 import { checkHyperParameters } from './hyperparameters.js';
-import { sweepPoints } from './sweep.js';
+import { checkSweepSpec, sweepPoints } from './sweep.js';
 
 export interface PreflightResult {
   system: string;
@@ -68,10 +68,10 @@ export async function preflightRun(
       if (spec.training.sweep) {
         // Every point is checked against the family's ranges now, before the first job starts.
         const points = sweepPoints(spec.training.sweep, spec.training, `systems.${spec.id}.training`, config.seed);
-        if (!spec.training.validationData) {
-          throw new InputError('a sweep chooses its point by validation loss and needs training.validationData (ftrag data split makes one)', { field: `systems.${spec.id}.training.validationData` });
-        }
-        results.push({ system: spec.id, check: 'sweep', ok: true, detail: `${points.length} points, chosen by ${spec.training.sweep.select}` });
+        checkSweepSpec(spec, config.region);
+        const sweep = spec.training.sweep;
+        const evidence = spec.training.validationData ? 'the validation file' : `a ${sweep.validationSplit} validation split of the training data`;
+        results.push({ system: spec.id, check: 'sweep', ok: true, detail: `${points.length} points, chosen by ${sweep.select} on ${evidence}` });
       }
       results.push({ system: spec.id, check: 'serving', ok: true, detail: serving === 'on-demand' ? customOnDemandSupport(spec.training.baseModelId, config.region).reason : 'provisioned throughput' });
       results.push({ system: spec.id, check: 'training data', ok: true, detail: `valid for ${spec.training.baseModelId} (${tokenizer})` });

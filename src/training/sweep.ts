@@ -3,8 +3,9 @@
  * each merged over the system's fixed hyperParameters and checked against the base model family's published ranges
  * (src/models) before any job starts. Integer parameters are rounded; duplicate points are dropped.
  */
-import type { SweepSpec } from '../config/schema.js';
-import { familyOf } from '../models/index.js';
+import type { SweepSpec, SystemSpec } from '../config/schema.js';
+import { customOnDemandSupport, familyOf } from '../models/index.js';
+import { needsScores } from './sweep-select.js';
 import { InputError } from '../util/errors.js';
 import { mulberry32 } from '../util/random.js';
 import { checkHyperParameters } from './hyperparameters.js';
@@ -77,3 +78,34 @@ export function sweepPoints(
   }
   return points;
 }
+
+/**
+ * Checks what a sweep needs before anything is trained (exit 2 naming the field): validation evidence, and for a
+ * score-based rule a base model whose custom models can be served on demand in the Region (each point is asked the
+ * validation records through a deployment; provisioned throughput per point would bill by the hour).
+ */
+export function checkSweepSpec(spec: SystemSpec, region: string): void {
+  const training = spec.training!;
+  const sweep = training.sweep!;
+  const field = `systems.${spec.id}.training`;
+  if (!training.validationData && sweep.validationSplit === undefined) {
+    throw new InputError('a sweep chooses its point on validation evidence: give training.validationData or sweep.validationSplit (a share of the training data to hold out; ftrag data split makes a file)', {
+      field: `${field}.validationData`,
+    });
+  }
+  if (training.validationData && sweep.validationSplit !== undefined) {
+    throw new InputError('give training.validationData or sweep.validationSplit, not both', { field: `${field}.sweep.validationSplit` });
+  }
+  if (needsScores(sweep.select)) {
+    const support = customOnDemandSupport(training.baseModelId, region);
+    if (!support.supported) {
+      throw new InputError(`select: ${sweep.select} asks every point the validation records through an on-demand custom model deployment, but ${support.reason}; use select: validation-loss`, { field: `${field}.sweep.select` });
+    }
+    if (spec.serving?.type === 'provisioned') {
+      throw new InputError(`select: ${sweep.select} serves every point on demand to score it; with serving.type provisioned each point would need provisioned throughput: use select: validation-loss, or serving.type on-demand`, {
+        field: `${field}.sweep.select`,
+      });
+    }
+  }
+}
+

@@ -132,6 +132,6 @@ describe('a sweep in a run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftrag-sweep-bad-'));
     const run = runExperiment({ config: config(dir, '        epochCount: [1, 2]', false), out: join(dir, 'run'), cwd: dir });
     await expect(run).rejects.toBeInstanceOf(InputError);
-    await expect(run).rejects.toThrow(/needs training\.validationData/);
+    await expect(run).rejects.toThrow(/give training\.validationData or sweep\.validationSplit/);
   });
 });
