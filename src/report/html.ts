@@ -8,7 +8,8 @@ import { DRILLDOWN_SCRIPT } from './drilldown-script.js';
 import { drilldownHtml, PAGE_SIZE } from './drilldown.js';
 import { escapeHtml as e } from './escape.js';
 import { categorySection, comparisonsSection, methodsSection, scoreboardSection, verdictSection } from './html-sections.js';
-import { REPORT_CSS } from './html-style.js';
+import { documentHead } from './html-head.js';
+import type { ItemStream } from './item-stream.js';
 import { runTitle } from './format.js';
 import { importedHtml } from './imported.js';
 import { repricedSentence, vectorStoreHtml } from './vector-stores.js';
@@ -16,7 +17,7 @@ import { sageMakerHtml } from './sagemaker-section.js';
 import { renderShadowHtml } from './shadow-html.js';
 import { fineTuneRiskRows, fineTuneRisksHtml, sweepHtml, sweepRows } from './fine-tune-risks.js';
 
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+export { CSP } from './html-head.js';
 
 function chartFigure(c: Chart): string {
   return `<figure id="${c.id}" class="chart">
@@ -29,8 +30,15 @@ function chartFigure(c: Chart): string {
 </figure>`;
 }
 
-export function renderHtml(run: RunResult): string {
-  if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run);
+/** report.html for a run whose per-item results come from `items` (each call of it a fresh pass in item order). */
+export async function renderHtml(run: RunResult, items: ItemStream): Promise<string> {
+  if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
+  const all: RunResult['items'] = [];
+  for await (const it of items()) all.push(it);
+  return renderFromItems({ ...run, items: all });
+}
+
+function renderFromItems(run: RunResult): string {
   const charts = allCharts(run);
   const title = `ftrag report: ${runTitle(run)}`;
   const nav = [
@@ -47,17 +55,7 @@ export function renderHtml(run: RunResult): string {
     ['answers', 'Answers'],
     ['methods', 'Methods'],
   ];
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="generator" content="${e(`${run.tool.name} ${run.tool.version}`)}">
-<title>${e(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
+  return `${documentHead({ title, generator: `${run.tool.name} ${run.tool.version}` })}
 <body>
 <header>
 <h1>${e(title)}</h1>

@@ -5,3 +5,4 @@ export { renderJUnit } from './junit.js';
 export { writeReports, writeReportFiles, writeFileAtomic, type WrittenReports, type ReportPaths, type WriteOptions } from './write.js';
 export { systemChecks, reportWarnings, isWrong, type Check } from './findings.js';
 export { escapeHtml, escapeXml, jsonForScript, markdownCell, markdownText } from './escape.js';
+export { itemStreamOf, type ItemStream } from './item-stream.js';

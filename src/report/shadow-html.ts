@@ -4,11 +4,11 @@
  * disagreements side by side for a person to read, and what was left out of the logs (file and line). Every logged or
  * generated text is escaped; the same strict CSP as the experiment report forbids every fetch.
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { ItemResult, RunResult } from '../schema/run-result.js';
 import type { ShadowSummary } from '../schema/shadow.js';
 import { escapeHtml as e } from './escape.js';
-import { REPORT_CSS } from './html-style.js';
-import { CSP } from './html.js';
+import { documentHead } from './html-head.js';
+import type { ItemStream } from './item-stream.js';
 
 export const DISAGREEMENTS_SHOWN = 20;
 
@@ -47,14 +47,22 @@ function deltaRow(label: string, d: { mean: number; ci95: [number, number]; n: n
   return d ? [label, `${d.mean >= 0 ? '+' : ''}${num(d.mean)} ${unit}`, `${num(d.ci95[0])} to ${num(d.ci95[1])}`, String(d.n)] : [label, 'not measured', '', ''];
 }
 
-function disagreements(run: RunResult, s: ShadowSummary): string {
+/** The largest disagreements, lowest score first (ties by id), kept to the few shown while the items stream past. */
+async function disagreements(items: ItemStream, s: ShadowSummary): Promise<string> {
   const cand = s.candidate.systemId;
   const metric = s.agreementMetric;
-  const rows = run.items
-    .map((it) => ({ it, score: it.results[cand]?.scores[metric] }))
-    .filter((x): x is { it: (typeof run.items)[number]; score: number } => typeof x.score === 'number' && x.score < 1)
-    .sort((a, b) => a.score - b.score || (a.it.id < b.it.id ? -1 : 1))
-    .slice(0, DISAGREEMENTS_SHOWN);
+  const rows: Array<{ it: ItemResult; score: number }> = [];
+  const before = (a: { it: ItemResult; score: number }, b: { it: ItemResult; score: number }) => a.score - b.score || (a.it.id < b.it.id ? -1 : 1);
+  for await (const it of items()) {
+    const score = it.results[cand]?.scores[metric];
+    if (typeof score !== 'number' || score >= 1) continue;
+    const row = { it, score };
+    if (rows.length === DISAGREEMENTS_SHOWN && before(row, rows[rows.length - 1]) >= 0) continue;
+    let at = rows.length;
+    while (at > 0 && before(row, rows[at - 1]) < 0) at--;
+    rows.splice(at, 0, row);
+    if (rows.length > DISAGREEMENTS_SHOWN) rows.pop();
+  }
   if (rows.length === 0) return '<p>No disagreements: every compared answer matches production exactly on this metric.</p>';
   return rows
     .map(({ it, score }) => {
@@ -68,7 +76,8 @@ ${reason ? `<p class="judge">Judge: ${e(reason)}</p>` : ''}</article>`;
     .join('\n');
 }
 
-export function renderShadowHtml(run: RunResult): string {
+export async function renderShadowHtml(run: RunResult, items: ItemStream): Promise<string> {
+  const disagreementsHtml = await disagreements(items, run.shadow!);
   const s = run.shadow!;
   const title = `ftrag shadow report: ${s.candidate.systemId} vs production (${s.production.modelId})`;
   const agreementRows = Object.entries(s.agreement).map(([m, a]) => [m, pct(a.mean), ci(a.ci95), String(a.n), a.method ?? '']);
@@ -76,18 +85,11 @@ export function renderShadowHtml(run: RunResult): string {
   const left = [...Object.entries(s.logs.bad.byReason).map(([k, v]) => [`bad: ${k}`, String(v)]), ...Object.entries(s.logs.skipped).map(([k, v]) => [`filtered: ${k}`, String(v)])];
   const examples = [...s.logs.bad.examples.map((b) => ['bad', b.file, String(b.line), b.reason]), ...s.logs.skippedExamples.slice(0, 10).map((b) => ['filtered', b.file, String(b.line), b.reason])];
   const c = s.cost;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${e(title)}</title>
-<style>${REPORT_CSS}
-.side-by-side{display:grid;grid-template-columns:1fr 1fr;gap:1em}.side-by-side pre{white-space:pre-wrap;word-break:break-word;background:#f6f6f6;padding:.5em}
-.pair{border-top:1px solid #ddd;padding-top:.5em}</style>
-</head>
+  return `${documentHead({
+    title,
+    extraCss: `.side-by-side{display:grid;grid-template-columns:1fr 1fr;gap:1em}.side-by-side pre{white-space:pre-wrap;word-break:break-word;background:#f6f6f6;padding:.5em}
+.pair{border-top:1px solid #ddd;padding-top:.5em}`,
+  })}
 <body>
 <header>
 <h1>${e(title)}</h1>
@@ -123,7 +125,7 @@ ${table(['', 'model', 'per 1,000 requests', 'fixed per month', 'per month at you
   ])}
 <p>${e(c.differencePct === null ? 'No cost difference given: a price is missing.' : `Candidate: ${c.differencePct >= 0 ? '+' : ''}${c.differencePct.toFixed(1)}% per month.`)} Prices: ${e(run.priceCatalog.id)} (${e(run.priceCatalog.date)}).</p>
 ${table(['UTC hour', ...Array.from({ length: 24 }, (_, h) => String(h))], [['requests', ...s.traffic.hourOfDay.map(String)]])}</section>
-<section id="disagreements"><h2>Largest disagreements</h2>${disagreements(run, s)}</section>
+<section id="disagreements"><h2>Largest disagreements</h2>${disagreementsHtml}</section>
 <section id="logs"><h2>What was read from the logs</h2>
 <p>${e(`${s.logs.records} records in ${s.logs.files} files from ${s.logs.sources.join(', ')}; ${s.logs.usable} usable (production ${s.production.modelId}; operations ${Object.entries(s.production.operations).map(([k, v]) => `${k} ${v}`).join(', ')}); ${s.logs.bad.count} bad.`)}${s.logs.sample ? e(` A reproducible sample of ${s.logs.sample.size} (seed ${s.logs.sample.seed}) was replayed.`) : ''}</p>
 ${left.length ? table(['left out', 'records'], left) : ''}

@@ -4,6 +4,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../schema/run-result.js';
 import { renderHtml } from './html.js';
+import type { ItemStream } from './item-stream.js';
 import { renderJUnit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -63,8 +64,8 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
 }
 
 /** Render all three reports first (so a rendering error writes nothing), then write them. */
-export async function writeReportFiles(run: RunResult, outDir: string): Promise<ReportPaths> {
-  const rendered = { html: renderHtml(run), markdown: renderMarkdown(run), junit: renderJUnit(run) };
+export async function writeReportFiles(run: RunResult, items: ItemStream, outDir: string): Promise<ReportPaths> {
+  const rendered = { html: await renderHtml(run, items), markdown: renderMarkdown(run), junit: renderJUnit(run) };
   await mkdir(outDir, { recursive: true });
   await removeStaleTempFiles(outDir);
   const paths = { html: join(outDir, 'report.html'), markdown: join(outDir, 'report.md'), junit: join(outDir, 'junit.xml') };
@@ -74,12 +75,12 @@ export async function writeReportFiles(run: RunResult, outDir: string): Promise<
   return paths;
 }
 
-/** run.json plus the three reports into outDir. */
-export async function writeReports(run: RunResult, outDir: string, options: WriteOptions = {}): Promise<WrittenReports> {
+/** run.json plus the three reports into outDir; the report reads the per-item results from `items`. */
+export async function writeReports(run: RunResult, items: ItemStream, outDir: string, options: WriteOptions = {}): Promise<WrittenReports> {
   const json = `${JSON.stringify(run, null, options.prettyJson === false ? undefined : 2)}\n`;
   await mkdir(outDir, { recursive: true });
   await removeStaleTempFiles(outDir);
   const runJson = join(outDir, 'run.json');
   await writeFileAtomic(runJson, json);
-  return { runJson, ...(await writeReportFiles(run, outDir)) };
+  return { runJson, ...(await writeReportFiles(run, items, outDir)) };
 }

@@ -11,7 +11,7 @@ import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startHarness, userMessage } from '../emulator/helpers.js';
 import { runCli, tempDir } from './cli.js';
-import { renderHtml } from '../../src/report/index.js';
+import { itemStreamOf, renderHtml } from '../../src/report/index.js';
 import { parseRunResult } from '../../src/schema/read.js';
 
 const MODEL = 'amazon.nova-micro-v1:0';
@@ -118,7 +118,8 @@ describe('ftrag shadow on logged emulator traffic', () => {
     const shown = [...run.items].sort((a, b) => (a.id < b.id ? -1 : 1))[0];
     shown.results.broken.output = '<img src=x onerror=alert(2)>';
     shown.results.broken.scores.f1 = 0;
-    const html = renderHtml(parseRunResult(run));
+    const parsed = parseRunResult(run);
+    const html = await renderHtml(parsed, itemStreamOf(parsed.items));
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
     expect(html).not.toContain('<img src=x');
     const g = await runCli(['gate', '--current', join(out, 'run.json'), '--rules', rules], { cwd: work });

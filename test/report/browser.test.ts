@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtml } from '../../src/report/index.js';
+import { itemStreamOf, renderHtml } from '../../src/report/index.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,7 +29,7 @@ describe.runIf(present || required)('report.html in Chromium', () => {
     if (!present) throw new Error(`FTRAG_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing`);
     dir = await mkdtemp(join(tmpdir(), 'ftrag-browser-'));
     const file = join(dir, 'report.html');
-    await writeFile(file, renderHtml(run));
+    await writeFile(file, await renderHtml(run, itemStreamOf(run.items)));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

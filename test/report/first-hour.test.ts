@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderHtml, renderJUnit, renderMarkdown } from '../../src/report/index.js';
+import { itemStreamOf, renderHtml, renderJUnit, renderMarkdown } from '../../src/report/index.js';
 import { costChart, lossChart } from '../../src/report/charts.js';
 import { DRILLDOWN_SCRIPT } from '../../src/report/drilldown-script.js';
 import { removeStaleTempFiles, writeReports } from '../../src/report/write.js';
@@ -23,27 +23,27 @@ describe('report items a new user tripped over', () => {
     expect(renderJUnit(real)).not.toMatch(/EMULATED/);
   });
 
-  it('retries and throttles are shown next to latency in report.html and report.md', () => {
+  it('retries and throttles are shown next to latency in report.html and report.md', async () => {
     const retried = run.systems.find((s) => s.retries > 0)!;
     expect(retried).toBeDefined();
     const row = (html: string, id: string) => new RegExp(`<span class="sys">${id}</span>[\\s\\S]*?</tr>`).exec(html)![0];
-    const html = renderHtml(run);
+    const html = await renderHtml(run, itemStreamOf(run.items));
     expect(row(html, retried.id)).toContain(`${retried.retries} ${retried.retries === 1 ? 'retry' : 'retries'} (${retried.throttles} throttled); latency is each call&#39;s last attempt`);
     const md = renderMarkdown(run);
     const mdRow = md.split('\n').find((l) => l.startsWith(`| ${retried.id}`))!;
     expect(mdRow).toMatch(/retr(y|ies) \(\d+ throttled\); latency is each call's last attempt/);
   });
 
-  it('ARNs are shown by their resource on one line, with the full ARN in the title and in the methods section', () => {
-    const html = renderHtml(run);
+  it('ARNs are shown by their resource on one line, with the full ARN in the title and in the methods section', async () => {
+    const html = await renderHtml(run, itemStreamOf(run.items));
     expect(html).toContain('<span class="model arn" title="arn:aws:bedrock:us-east-1:000000000000:custom-model-deployment/ft-demo">custom-model-deployment/ft-demo</span>');
     expect(html).toMatch(/<dt>fine-tuned<\/dt><dd>fine-tuned: arn:aws:bedrock:us-east-1:000000000000:custom-model-deployment\/ft-demo<\/dd>/);
   });
 
-  it('"Unverified" names only prices this run used, each once', () => {
+  it('"Unverified" names only prices this run used, each once', async () => {
     const withExtra = buildRunResult({ items: 60 });
     withExtra.priceCatalog.unverified = [...withExtra.priceCatalog.unverified, 'cohere.command-r price for a model not in this experiment'];
-    const html = renderHtml(withExtra);
+    const html = await renderHtml(withExtra, itemStreamOf(withExtra.items));
     const dd = /<dt>Unverified<\/dt><dd>([^<]*)<\/dd>/.exec(html)![1];
     expect(dd).not.toContain('cohere');
     const used = new Set(withExtra.systems.flatMap((s) => s.cost?.unverifiedPrices ?? []));
@@ -83,7 +83,7 @@ describe('report items a new user tripped over', () => {
     writeFileSync(join(dir, `run.json.${process.pid}.89abcdef.tmp`), 'in flight');
     expect(await removeStaleTempFiles(dir)).toEqual(['report.html.999999999.0123abcd.tmp']);
     writeFileSync(join(dir, 'junit.xml.999999998.fedcba98.tmp'), 'half a file');
-    await writeReports(run, dir);
+    await writeReports(run, itemStreamOf(run.items), dir);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([`run.json.${process.pid}.89abcdef.tmp`]);
   });
 });

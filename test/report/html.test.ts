@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { categoryChart, costCrossovers, qualityChart, quantileSample } from '../../src/report/charts.js';
 import { compactItems, FLAG_WRONG } from '../../src/report/drilldown.js';
 import { DRILLDOWN_SCRIPT } from '../../src/report/drilldown-script.js';
-import { CSP, renderHtml } from '../../src/report/index.js';
+import { CSP, itemStreamOf, renderHtml } from '../../src/report/index.js';
 import { vegaLiteToSvg, vegaLiteToSvgAsync } from '../../src/report/vega-svg.js';
 import type { RunResult } from '../../src/schema/run-result.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
 
 const run = buildRunResult();
-const html = renderHtml(run);
+const html = await renderHtml(run, itemStreamOf(run.items));
 
 function dataBlock(page: string): string {
   const m = /<script type="application\/json" id="ftrag-items">([\s\S]*?)<\/script>/.exec(page);
@@ -25,14 +25,15 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/<link\b/i);
   });
 
-  it('leads with the verdict, its confidence, reasons and the emulator banner', () => {
+  it('leads with the verdict, its confidence, reasons and the emulator banner', async () => {
     const verdictAt = html.indexOf(run.recommendation!.headline);
     expect(verdictAt).toBeGreaterThan(0);
     expect(verdictAt).toBeLessThan(html.indexOf('id="scoreboard"'));
     expect(html).toContain('confidence <strong class="conf-medium">medium</strong>');
     for (const r of run.recommendation!.reasons) expect(html).toContain(r.replace(/&/g, '&amp;'));
     expect(html).toContain('Emulated run.');
-    const real = renderHtml(buildRunResult({ emulated: false }));
+    const realRun = buildRunResult({ emulated: false });
+    const real = await renderHtml(realRun, itemStreamOf(realRun.items));
     expect(real).not.toContain('Emulated run.');
   });
 
@@ -91,11 +92,11 @@ describe('renderHtml', () => {
     expect(JSON.parse(data)).toEqual(compactItems(run));
   });
 
-  it('escapes hostile ids and category names in the static sections and inside the SVG charts', () => {
+  it('escapes hostile ids and category names in the static sections and inside the SVG charts', async () => {
     const hostile: RunResult = structuredClone(run);
     hostile.evalSet.name = HOSTILE.script;
     for (const s of hostile.systems) s.byCategory = { [HOSTILE.img]: s.byCategory.format };
-    const page = renderHtml(hostile);
+    const page = await renderHtml(hostile, itemStreamOf(hostile.items));
     expect(page).not.toMatch(/<img\b/i);
     expect(page).not.toContain('<script>window.__pwned');
     expect(page).toContain('&lt;img src=x onerror=');

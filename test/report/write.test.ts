@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { renderHtml, writeReports } from '../../src/report/index.js';
+import { itemStreamOf, renderHtml, writeReports } from '../../src/report/index.js';
 import { readRunResult } from '../../src/schema/read.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
 
@@ -34,10 +34,10 @@ describe('writeReports', () => {
   it('writes run.json and the three reports, with no temporary files left', async () => {
     const run = buildRunResult();
     const out = join(dir, 'run1');
-    const paths = await writeReports(run, out);
+    const paths = await writeReports(run, itemStreamOf(run.items), out);
     expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'run.json']);
     expect(await readRunResult(paths.runJson)).toEqual(run);
-    expect(await readFile(paths.html, 'utf8')).toBe(renderHtml(run));
+    expect(await readFile(paths.html, 'utf8')).toBe(await renderHtml(run, itemStreamOf(run.items)));
   });
 });
 
@@ -45,11 +45,11 @@ describe('ftrag report', () => {
   it('re-renders the reports next to run.json, or into --out', async () => {
     const run = buildRunResult();
     const src = join(dir, 'saved');
-    const { runJson } = await writeReports(run, src, { prettyJson: false });
+    const { runJson } = await writeReports(run, itemStreamOf(run.items), src, { prettyJson: false });
     await rm(join(src, 'report.html'));
     const next = await quiet(() => main(['report', runJson]));
     expect(next.value).toBe(0);
-    expect(await readFile(join(src, 'report.html'), 'utf8')).toBe(renderHtml(run));
+    expect(await readFile(join(src, 'report.html'), 'utf8')).toBe(await renderHtml(run, itemStreamOf(run.items)));
     const other = join(dir, 'elsewhere');
     const into = await quiet(() => main(['report', runJson, '--out', other]));
     expect(into.value).toBe(0);

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { MANIFEST_NAME, type ExportManifest } from '../../bedrock-eval/export.js';
 import { importBedrockEval } from '../../bedrock-eval/import.js';
 import { readJobOutput } from '../../bedrock-eval/job-output.js';
-import { writeReports } from '../../report/index.js';
+import { itemStreamOf, writeReports } from '../../report/index.js';
 import { verdictText } from '../../report/imported.js';
 import { readRunResult } from '../../schema/read.js';
 import { RunResult } from '../../schema/run-result.js';
@@ -53,7 +53,8 @@ const command: CommandModule = {
       system: typeof args.system === 'string' ? args.system : undefined,
       primaryMetric: typeof args.primary === 'string' ? args.primary : undefined,
     });
-    const written = await writeReports(RunResult.parse(next), outDir);
+    const parsed = RunResult.parse(next);
+    const written = await writeReports(parsed, itemStreamOf(parsed.items), outDir);
 
     const lines = [`Imported ${summary.files.reduce((n, f) => n + f.records, 0)} records from ${summary.files.length} file(s) into run ${run.runId}; ${runFile} is unchanged.`];
     if (!manifest) lines.push(`warning: no export manifest (${manifestFile}): every record was matched by its prompt text.`);

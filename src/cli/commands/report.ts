@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { formatUsd, loadCatalog } from '../../cost/index.js';
 import { repriceRun } from '../../experiment/reprice.js';
-import { writeReportFiles, writeReports } from '../../report/index.js';
+import { itemStreamOf, writeReportFiles, writeReports } from '../../report/index.js';
 import { readRunResult } from '../../schema/read.js';
 import type { RunResult } from '../../schema/run-result.js';
 import { InputError } from '../../util/errors.js';
@@ -20,7 +20,7 @@ async function reprice(file: string, run: RunResult, catalogFile: string, out: u
   if (resolve(outDir) === dirname(resolve(file)) || existsSync(join(outDir, 'run.json'))) {
     throw new InputError('a run.json is already there; re-pricing never replaces a run: choose another --out', { file: join(outDir, 'run.json'), field: '--out' });
   }
-  const written = await writeReports(next, outDir);
+  const written = await writeReports(next, itemStreamOf(next.items), outDir);
   const lines = [`Re-priced run ${run.runId} with ${catalog.id} (${catalog.date}); first priced with ${next.priceCatalog.repricedFrom!.id} (${next.priceCatalog.repricedFrom!.date}). No model was called.`];
   for (const s of next.systems) {
     const before = run.systems.find((x) => x.id === s.id)?.cost;
@@ -49,7 +49,7 @@ const command: CommandModule = {
     const run = await readRunResult(file);
     if (typeof args.prices === 'string') return reprice(file, run, args.prices, args.out);
     const outDir = typeof args.out === 'string' && args.out !== '' ? args.out : dirname(resolve(file));
-    const paths = await writeReportFiles(run, outDir);
+    const paths = await writeReportFiles(run, itemStreamOf(run.items), outDir);
     process.stdout.write(`${paths.html}\n${paths.markdown}\n${paths.junit}\n`);
     return 0;
   },

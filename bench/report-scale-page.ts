@@ -1,0 +1,47 @@
+/** Page-side scripts of the report-scale bench (plain JavaScript strings run in Chromium). */
+import type { Page } from 'playwright-core';
+
+export interface Action {
+  q?: string;
+  cat?: number;
+  sys?: number;
+  wrong?: boolean;
+  next?: boolean;
+}
+
+/** True once the drill-down shows its first page and is not busy (a report without a busy state is ready when it has a status). */
+export const READY = `(() => {
+  const status = document.getElementById('drill-status');
+  const host = document.getElementById('drill-items');
+  return !!status && !!status.textContent && !!host && host.dataset.state !== 'busy' && host.children.length > 0;
+})()`;
+
+/**
+ * Performs the action in the page and waits until the drill-down has rendered its result and painted. Plain JavaScript
+ * in a string: the page must not see the helpers tsx adds to compiled functions.
+ */
+export const TIME_ACTION = `async (a) => {
+  const $ = (id) => document.getElementById(id);
+  const host = $('drill-items');
+  const before = Number(host.dataset.renders || 0);
+  const t = performance.now();
+  if (a.cat !== undefined) { $('drill-cat').selectedIndex = a.cat; $('drill-cat').dispatchEvent(new Event('change')); }
+  if (a.sys !== undefined) { $('drill-sys').selectedIndex = a.sys; $('drill-sys').dispatchEvent(new Event('change')); }
+  if (a.wrong !== undefined && $('drill-wrong').checked !== a.wrong) { $('drill-wrong').checked = a.wrong; $('drill-wrong').dispatchEvent(new Event('change')); }
+  if (a.q !== undefined) { $('drill-q').value = a.q; $('drill-controls').dispatchEvent(new Event('submit', { cancelable: true })); }
+  if (a.next) $('drill-next').click();
+  // A report that renders asynchronously says so with data-state=busy and counts renders in data-renders.
+  await new Promise((done) => {
+    const check = () => {
+      if (host.dataset.state !== 'busy' && (host.dataset.renders === undefined || Number(host.dataset.renders) > before)) done();
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return { ms: performance.now() - t, status: $('drill-status').textContent || '' };
+}`;
+
+export async function timeAction(page: Page, action: Action): Promise<{ ms: number; status: string }> {
+  return page.evaluate(`(${TIME_ACTION})(${JSON.stringify(action)})`) as Promise<{ ms: number; status: string }>;
+}
