@@ -7,7 +7,8 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExperimentConfig } from './schema.js';
 import { InputError, type InputLocation } from '../util/errors.js';
-import { converseModelIdProblem, customizationProblem } from '../models/identifiers.js';
+import { converseModelIdProblem } from '../models/identifiers.js';
+import { trainingSourceErrors } from './training-checks.js';
 import { describeUnknownKey, findUnknownKeys } from './strict.js';
 import { sageMakerConfigErrors, sageMakerPaths } from './sagemaker-checks.js';
 import { formatPath, jsonErrorLine, lineOfPath, parseWithLines, type ConfigSource } from './source-map.js';
@@ -149,10 +150,7 @@ function crossFieldErrors(config: ExperimentConfig): Array<{ path: PropertyKey[]
       const problem = converseModelIdProblem(s.modelId);
       if (problem) errors.push({ path: ['systems', i, 'modelId'], message: problem });
     }
-    if (s.training) {
-      const problem = customizationProblem(s.training.baseModelId, s.training.customizationType);
-      if (problem) errors.push({ path: ['systems', i, 'training', 'baseModelId'], message: problem });
-    }
+    if (s.training) errors.push(...trainingSourceErrors(s.training, ['systems', i, 'training']));
     if (!fineTuned && !s.sagemaker && !s.modelId && !s.generatorFrom) {
       errors.push({ path: ['systems', i, 'modelId'], message: `kind "${s.kind}" needs "modelId" (or "generatorFrom")` });
     }
@@ -177,7 +175,12 @@ function resolvePaths(config: ExperimentConfig, baseDir: string, at: (path: Prop
   if (config.pricing.catalog) config.pricing.catalog = resolveConfigPath(config.pricing.catalog, baseDir, at(['pricing', 'catalog']));
   config.systems.forEach((s, i) => {
     if (s.training) {
-      s.training.trainingData = resolveConfigPath(s.training.trainingData, baseDir, at(['systems', i, 'training', 'trainingData']));
+      if (s.training.trainingData !== undefined) {
+        s.training.trainingData = resolveConfigPath(s.training.trainingData, baseDir, at(['systems', i, 'training', 'trainingData']));
+      }
+      if (s.training.fromDocuments !== undefined) {
+        s.training.fromDocuments = resolveConfigPath(s.training.fromDocuments, baseDir, at(['systems', i, 'training', 'fromDocuments']));
+      }
       if (s.training.validationData) {
         s.training.validationData = resolveConfigPath(s.training.validationData, baseDir, at(['systems', i, 'training', 'validationData']));
       }

@@ -51,7 +51,17 @@ export type SweepSpec = z.infer<typeof SweepSpec>;
 export const TrainingSpec = z
   .object({
     baseModelId: z.string().describe('Base model id to customize, e.g. amazon.nova-micro-v1:0:128k'),
-    trainingData: z.string().describe('Training JSONL (path relative to the config, or s3://)'),
+    trainingData: z.string().optional().describe('Training JSONL (path relative to the config, or s3://); for CONTINUED_PRE_TRAINING, {"input"} records (or use fromDocuments)'),
+    fromDocuments: z
+      .string()
+      .optional()
+      .describe('CONTINUED_PRE_TRAINING only: a folder of documents (the file types a Knowledge Base ingests) turned into {"input"} records within the model\'s per-record token limit, instead of trainingData'),
+    recordTokens: z
+      .number()
+      .int()
+      .min(16)
+      .optional()
+      .describe("fromDocuments: most tokens per {\"input\"} record (default 90% of the model's per-record limit for the batch size; never above it)"),
     validationData: z.string().optional(),
     customizationType: z.enum(['FINE_TUNING', 'CONTINUED_PRE_TRAINING']).default('FINE_TUNING'),
     hyperParameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),

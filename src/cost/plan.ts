@@ -11,6 +11,7 @@ import { defaultEpochCount } from '../models/index.js';
 import { jumpStartModel } from '../models/jumpstart.js';
 import { sageMakerCostInput } from './sagemaker.js';
 import { countCorpusTokens, countTrainingTokens, TOKEN_COUNT_LABEL } from './token-counts.js';
+import { cptBatchSize, cptRecordsFromDocuments } from '../training/cpt-records.js';
 import type { CostInput, MeasuredTokens, PriceCatalog } from './types.js';
 
 /** Token assumptions when nothing was measured: a short question and answer; RAG adds ~5 retrieved chunks. */
@@ -125,6 +126,15 @@ async function planTraining(
   missing: string[],
 ): Promise<CostInput['training']> {
   const epochs = epochsOf(training, assumptions);
+  if (training.fromDocuments !== undefined) {
+    const folder = isAbsolute(training.fromDocuments) ? training.fromDocuments : resolve(baseDir, training.fromDocuments);
+    const made = await cptRecordsFromDocuments(folder, { baseModelId: training.baseModelId, batchSize: cptBatchSize(training), recordTokens: training.recordTokens, field: 'training.fromDocuments' });
+    assumptions.push(
+      `Training tokens: ${formatCount(made.tokens)} in ${formatCount(made.records)} continued pre-training records (at most ${made.recordTokens} tokens each) made from ${made.documents} documents in ${training.fromDocuments}, ${TOKEN_COUNT_LABEL}.`,
+    );
+    return { trainedTokens: made.tokens, epochs };
+  }
+  if (training.trainingData === undefined) return undefined;
   if (training.trainingData.startsWith('s3://')) {
     missing.push(`training tokens of ${training.trainingData} (not readable locally): training cost not counted`);
     return undefined;

@@ -9,7 +9,7 @@ import { ACCOUNT_ID, findCustomModel } from './context.js';
 import type { CustomModelRecord, EmulatorContext } from './context.js';
 import { conflict, notFound, nowIso, optObject, optString, parseJsonObject, readBody, reqObject, reqString, sendJson, validation } from './http-util.js';
 import type { HyperParameters, TrainingExample, TrainingStep } from './model/api.js';
-import { describeDataError, parseTrainingJsonl, trainModel } from './model-port.js';
+import { describeDataError, parseTrainingJsonl, pretrainModel, trainModel } from './model-port.js';
 import { hashId } from './rng.js';
 import { controlRoute, type Route, type RouteArgs } from './routing.js';
 import { joinS3Uri, parseS3Uri, S3Error } from './s3-store.js';
@@ -211,11 +211,12 @@ async function runJob(ctx: EmulatorContext, job: CustomizationJobRecord, base: C
       await untilAborted(signal);
       throw new DOMException('stopped', 'AbortError');
     }
-    const outcome = await trainModel(examples, validationExamples, trainingKnobs(base, hp), {
-      seed: ctx.seed,
-      baseDefaultLearningRate: base.defaultLearningRate,
-      signal,
-    });
+    const trainOpts = { seed: ctx.seed, baseDefaultLearningRate: base.defaultLearningRate, signal };
+    // Continued pre-training learns unlabeled text (the records' input, carried as completions); fine-tuning learns prompts.
+    const outcome =
+      job.customizationType === 'CONTINUED_PRE_TRAINING'
+        ? await pretrainModel(examples.map((e) => e.completion), validationExamples.map((e) => e.completion), trainingKnobs(base, hp), trainOpts)
+        : await trainModel(examples, validationExamples, trainingKnobs(base, hp), trainOpts);
     if (signal.aborted) throw new DOMException('stopped', 'AbortError');
     const prefix = joinS3Uri(job.outputDataConfig.s3Uri, `model-customization-job-${job.jobId}`);
     ctx.s3.writeUri(joinS3Uri(prefix, 'training_artifacts', 'step_wise_training_metrics.csv'), lossCsv('training_loss', outcome.trainingCurve));

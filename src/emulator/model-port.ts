@@ -2,7 +2,7 @@
  * The one place the server touches the reference model (src/emulator/model). Everything goes through the contract
  * in model/api.ts; this file only adapts error shapes.
  */
-export { embedText, generate, parseTrainingJsonl, trainModel, buildKbIndex, loadKbIndex, countTokens, NON_ANSWER } from './model/index.js';
+export { embedText, generate, parseTrainingJsonl, trainModel, pretrainModel, buildKbIndex, loadKbIndex, countTokens, NON_ANSWER } from './model/index.js';
 
 /** Formats whatever the model reports as a training-data error into "line N: message". */
 export function describeDataError(e: unknown): string {

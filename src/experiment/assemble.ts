@@ -123,8 +123,9 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     recommendation,
   );
 
-  const trainingSpec = config.systems.find((s) => s.training)?.training;
-  const contamination = trainingSpec
+  // Contamination compares test prompts with training prompts; continued pre-training has none (its text is documents).
+  const trainingSpec = config.systems.find((s) => s.training?.trainingData && s.training.customizationType === 'FINE_TUNING')?.training;
+  const contamination = trainingSpec?.trainingData
     ? checkContamination(await loadTrainingData(resolveConfigPath(trainingSpec.trainingData, input.baseDir)), evalSet, { threshold: 0.8 })
     : undefined;
 

@@ -18,7 +18,7 @@ function firstFew(ids: string[]): string {
 
 export async function dataWarnings(config: ExperimentConfig, evalSet: EvalSet, resolvePath: (p: string) => string): Promise<string[]> {
   const lines: string[] = [];
-  const trainFiles = [...new Set(config.systems.flatMap((s) => (s.training && !s.training.trainingData.startsWith('s3://') ? [s.training.trainingData] : [])))];
+  const trainFiles = [...new Set(config.systems.flatMap((s) => (s.training?.trainingData && s.training.customizationType === 'FINE_TUNING' && !s.training.trainingData.startsWith('s3://') ? [s.training.trainingData] : [])))];
   for (const file of trainFiles) {
     const report = checkContamination(await loadTrainingData(resolvePath(file)), evalSet, { threshold: 0.8 });
     const hit = report.exact + report.near;

@@ -99,14 +99,14 @@ export async function runGeneralSet(systems: ProvisionedSystem[], ctx: SideEvalC
 export async function runTrainPrompts(system: ProvisionedSystem, metric: string, ctx: SideEvalContext): Promise<TrainPromptRun | undefined> {
   const training = system.spec.training;
   const sample = ctx.config.trainingHealth.trainSample;
-  if (!training || sample === 0 || training.customizationType !== 'FINE_TUNING') return undefined;
+  if (!training?.trainingData || sample === 0 || training.customizationType !== 'FINE_TUNING') return undefined;
   const toItems = async (file: string, prefix: string): Promise<EvalItem[]> => {
     const data = await loadTrainingData(resolveConfigPath(file, ctx.baseDir));
     return data.records
       .filter((r) => r.completion.trim() !== '')
       .map((r) => ({ id: `${prefix}-${r.line}`, prompt: r.prompt, system: r.system, references: [r.completion] }));
   };
-  const all = await toItems(training.trainingData, 'train');
+  const all = await toItems(training.trainingData!, 'train');
   const rand = mulberry32(ctx.config.seed);
   const order = all.map((item) => ({ item, key: rand() })).sort((a, b) => a.key - b.key);
   const picked = order.slice(0, sample).map((o) => o.item);

@@ -25,6 +25,7 @@ import { countTrainingTextTokens } from '../cost/index.js';
 import { defaultEpochCount } from '../models/index.js';
 import { resourceName } from '../models/identifiers.js';
 import { getText, parseS3Uri, putText } from './s3.js';
+import { readTrainingSource } from '../training/cpt-records.js';
 import type { ProvisionState } from './state.js';
 import { ftragTags, type ResourceTag } from './tags.js';
 
@@ -79,8 +80,9 @@ export interface PreparedTraining {
 
 export async function prepareTraining(spec: SystemSpec, ctx: Pick<TrainContext, 'resolvePath'>): Promise<PreparedTraining> {
   const training = spec.training!;
-  const trainingPath = ctx.resolvePath(training.trainingData);
-  const trainingText = await readText(trainingPath, `systems.${spec.id}.training.trainingData`);
+  const source = await readTrainingSource(spec, ctx.resolvePath);
+  const trainingPath = source.file;
+  const trainingText = source.text;
   const validationText = training.validationData
     ? await readText(ctx.resolvePath(training.validationData), `systems.${spec.id}.training.validationData`)
     : undefined;
@@ -94,6 +96,10 @@ export async function prepareTraining(spec: SystemSpec, ctx: Pick<TrainContext, 
   const counted = countTrainingTextTokens(trainingText, trainingPath);
   const info: TrainingInfo = {
     baseModelId: training.baseModelId,
+    customizationType: training.customizationType,
+    ...(source.fromDocuments
+      ? { fromDocuments: { folder: source.file, documents: source.fromDocuments.documents, records: source.fromDocuments.records, recordTokens: source.fromDocuments.recordTokens } }
+      : {}),
     trainingRecords: counted.records,
     trainingTokens: counted.tokens,
     epochs: Number(hyperParameters.epochCount ?? defaultEpochCount(training.baseModelId).epochs),

@@ -5,7 +5,7 @@
  */
 import { FAMILIES } from './families.js';
 import { MODELS } from './table.js';
-import type { FamilyFacts, ModelFacts, TrainingDataRules } from './types.js';
+import type { CustomizationType, FamilyFacts, ModelFacts, TrainingDataRules } from './types.js';
 
 export { MODELS } from './table.js';
 export { FAMILIES } from './families.js';
@@ -94,4 +94,33 @@ export function customOnDemandSupport(baseModelId: string, region: string): OnDe
 /** The id prices are filed under for this base model, when the table names one. */
 export function priceIdOf(identifier: string): string | undefined {
   return modelFacts(identifier)?.priceId ?? undefined;
+}
+
+/** Base model ids of the table that take a customization type (for "use one of" messages). */
+export function modelsSupporting(type: CustomizationType): string[] {
+  return MODELS.filter((m) => m.customizationsSupported.includes(type)).map((m) => m.modelId);
+}
+
+export interface CptRecordLimit {
+  /** Most tokens one `{"input"}` record may hold at this batch size. */
+  tokens: number;
+  /** True when the batch size is above every size Bedrock published a limit for (the smallest published limit is used). */
+  beyondPublished: boolean;
+  /** The limits as published, for messages. */
+  published: string;
+}
+
+/**
+ * The per-record token limit of continued pre-training for this base model and batch size (reference/bedrock.md §4:
+ * Titan Text Express 4,096 at batch size 1 and 2,048 at 2-4; Lite 4,096 at 1-2 and 2,048 at 3-6). Undefined when the
+ * model takes no CPT or the table has no limit for it.
+ */
+export function cptRecordLimit(identifier: string, batchSize: number): CptRecordLimit | undefined {
+  const limits = trainingDataRules(identifier)?.cptRecordTokens;
+  if (!limits || limits.length === 0) return undefined;
+  const sorted = [...limits].sort((a, b) => a.maxBatchSize - b.maxBatchSize);
+  const published = sorted.map((l, i) => `${l.tokens} at batch size ${i === 0 ? 1 : sorted[i - 1].maxBatchSize + 1}-${l.maxBatchSize}`).join(', ');
+  const hit = sorted.find((l) => batchSize <= l.maxBatchSize);
+  if (hit) return { tokens: hit.tokens, beyondPublished: false, published };
+  return { tokens: Math.min(...sorted.map((l) => l.tokens)), beyondPublished: true, published };
 }

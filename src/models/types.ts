@@ -24,6 +24,11 @@ export interface TrainingDataRules {
   maxTotalRecords?: number;
   /** Tokens per record (input + output unless split below). */
   maxRecordTokens?: number;
+  /**
+   * CONTINUED_PRE_TRAINING: tokens per `{"input"}` record, by batch size (each limit applies up to `maxBatchSize`).
+   * Bedrock publishes limits only for the batch sizes listed; a larger batch size has no published limit.
+   */
+  cptRecordTokens?: { maxBatchSize: number; tokens: number }[];
   maxInputTokens?: number;
   maxOutputTokens?: number;
   maxTrainBytes?: number;

@@ -80,6 +80,16 @@ export const TrainingInfo = z.object({
   jobArn: z.string().optional(),
   customModelArn: z.string().optional(),
   baseModelId: z.string(),
+  customizationType: z.enum(['FINE_TUNING', 'CONTINUED_PRE_TRAINING']).optional().describe('The job\'s customizationType (absent in runs before it was recorded: FINE_TUNING)'),
+  fromDocuments: z
+    .object({
+      folder: z.string(),
+      documents: z.number().int(),
+      records: z.number().int(),
+      recordTokens: z.number().int().describe('Most tokens one {"input"} record was allowed (within the model\'s per-record limit)'),
+    })
+    .optional()
+    .describe('Continued pre-training records made from a documents folder'),
   trainingRecords: z.number().int().optional(),
   trainingTokens: z.number().optional().describe('Tokens in the training file, counted with the tokenizer'),
   epochs: z.number().optional(),

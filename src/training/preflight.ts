@@ -4,7 +4,9 @@
  */
 import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
 import { validateTrainingData } from '../datasets/validate.js';
-import { customOnDemandSupport } from '../models/index.js';
+import { customOnDemandSupport, trainingDataRules } from '../models/index.js';
+import { TOKENIZER_NAME } from '../util/tokenizer.js';
+import { cptBatchSize, cptRecordsForSystem } from './cpt-records.js';
 import { batchRefusal } from '../targets/batch.js';
 import { InputError } from '../util/errors.js';
 import { checkHyperParameters } from './hyperparameters.js';
@@ -27,7 +29,8 @@ export async function preflightTraining(spec: SystemSpec, region: string, resolv
       field: `systems.${spec.id}.serving.type`,
     });
   }
-  const trainingFile = resolvePath(training.trainingData);
+  if (training.fromDocuments !== undefined) return preflightDocuments(spec, resolvePath, log);
+  const trainingFile = resolvePath(training.trainingData!);
   const report = await validateTrainingData(trainingFile, {
     modelId: training.baseModelId,
     customizationType: training.customizationType === 'CONTINUED_PRE_TRAINING' ? 'continued-pre-training' : 'fine-tuning',
@@ -43,6 +46,36 @@ export async function preflightTraining(spec: SystemSpec, region: string, resolv
     );
   }
   return report.tokenizer;
+}
+
+/**
+ * Continued pre-training from a documents folder: the records are made now (a document ftrag cannot use is an error
+ * naming its file), every one within the model's record limit by construction; what is left to check is the job's
+ * record and size quotas, and the validation file's format when one is given.
+ */
+async function preflightDocuments(spec: SystemSpec, resolvePath: (p: string) => string, log: (line: string) => void): Promise<string> {
+  const training = spec.training!;
+  const made = await cptRecordsForSystem(spec, resolvePath);
+  const rules = trainingDataRules(training.baseModelId);
+  const field = `systems.${spec.id}.training.fromDocuments`;
+  const maxRecords = rules?.maxTrainRecords?.['continued-pre-training'];
+  if (maxRecords !== undefined && made.records > maxRecords) {
+    throw new InputError(`${made.records} continued pre-training records from ${made.documents} documents; ${rules!.family} allows at most ${maxRecords} (default quota)`, { field });
+  }
+  const bytes = Buffer.byteLength(made.text, 'utf8');
+  if (rules?.maxTrainBytes !== undefined && bytes > rules.maxTrainBytes) {
+    throw new InputError(`the records from the documents are ${bytes} bytes; ${rules.family} takes at most ${rules.maxTrainBytes} bytes of training data`, { field });
+  }
+  if (made.limit?.beyondPublished) {
+    log(`warning: ${field}: no record limit is published for batch size ${cptBatchSize(training)} (${made.limit.published}); records hold at most ${made.recordTokens} tokens`);
+  }
+  if (training.validationData) {
+    const file = resolvePath(training.validationData);
+    const report = await validateTrainingData(file, { modelId: training.baseModelId, customizationType: 'continued-pre-training' });
+    const errors = report.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new InputError(`the validation data would fail the customization job: ${describeProblem(errors[0])}`, { file });
+  }
+  return `${TOKENIZER_NAME}: ${made.records} records of at most ${made.recordTokens} tokens from ${made.documents} documents`;
 }
 
 function describeProblem(p: { file: string; line?: number; field?: string; message: string }): string {

@@ -45,9 +45,9 @@ describe('parseTrainingJsonl', () => {
     expect(errors[3].message).toMatch(/last turn/);
   });
 
-  it('splits continued pre-training text near its middle', () => {
+  it('reads continued pre-training text whole, as unlabeled text', () => {
     const { examples, errors } = parseTrainingJsonl('{"input": "one two three four five six"}\n{"input": 5}', 'CONTINUED_PRE_TRAINING');
-    expect(examples).toEqual([{ prompt: 'one two three', completion: 'four five six', line: 1 }]);
+    expect(examples).toEqual([{ prompt: '', completion: 'one two three four five six', line: 1 }]);
     expect(errors).toEqual([{ line: 2, message: expect.stringMatching(/"input" must be a string/) }]);
   });
 });

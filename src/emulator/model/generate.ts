@@ -11,6 +11,7 @@ import type { GenerateRequest, GenerateResult } from './api.js';
 import { loadClassifier } from './classifier.js';
 import { NON_ANSWER, readAnswer, splitPrompt, type ContextSource, type PromptParts, type ReadAnswer } from './reader.js';
 import { maskSlots, realizeTemplate } from './templates.js';
+import { isSentenceMemory, recallText } from './pretrain.js';
 import { countTokens } from '../../util/tokenizer.js';
 
 export const CONFIDENCE_THRESHOLD = 0.5;
@@ -43,7 +44,13 @@ export function generate(req: GenerateRequest): GenerateResult {
 function compose(req: GenerateRequest): Draft {
   const parts = splitPrompt(req.system, req.messages);
   const passages: ContextSource[] = (req.passages ?? []).map((p, i) => ({ text: p.text, passageIndex: i }));
-  if (req.customModel) {
+  // Continued pre-training: with no context to read, read what the question recalls from the memorised documents.
+  if (isSentenceMemory(req.customModel) && parts.context.trim() === '' && passages.length === 0) {
+    const recalled = recallText(req.customModel!, parts.question);
+    const read = recalled ? readAnswer(parts.question, [{ text: recalled.text }]) : undefined;
+    return { text: read ? read.answer : NON_ANSWER };
+  }
+  if (req.customModel && !isSentenceMemory(req.customModel)) {
     const learned = recall(req, parts);
     if (learned) {
       if (!learned.hasSlots) {

@@ -8,6 +8,7 @@ export { generate, CONFIDENCE_THRESHOLD } from './generate.js';
 export { NON_ANSWER, MIN_COVERAGE } from './reader.js';
 export { parseTrainingJsonl, type CustomizationType, type ParsedTrainingData } from './training-data.js';
 export { trainModel, BASE_STEP, type TrainOptions } from './train.js';
+export { pretrainModel, recallText, isSentenceMemory, MEMORY_FORMAT, MEMORY_SLOTS, RECALL_THRESHOLD } from './pretrain.js';
 export { buildKbIndex, loadKbIndex, type ChunkingOptions } from './kb.js';
 export { countTokens } from '../../util/tokenizer.js';
 export { MODEL_FORMAT } from './classifier.js';

@@ -2,8 +2,7 @@
  * Reading a customization job's JSONL into training examples. FINE_TUNING accepts {prompt, completion}, the
  * bedrock-conversation-2024 format and Claude-style {system, messages}; conversations flatten to prompt = system +
  * user turns (joined by newlines) and completion = the last assistant turn. CONTINUED_PRE_TRAINING accepts
- * {input}: the text is learned as a continuation task, prompt = its first half (split at the word boundary nearest
- * the middle), completion = the rest.
+ * {input}: unlabeled text, carried whole as the completion with an empty prompt (pretrain.ts learns it).
  */
 import type { TrainingExample } from './api.js';
 
@@ -46,14 +45,8 @@ function fromPretraining(rec: Record<string, unknown>): Parsed {
   if (typeof rec.input !== 'string') return 'field "input" must be a string (continued pre-training expects {"input": "..."})';
   const input = rec.input.trim();
   if (input === '') return 'field "input" is empty';
-  const mid = input.length / 2;
-  let cut = -1;
-  for (const m of input.matchAll(/\s+/g)) {
-    const at = m.index ?? 0;
-    if (cut < 0 || Math.abs(at - mid) < Math.abs(cut - mid)) cut = at;
-  }
-  if (cut < 0) return { prompt: '', completion: input };
-  return { prompt: input.slice(0, cut).trim(), completion: input.slice(cut).trim() };
+  // Unlabeled text: no prompt; the whole input is what the model learns (pretrain.ts).
+  return { prompt: '', completion: input };
 }
 
 function fromFineTuning(rec: Record<string, unknown>): Parsed {
