@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { countTokens, TOKENIZER_NAME } from '../util/tokenizer.js';
+import { cptRecordLimit } from '../models/index.js';
 import { InputError } from '../util/errors.js';
 import { distribution, type Distribution } from './distribution.js';
 import { readLines } from './lines.js';
@@ -46,6 +47,8 @@ export interface ValidateOptions {
   modelId: string;
   customizationType?: CustomizationKind;
   validationFile?: string;
+  /** The job's batch size: continued pre-training's per-record token limit depends on it (default 1). */
+  batchSize?: number;
 }
 
 type Report = (p: Omit<ValidationProblem, 'file'>) => void;
@@ -196,7 +199,9 @@ async function validateFile(file: string, kind: 'training' | 'validation', forma
 }
 
 export async function validateTrainingData(file: string, opts: ValidateOptions): Promise<ValidationReport> {
-  const rules = rulesForModel(opts.modelId);
+  const modelRules = rulesForModel(opts.modelId);
+  const cptLimit = opts.customizationType === 'continued-pre-training' ? cptRecordLimit(opts.modelId, opts.batchSize ?? 1) : undefined;
+  const rules = modelRules && cptLimit ? { ...modelRules, maxRecordTokens: cptLimit.tokens } : modelRules;
   if (!rules) {
     throw new InputError(`no training-data rules for model "${opts.modelId}"; known model families: ${knownModelPrefixes().join(', ')}`, { field: 'model' });
   }

@@ -35,6 +35,7 @@ export async function preflightTraining(spec: SystemSpec, region: string, resolv
     modelId: training.baseModelId,
     customizationType: training.customizationType === 'CONTINUED_PRE_TRAINING' ? 'continued-pre-training' : 'fine-tuning',
     validationFile: training.validationData ? resolvePath(training.validationData) : undefined,
+    batchSize: cptBatchSize(training),
   });
   for (const p of report.problems.filter((x) => x.severity === 'warning').slice(0, 5)) log(`warning: ${describeProblem(p)}`);
   if (!report.ok) {
@@ -71,7 +72,7 @@ async function preflightDocuments(spec: SystemSpec, resolvePath: (p: string) => 
   }
   if (training.validationData) {
     const file = resolvePath(training.validationData);
-    const report = await validateTrainingData(file, { modelId: training.baseModelId, customizationType: 'continued-pre-training' });
+    const report = await validateTrainingData(file, { modelId: training.baseModelId, customizationType: 'continued-pre-training', batchSize: cptBatchSize(training) });
     const errors = report.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new InputError(`the validation data would fail the customization job: ${describeProblem(errors[0])}`, { file });
   }

@@ -11,7 +11,7 @@ import { runExperiment } from '../../src/index.js';
 import type { RunResult } from '../../src/schema/run-result.js';
 import { type Attribute, documentFor, type Entity } from './prose.js';
 
-export type Kind = 'base' | 'fine-tuned' | 'rag' | 'rag-fine-tuned';
+export type Kind = 'base' | 'fine-tuned' | 'rag' | 'rag-fine-tuned' | 'continued-pre-training';
 
 export interface TestItem {
   id: string;
@@ -32,15 +32,28 @@ export interface Scenario {
   workload?: Record<string, unknown>;
   /** A latency profile (JSON object) for the emulator; default none. */
   latencyProfile?: Record<string, unknown>;
+  /** Base model of the base and rag systems (default Nova Micro); a CPT comparison uses the CPT model's base. */
+  model?: string;
 }
 
 const MODEL = 'amazon.nova-micro-v1:0';
+/** Continued pre-training on Bedrock: Titan Text Express or Lite only (reference/bedrock.md §4). */
+const CPT_MODEL = 'amazon.titan-text-express-v1';
 
-function systemSpec(kind: Kind): Record<string, unknown> {
+function systemSpec(kind: Kind, model = MODEL): Record<string, unknown> {
   const kb = { documents: 'kb', mode: 'retrieve-then-converse', numberOfResults: 4 };
   switch (kind) {
+    case 'continued-pre-training':
+      // The Knowledge Base's own documents are the training text: "teach the model our documents".
+      return {
+        id: 'cpt',
+        kind: 'fine-tuned',
+        pricingModelId: CPT_MODEL,
+        training: { baseModelId: CPT_MODEL, customizationType: 'CONTINUED_PRE_TRAINING', fromDocuments: 'kb' },
+        serving: { type: 'provisioned' },
+      };
     case 'base':
-      return { id: 'base', kind, modelId: MODEL };
+      return { id: 'base', kind, modelId: model };
     case 'fine-tuned':
       return {
         id: 'fine-tuned',
@@ -50,7 +63,7 @@ function systemSpec(kind: Kind): Record<string, unknown> {
         serving: { type: 'on-demand' },
       };
     case 'rag':
-      return { id: 'rag', kind, modelId: MODEL, knowledgeBase: kb };
+      return { id: 'rag', kind, modelId: model, knowledgeBase: kb };
     case 'rag-fine-tuned':
       return { id: 'rag-fine-tuned', kind, generatorFrom: 'fine-tuned', pricingModelId: MODEL, knowledgeBase: kb };
   }
@@ -85,7 +98,7 @@ export function writeScenario(s: Scenario, dir: string): void {
     endpoint: 'emulator',
     seed: 11,
     evalSet: 'test.jsonl',
-    systems: s.systems.map(systemSpec),
+    systems: s.systems.map((k) => systemSpec(k, s.model)),
     inference: { maxTokens: 96, temperature: 0 },
     metrics: ['exact', 'f1', 'contains'],
     primaryMetric: s.primaryMetric ?? 'f1',

@@ -239,6 +239,24 @@ function vetNote(r: () => number, name: string, complaint: string) {
   return { prompt: `Owner phoned about ${pet}, who is ${complaint}; triage says ${urgency}. Write the clinic intake note.`, completion: `INTAKE/${urgency}: ${pet} - ${complaint}` };
 }
 
+// ---- 9. Teach the model the documents, or retrieve them: a river museum's archive (continued pre-training vs RAG).
+const exhibitAttrs: Record<string, Attribute> = {
+  donor: { label: 'donor', ask: ['Who is the donor of the {e}?'] },
+  gallery: { label: 'gallery', ask: ['In which gallery is the {e} shown?'] },
+  acquired: { label: 'acquisition year', ask: ['What is the acquisition year of the {e}?'] },
+  material: { label: 'main material', ask: ['What is the main material of the {e}?'] },
+};
+const exhibits: Entity[] = [
+  { name: 'Tollkeeper Lantern', kind: 'a lamp from the old toll bridge', facts: { donor: 'Agnes Whitlow', gallery: 'the Bridge Room', acquired: '1952', material: 'riveted brass' } },
+  { name: 'Eel Trap Collection', kind: 'a set of woven traps', facts: { donor: 'the Marrow family', gallery: 'the Fisheries Hall', acquired: '1964', material: 'split willow' } },
+  { name: 'Lock Gate Model', kind: 'a working scale model', facts: { donor: 'Cyril Ashdown', gallery: 'the Engineering Gallery', acquired: '1978', material: 'oak and iron' } },
+  { name: 'Ferryman Ledger', kind: 'a bound book of fares', facts: { donor: 'Hester Coyle', gallery: 'the Reading Room', acquired: '1983', material: 'calfskin vellum' } },
+  { name: 'Barge Figurehead', kind: 'a carved prow figure', facts: { donor: 'Osric Penhale', gallery: 'the Boat Shed', acquired: '1991', material: 'painted elm' } },
+  { name: 'Flood Marker Stone', kind: 'a carved level stone', facts: { donor: 'the Parish Council', gallery: 'the Courtyard', acquired: '1907', material: 'grey sandstone' } },
+  { name: 'Rope Maker Bench', kind: 'a twisting bench', facts: { donor: 'Ida Brackwell', gallery: 'the Crafts Gallery', acquired: '1999', material: 'beech and hemp' } },
+  { name: 'Dredger Bell', kind: 'a ship bell from a dredger', facts: { donor: 'Captain Lionel Fane', gallery: 'the Upper Landing', acquired: '2004', material: 'cast bronze' } },
+];
+
 export const CASES: DecisionCase[] = [
   {
     why: 'the answers are only in the documents: RAG finds them, the base model cannot know them',
@@ -329,5 +347,27 @@ export const CASES: DecisionCase[] = [
       };
     })(),
     expected: { choice: 'rag-fine-tuned', confidence: 'high' },
+  },
+  {
+    why: 'the same documents taught by continued pre-training or retrieved: the pre-trained model recalls only part of them, RAG reads every passage it retrieves, so RAG is significantly better',
+    scenario: {
+      name: 'museum-cpt-vs-rag',
+      documents: { entities: exhibits, attributes: exhibitAttrs },
+      test: factItems('exhibit', exhibits, exhibitAttrs),
+      systems: ['base', 'continued-pre-training', 'rag'],
+      model: 'amazon.titan-text-express-v1',
+    },
+    expected: { choice: 'rag', confidence: 'high' },
+  },
+  {
+    why: 'without a Knowledge Base the choice is continued pre-training or nothing: the pre-trained model recalls facts of the documents the base model cannot know, so it is significantly better and chosen as any fine-tuned system',
+    scenario: {
+      name: 'museum-cpt-vs-base',
+      documents: { entities: exhibits, attributes: exhibitAttrs },
+      test: factItems('exhibit', exhibits, exhibitAttrs),
+      systems: ['base', 'continued-pre-training'],
+      model: 'amazon.titan-text-express-v1',
+    },
+    expected: { choice: 'fine-tuned', confidence: 'high' },
   },
 ];

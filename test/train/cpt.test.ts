@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { validateTrainingData } from '../../src/datasets/validate.js';
 import { planRun, renderPlan } from '../../src/experiment/plan.js';
 import { runExperiment } from '../../src/index.js';
 import { cptRecordLimit } from '../../src/models/index.js';
@@ -151,6 +152,20 @@ describe('documents -> {"input"} records', () => {
     const empty = join(dir, 'none');
     mkdirSync(empty);
     expect((await inputError(cptRecordsFromDocuments(empty, { baseModelId: TITAN, batchSize: 1, field: 'f' }))).location.field).toBe('f');
+  });
+});
+
+describe('a given JSONL of {"input"} records', () => {
+  it('is checked against the per-record limit of the job\'s batch size, naming file and line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftrag-cpt-'));
+    const file = join(dir, 'cpt.jsonl');
+    const long = Array.from({ length: 1400 }, (_, i) => `word${i % 50}`).join(' ');
+    writeFileSync(file, `${JSON.stringify({ input: 'A short record about river ferries.' })}\n${JSON.stringify({ input: long })}\n`);
+    const one = await validateTrainingData(file, { modelId: TITAN, customizationType: 'continued-pre-training', batchSize: 1 });
+    expect(one.ok).toBe(true);
+    const two = await validateTrainingData(file, { modelId: TITAN, customizationType: 'continued-pre-training', batchSize: 2 });
+    expect(two.ok).toBe(false);
+    expect(two.problems).toEqual([expect.objectContaining({ file, line: 2, severity: 'error', message: expect.stringMatching(/limit 2048/) })]);
   });
 });
 
