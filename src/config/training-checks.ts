@@ -35,6 +35,9 @@ export function trainingSourceErrors(t: Training, at: PropertyKey[]): TrainingCo
   if (t.fromDocuments === undefined && t.trainingData === undefined) {
     errors.push({ path: [...at, 'trainingData'], message: cpt ? 'give trainingData (a JSONL of {"input"} records) or fromDocuments (a folder of documents)' : 'is required' });
   }
+  if (t.sweep !== undefined && t.fromDocuments !== undefined) {
+    errors.push({ path: [...at, 'sweep'], message: 'a sweep trains every point from a trainingData file; sweeping a fromDocuments system is not supported' });
+  }
   if (t.recordTokens !== undefined) {
     if (t.fromDocuments === undefined) errors.push({ path: [...at, 'recordTokens'], message: 'recordTokens sizes the records fromDocuments makes; it needs fromDocuments' });
     const batch = Number(t.hyperParameters.batchSize ?? defaultHyperParameters(t.baseModelId).batchSize ?? 1);

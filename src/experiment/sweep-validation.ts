@@ -31,6 +31,8 @@ export interface SweepValidation {
 export async function sweepValidation(spec: SystemSpec, opts: { resolvePath: (p: string) => string; dir: string; seed: number }): Promise<SweepValidation> {
   const training = spec.training!;
   const share = training.sweep!.validationSplit;
+  // The config loader refuses a sweep without trainingData (fromDocuments); this is its type-level guard.
+  if (training.trainingData === undefined) throw new InputError('a sweep trains from trainingData', { field: `systems.${spec.id}.training.sweep` });
   if (share === undefined) {
     const data = await loadTrainingData(opts.resolvePath(training.validationData!));
     return { trainingData: training.trainingData, validationData: training.validationData!, info: { source: 'file', records: data.records.length } };

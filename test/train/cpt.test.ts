@@ -190,6 +190,7 @@ describe('CPT in the config', () => {
       [`${CPT_DOCS}\n      recordTokens: 5000`, /recordTokens$/, /above .*4096-token record limit at batch size 1/],
       [`${CPT_DOCS}\n      recordTokens: 3000\n      hyperParameters: { batchSize: 3 }`, /recordTokens$/, /2048-token record limit at batch size 3/],
       [`${CPT_DOCS}\n      fromDocumentz: docs`, /fromDocumentz$/, /nknown/],
+      [`${CPT_DOCS}\n      sweep: { epochCount: [1, 2] }`, /sweep$/, /not supported/],
     ];
     for (const [training, field, message] of cases) {
       const e = await inputError(loadConfig(cptConfig(dir, training)));
