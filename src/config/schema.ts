@@ -305,6 +305,17 @@ export const ExperimentConfig = z.object({
   generalSet: GeneralSetSpec.optional(),
   trainingHealth: TrainingHealthSpec.default({ trainSample: 30, maxGap: 0.25, maxLossRatio: 3 }),
   cleanup: z.enum(['keep', 'after-run']).default('keep').describe('after-run: delete provisioned throughput, deployments, Knowledge Bases and data sources ftrag created once the reports are written'),
+  quotas: z
+    .object({
+      concurrentCustomizationJobs: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe("Your account's quota of model customization jobs in progress at once (Service Quotas, Amazon Bedrock). Sweeps run at most this many jobs; on the embedded emulator it is the emulated account's quota"),
+    })
+    .optional()
+    .describe("The account's service quotas ftrag plans within"),
   budget: z
     .object({
       maxRunUsd: z.number().nonnegative().optional().describe('On endpoint aws: refuse (exit 2) before any billable call when the estimated cost of this run is above this'),

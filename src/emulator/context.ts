@@ -42,6 +42,8 @@ export interface EmulatorContext {
   shuttingDown: boolean;
   /** Customization jobs stay at training InProgress until stopped or the emulator closes (see EmulatorOptions). */
   holdCustomizationJobs: boolean;
+  /** The account's quota of customization jobs in progress at once; one more is refused (ServiceQuotaExceededException). */
+  customizationJobQuota: number;
   /** Background work (training, ingestion) that close() waits for. */
   background: Set<Promise<unknown>>;
   /** When set, SigV4 signatures are recomputed with this key pair; otherwise only their form is checked. */

@@ -7,7 +7,7 @@ import { lookupFoundationModel } from './catalog.js';
 import type { CatalogModel, HyperParameterSpec } from './catalog.js';
 import { ACCOUNT_ID, findCustomModel } from './context.js';
 import type { CustomModelRecord, EmulatorContext } from './context.js';
-import { conflict, notFound, nowIso, optObject, optString, parseJsonObject, readBody, reqObject, reqString, sendJson, validation } from './http-util.js';
+import { conflict, notFound, quotaExceeded, nowIso, optObject, optString, parseJsonObject, readBody, reqObject, reqString, sendJson, validation } from './http-util.js';
 import type { HyperParameters, TrainingExample, TrainingStep } from './model/api.js';
 import { describeDataError, parseTrainingJsonl, pretrainModel, trainModel } from './model-port.js';
 import { hashId } from './rng.js';
@@ -123,6 +123,11 @@ async function createJob(a: RouteArgs): Promise<void> {
   if (jobs.some((j) => j.jobName === jobName)) throw conflict(`A model customization job named ${jobName} already exists.`);
   if (findCustomModel(ctx, customModelName) || jobs.some((j) => j.outputModelName === customModelName && j.status === 'InProgress')) {
     throw conflict(`A custom model named ${customModelName} already exists.`);
+  }
+  // Checked after the request is known to be valid: only a job that would start counts against the quota.
+  const inProgress = jobs.filter((j) => j.status === 'InProgress' || j.status === 'Stopping').length;
+  if (inProgress >= ctx.customizationJobQuota) {
+    throw quotaExceeded(`You have reached the quota of ${ctx.customizationJobQuota} model customization jobs in progress for this account (${inProgress} in progress). Wait for a job to finish, or request a quota increase.`);
   }
   const n = ctx.store.next('customizationJob');
   const jobId = hashId(12, ctx.seed, 'job', n, jobName);

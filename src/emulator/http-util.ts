@@ -22,6 +22,8 @@ export class ApiError extends Error {
 export const validation = (message: string): ApiError => new ApiError(400, 'ValidationException', message);
 export const notFound = (message: string): ApiError => new ApiError(404, 'ResourceNotFoundException', message);
 export const conflict = (message: string): ApiError => new ApiError(409, 'ConflictException', message);
+/** Control-plane ServiceQuotaExceededException: HTTP 400, a client error the SDK does not retry (reference/bedrock.md §3). */
+export const quotaExceeded = (message: string): ApiError => new ApiError(400, 'ServiceQuotaExceededException', message);
 
 /** Request body size cap: bigger bodies are refused before they are buffered. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;

@@ -2,6 +2,7 @@
  * The local Bedrock-compatible emulator: a real server on 127.0.0.1 that the unmodified AWS SDK v3 clients
  * (bedrock-runtime, bedrock-agent-runtime, bedrock, bedrock-agent, s3) talk to. See docs/emulator.md.
  */
+import { EMULATOR_CUSTOMIZATION_JOB_QUOTA } from '../models/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -34,6 +35,13 @@ export { CATALOG } from './catalog.js';
 export { REALISTIC_PROFILE } from './latency.js';
 export type { ServedTiming } from './service-clock.js';
 
+/**
+ * The emulated account's default quota of concurrent model customization jobs. AWS's default is not in ftrag's
+ * reference and no published figure was found (docs/training.md, "Quotas"): this is the emulator's choice, set per
+ * run with quotas.concurrentCustomizationJobs or `ftrag emulator --customization-job-quota`.
+ */
+export const DEFAULT_CUSTOMIZATION_JOB_QUOTA = EMULATOR_CUSTOMIZATION_JOB_QUOTA;
+
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
   port?: number;
@@ -54,6 +62,11 @@ export interface EmulatorOptions {
    * need a job still running at a given moment: they control the job instead of racing the trainer.
    */
   holdCustomizationJobs?: boolean;
+  /**
+   * Customization jobs the emulated account may have in progress at once (default DEFAULT_CUSTOMIZATION_JOB_QUOTA);
+   * CreateModelCustomizationJob beyond it is refused with ServiceQuotaExceededException, as on AWS.
+   */
+  customizationJobQuota?: number;
   /** `KEY:SECRET` or a key pair: verify SigV4 signatures against it (default: any well-formed signature passes). */
   credentials?: string | EmulatorCredentials;
   /** Silence after which an idle connection or a stalled HTTP/2 preface is closed (default 30,000 ms). */
@@ -98,6 +111,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     background: new Set(),
     shuttingDown: false,
     holdCustomizationJobs: opts.holdCustomizationJobs ?? false,
+    customizationJobQuota: opts.customizationJobQuota ?? DEFAULT_CUSTOMIZATION_JOB_QUOTA,
     credentials: typeof opts.credentials === 'string' ? parseCredentials(opts.credentials) : opts.credentials,
     idleTimeoutMs: opts.idleTimeoutMs,
     ...(opts.timingLog ? { timings: [] } : {}),

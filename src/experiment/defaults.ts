@@ -12,6 +12,7 @@ export function emulatorDefaultsFor(config: ExperimentConfig, cwd: string) {
     seed: config.seed,
     latencyProfile: config.emulator?.latencyProfile ?? 'realistic',
     faults: config.emulator?.faults,
+    ...(config.quotas?.concurrentCustomizationJobs !== undefined ? { customizationJobQuota: config.quotas.concurrentCustomizationJobs } : {}),
   };
 }
 

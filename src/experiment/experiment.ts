@@ -20,6 +20,7 @@ import { checkResumable, makeOutDir, readSnapshot, refuseExistingOutput, sha256O
 import { loadCatalog } from '../cost/index.js';
 import { provisionSystems } from './provision.js';
 import { planRun } from './plan.js';
+import { sweepQuotaWarnings } from '../training/quota.js';
 import { cleanupCreatedResources } from './resources.js';
 import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
@@ -128,6 +129,7 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   await loadGeneralSet(config, baseDir);
 
   for (const warning of await dataWarnings(config, evalSet, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
+  for (const warning of sweepQuotaWarnings(config)) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
   let guardCreate: ((what: string) => void) | undefined;

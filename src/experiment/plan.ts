@@ -12,6 +12,7 @@ import { preflightRun, type PreflightResult } from '../training/preflight.js';
 import { prepareTraining } from './train-model.js';
 import { sweepPoints } from '../training/sweep.js';
 import { planSweepScoring } from './sweep-validation.js';
+import { sweepQuotaWarnings } from '../training/quota.js';
 import { knowledgeBaseKey } from './ensure-kb.js';
 import type { ProvisionState } from './state.js';
 import { planSageMakerSystem } from './sagemaker-plan.js';
@@ -43,6 +44,8 @@ export interface RunPlan {
   totalUsd: number;
   missing: string[];
   assumptions: string[];
+  /** What may not go as configured, said before anything runs (a sweep beyond the account's quota). */
+  warnings: string[];
   priceCatalog: { id: string; date: string };
   billable: boolean;
 }
@@ -229,6 +232,7 @@ export async function planRun(loaded: LoadedConfig, opts: { limit?: number; stat
     totalUsd,
     missing: [...new Set(missing)],
     assumptions,
+    warnings: sweepQuotaWarnings(config),
     priceCatalog: { id: catalog.id, date: catalog.date },
     billable,
   };
@@ -252,5 +256,7 @@ export function renderPlan(plan: RunPlan, catalog?: Pick<PriceCatalog, 'id'>): s
   out.push(`  $${plan.totalUsd.toFixed(4).padStart(10)}  total`);
   for (const m of plan.missing) out.push(`  not priced: ${m}`);
   for (const a of plan.assumptions) out.push(`  assumption: ${a}`);
+  if (plan.warnings.length) out.push('');
+  for (const w of plan.warnings) out.push(w);
   return `${out.join('\n')}\n`;
 }

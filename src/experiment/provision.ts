@@ -10,6 +10,7 @@ import { InputError } from '../util/errors.js';
 import { ensureKnowledgeBase } from './ensure-kb.js';
 import { ensureCustomModel, type TrainContext } from './train-model.js';
 import { ensureSweptModel } from './sweep-run.js';
+import { customizationJobQuota } from '../training/quota.js';
 
 export interface ProvisionedSystem {
   spec: SystemSpec;
@@ -49,7 +50,7 @@ export async function provisionSystems(config: ExperimentConfig, ctx: TrainConte
       training = source.training;
       pricingModelId ??= source.pricingModelId;
     } else if (spec.training && !spec.modelId) {
-      const trained = spec.training.sweep ? await ensureSweptModel(spec, { ...ctx, seed: config.seed, region: config.region, trainingHealth: config.trainingHealth }) : await ensureCustomModel(spec, ctx);
+      const trained = spec.training.sweep ? await ensureSweptModel(spec, { ...ctx, seed: config.seed, region: config.region, trainingHealth: config.trainingHealth, jobQuota: customizationJobQuota(config) }) : await ensureCustomModel(spec, ctx);
       modelId = trained.modelId;
       training = trained.training;
       pricingModelId ??= baseModelOf(spec.training.baseModelId);

@@ -9,6 +9,7 @@ import type { SystemSpec, TrainingHealthSpec } from '../config/schema.js';
 import { trainingHealth } from './fine-tune-risks.js';
 import type { SweepResult, TrainingInfo } from '../schema/run-result.js';
 import { sweepPoints } from '../training/sweep.js';
+import { sweepConcurrency, type JobQuota } from '../training/quota.js';
 import { choosePoint, needsScores } from '../training/sweep-select.js';
 import { InputError } from '../util/errors.js';
 import { ensureCustomModel, makeServable, prepareTraining, type TrainContext, type TrainedSystem } from './train-model.js';
@@ -20,6 +21,8 @@ export interface SweepContext extends TrainContext {
   region: string;
   /** Thresholds of the over-fitting flags computed for every point from its own loss curves. */
   trainingHealth: TrainingHealthSpec;
+  /** The account's customization-job quota: jobs in flight stay within it. */
+  jobQuota: JobQuota;
 }
 
 export async function ensureSweptModel(spec: SystemSpec, ctx: SweepContext): Promise<TrainedSystem> {
@@ -30,7 +33,8 @@ export async function ensureSweptModel(spec: SystemSpec, ctx: SweepContext): Pro
   const training = { ...spec.training!, trainingData: validation.trainingData, validationData: validation.validationData };
   if (validation.info.source === 'split') ctx.log(`sweep: validation split of the training data: ${validation.info.records} held out, ${validation.info.trainingRecords} to train on`);
   const points = sweepPoints(sweep, training, field, ctx.seed);
-  ctx.log(`sweep: ${points.length} points for ${spec.id}, ${sweep.maxConcurrentJobs} job(s) at a time, chosen by ${sweep.select}`);
+  const concurrency = sweepConcurrency(sweep.maxConcurrentJobs, ctx.jobQuota);
+  ctx.log(`sweep: ${points.length} points for ${spec.id}, ${concurrency} job(s) at a time${concurrency < sweep.maxConcurrentJobs ? ` (the account's quota, ${ctx.jobQuota.source})` : ''}, chosen by ${sweep.select}`);
   const specOf = (hp: Record<string, string>): SystemSpec => ({ ...spec, training: { ...training, hyperParameters: hp, sweep: undefined } });
   // Jobs run side by side but share one state file: its writes go one after another.
   let saving: Promise<void> = Promise.resolve();
@@ -45,7 +49,7 @@ export async function ensureSweptModel(spec: SystemSpec, ctx: SweepContext): Pro
       ctx.log(`sweep: point ${p.index + 1}/${points.length} ${JSON.stringify(p.hyperParameters)} validation loss ${v?.toFixed(4) ?? '?'}`);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(sweep.maxConcurrentJobs, points.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, points.length) }, worker));
 
   const scores = needsScores(sweep.select) ? await scorePoints(spec, points.map((p) => ({ index: p.index, spec: specOf(p.hyperParameters), modelArn: results[p.index].modelId })), validation.validationData, ctx) : undefined;
   const cost = (info: TrainingInfo) => (info.trainingTokens ?? 0) * (info.epochs ?? 1);

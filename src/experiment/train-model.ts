@@ -28,6 +28,7 @@ import { getText, parseS3Uri, putText } from './s3.js';
 import { readTrainingSource } from '../training/cpt-records.js';
 import type { ProvisionState } from './state.js';
 import { ftragTags, type ResourceTag } from './tags.js';
+import { withQuotaBackoff } from '../training/quota.js';
 
 export interface TrainContext {
   clients: AwsClients;
@@ -140,13 +141,23 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext, opt
       await ctx.saveState();
     } else {
       ctx.guardCreate?.(`a model customization job for ${spec.id}`);
-      jobArn = await startCustomizationJob(spec, prepared, {
+      const start = () => startCustomizationJob(spec, prepared, {
         ...ctx,
         tags: ftragTags({ runId: ctx.runId, experiment: ctx.experiment, systemId: spec.id }),
         // The job's name is recorded before it is created, so a kill between the two still finds the job.
         beforeCreate: async (jobName) => {
           ctx.state.models[key] = { jobArn: '', pendingJobName: jobName, systemId: spec.id, runId: ctx.runId };
           await ctx.saveState();
+        },
+      });
+      // A quota refusal created nothing: wait for a slot and send it again; a job a lost answer hid is attached to.
+      jobArn = await withQuotaBackoff(start, {
+        pollMs: ctx.pollMs,
+        log: ctx.log,
+        what: `the customization job for ${spec.id}`,
+        before: async () => {
+          const pending = ctx.state.models[key]?.pendingJobName;
+          return pending ? findJobByName(pending, ctx) : undefined;
         },
       });
       ctx.state.models[key] = { jobArn, systemId: spec.id, runId: ctx.runId };

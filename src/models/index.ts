@@ -17,6 +17,13 @@ export const CUSTOM_ON_DEMAND = {
   source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/deploy-custom-model-on-demand.html',
 } as const;
 
+/**
+ * Account quota of model customization jobs in progress at once. AWS's default is not in ftrag's reference and no
+ * published figure was found (docs/training.md, "Quotas"), so ftrag never assumes one on AWS; this is the embedded
+ * emulator's default account quota only (quotas.concurrentCustomizationJobs sets both).
+ */
+export const EMULATOR_CUSTOMIZATION_JOB_QUOTA = 4;
+
 export const GEO_PROFILE_PREFIX = /^(us|eu|apac|jp|au|ca|us-gov|global)\./;
 const BASE_ARN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]*:[0-9]*:(foundation-model|inference-profile)\/(.+)$/;
 

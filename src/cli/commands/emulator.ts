@@ -37,7 +37,14 @@ export function optionsFromArgs(args: Record<string, unknown>): EmulatorOptions 
     faults: args.faults === undefined ? undefined : String(args.faults),
     quiet: Boolean(args.quiet),
     ...(args['timing-log'] !== undefined ? { timingLog: String(args['timing-log']) } : {}),
+    ...(args['customization-job-quota'] !== undefined ? { customizationJobQuota: jobQuotaArg(args['customization-job-quota']) } : {}),
   };
+}
+
+function jobQuotaArg(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`must be a whole number of at least 1, got ${String(v)}`, { field: '--customization-job-quota' });
+  return n;
 }
 
 /** Starts the emulator, reports how to use it, and stops it when `stop` aborts. Resolves after a clean close. */
@@ -70,6 +77,7 @@ const command: CommandModule = {
       .option('quiet', { type: 'boolean', default: false, describe: 'Do not log job and ingestion progress' })
       .option('region', { type: 'string', default: 'us-east-1', describe: 'Region requests must be signed for (and used in ARNs)' })
       .option('credentials', { type: 'string', describe: 'KEY:SECRET: verify SigV4 signatures against this key pair (default: any well-formed signature)' })
+      .option('customization-job-quota', { type: 'number', describe: "Model customization jobs the emulated account may have in progress at once (default 4); one more is refused with ServiceQuotaExceededException" })
       .option('timing-log', { type: 'string', describe: 'On stop, write one JSON line per data-plane call: arrival, wall and modelled time (docs/emulator.md)' }),
   run: async (args) => {
     const opts = optionsFromArgs(args);
