@@ -8,7 +8,7 @@
 import type { AnswerType } from './question.js';
 
 export const ANSWER_TYPES: readonly AnswerType[] = ['person', 'date', 'number', 'location', 'entity', 'reason', 'manner'];
-const EVIDENCE = ['number', 'date', 'year', 'unit', 'timeUnit', 'proper', 'extraWords', 'none', 'allCapitalized', 'startsLowerCase'] as const;
+const EVIDENCE = ['number', 'date', 'year', 'unit', 'timeUnit', 'proper', 'extraWords', 'none', 'allCapitalized', 'startsLowerCase', 'coordination'] as const;
 export type Evidence = (typeof EVIDENCE)[number];
 /** Length buckets: 1, 2, 3, 4, 5-6, 7-9, 10+ tokens. */
 const LENGTH_BUCKETS = 7;
