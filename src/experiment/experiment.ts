@@ -10,7 +10,6 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
 import { loadEvalSet } from '../datasets/load.js';
 import type { EvalSet } from '../datasets/types.js';
-import { startEmulatorInWorker } from '../emulator/index.js';
 import { preflightRun } from '../training/preflight.js';
 import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, resolveConfigFileEndpoints, type AwsClients } from '../targets/clients.js';
 import { InputError } from '../util/errors.js';
@@ -289,6 +288,8 @@ export async function openEndpoint(config: ExperimentConfig, opts: Pick<Resolved
     return { clients, emulated: true, nonAws: nonAwsEndpoints(clients), url: config.endpointUrl, close: async () => clients.destroy() };
   }
   const defaults = emulatorDefaultsFor(config, opts.cwd);
+  // Loaded only here: a run on AWS or on an emulator already running never needs the emulator's code.
+  const { startEmulatorInWorker } = await import('../emulator/index.js');
   const emulator = await startEmulatorInWorker({ port: 0, quiet: true, ...defaults });
   opts.log(`emulator: ${emulator.url} (data in ${emulator.dataDir}; answers come from its reference model)`);
   const clients = createAwsClients({ region: config.region, endpointUrl: emulator.url });

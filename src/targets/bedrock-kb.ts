@@ -246,14 +246,18 @@ export function createBedrockKbTarget(opts: BedrockKbTargetOptions): DescribedTa
     },
     async invoke(request: TargetRequest, { signal }: InvokeOptions): Promise<TargetResponse> {
       try {
-        return await withConnectionTracking(async (transport) => {
-          const startedAt = performance.now();
-          const response =
-            mode === 'retrieve-and-generate'
-              ? await retrieveAndGenerate(request, signal, startedAt, transport)
-              : await retrieveThenConverse(request, signal, startedAt, transport);
-          return withTransport(response, transport);
-        }, connections);
+        return await withConnectionTracking(
+          signal,
+          async (transport, tracked) => {
+            const startedAt = performance.now();
+            const response =
+              mode === 'retrieve-and-generate'
+                ? await retrieveAndGenerate(request, tracked, startedAt, transport)
+                : await retrieveThenConverse(request, tracked, startedAt, transport);
+            return withTransport(response, transport);
+          },
+          connections,
+        );
       } catch (err) {
         throw toTargetError(err, signal);
       }

@@ -45,11 +45,15 @@ export function createBedrockModelTarget(opts: BedrockModelTargetOptions): Descr
     async invoke(request: TargetRequest, { signal }: InvokeOptions): Promise<TargetResponse> {
       // The runner calls invoke only once its limits let the request go, so the clock starts at the send.
       try {
-        return await withConnectionTracking(async (transport) => {
-          const startedAt = performance.now();
-          const r = await converseForRequest(runtime, modelId, request.prompt, request, inference, signal, startedAt);
-          return withTransport(responseFrom(r, startedAt), transport);
-        }, connections);
+        return await withConnectionTracking(
+          signal,
+          async (transport, tracked) => {
+            const startedAt = performance.now();
+            const r = await converseForRequest(runtime, modelId, request.prompt, request, inference, tracked, startedAt);
+            return withTransport(responseFrom(r, startedAt), transport);
+          },
+          connections,
+        );
       } catch (err) {
         throw toTargetError(err, signal);
       }

@@ -10,10 +10,14 @@
  *
  * How: `PooledHttp2Handler` is the SDK's own handler with concurrent streams on (bounded per session; a further
  * session opens only when every open one is full), told that no request needs an isolated session. Connections are
- * created through Node's public `createConnection` hook, which runs synchronously inside the call that needs the
- * connection, so `trackConnections` can attribute each new connection (and its set-up time) to that call.
+ * created through Node's public `createConnection` hook, which the handler calls synchronously inside `handle` of
+ * the request that needs the connection, so each new connection (and its set-up time) is attributed to that call.
+ *
+ * A call is known to the handler by its abort signal: the SDK hands `send`'s options (the same signal object) to
+ * `handle`. `withConnectionTracking` registers the call's record under its signal for as long as the call runs. This
+ * replaced an AsyncLocalStorage scope: with one active, Node runs a promise hook on every promise the process makes
+ * (the SDK makes dozens per call), which cost about a tenth of a whole run's CPU against a fast endpoint.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import net from 'node:net';
 import tls from 'node:tls';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
@@ -41,7 +45,8 @@ export interface CallTransport {
   emulatorServiceMs?: number;
 }
 
-const scope = new AsyncLocalStorage<CallTransport>();
+/** The call each in-flight signal belongs to (see the header). */
+const callsBySignal = new WeakMap<AbortSignal, CallTransport>();
 
 /** Connections a target's calls opened, warm-up and failed calls included. */
 export interface ConnectionTally {
@@ -49,14 +54,23 @@ export interface ConnectionTally {
 }
 
 /**
- * Runs `fn` with a fresh record of what it does on the wire; `fn` reads the record when it finishes. The
- * connections it opened are added to `tally` however it ends.
+ * Runs `fn` with a fresh record of what it does on the wire; `fn` reads the record when it finishes. `fn` must pass
+ * the signal it is given to every SDK call it makes (`client.send(command, { abortSignal })`): that is how the
+ * handler knows the call. The signal is `signal` itself, or, when another tracked call is already using that very
+ * signal, one that follows it. The connections it opened are added to `tally` however it ends.
  */
-export async function withConnectionTracking<T>(fn: (transport: CallTransport) => Promise<T>, tally?: ConnectionTally): Promise<T> {
+export async function withConnectionTracking<T>(
+  signal: AbortSignal,
+  fn: (transport: CallTransport, signal: AbortSignal) => Promise<T>,
+  tally?: ConnectionTally,
+): Promise<T> {
   const transport: CallTransport = { opened: 0, connectMs: 0 };
+  const own = callsBySignal.has(signal) ? AbortSignal.any([signal]) : signal;
+  callsBySignal.set(own, transport);
   try {
-    return await scope.run(transport, () => fn(transport));
+    return await fn(transport, own);
   } finally {
+    callsBySignal.delete(own);
     if (tally) tally.opened += transport.opened;
   }
 }
@@ -72,6 +86,10 @@ export class PooledHttp2Handler extends NodeHttp2Handler {
   opened = 0;
   /** Connections whose socket has closed (dropped by the server, or destroyed): a later call must reconnect. */
   closed = 0;
+  /** The call whose `handle` is running synchronously right now: a connection opened now is its. */
+  private opening: CallTransport | undefined;
+  /** Settles once the SDK handler has read its configuration (see `handle`). */
+  private configured: Promise<void> | undefined;
 
   constructor(opts: PooledHttp2Options = {}) {
     const onConnect = opts.onConnect;
@@ -83,7 +101,7 @@ export class PooledHttp2Handler extends NodeHttp2Handler {
         createConnection: (authority: URL) => {
           if (self) self.opened++;
           onConnect?.();
-          const socket = openSocket(authority, scope.getStore());
+          const socket = openSocket(authority, self?.opening);
           socket.once('close', () => {
             if (self) self.closed++;
           });
@@ -95,9 +113,25 @@ export class PooledHttp2Handler extends NodeHttp2Handler {
   }
 
   override async handle(request: HandleArgs[0], options: HandleArgs[1] = {}): Promise<Handled> {
-    const result = await super.handle(request, { ...options, isEventStream: false });
+    // The SDK handler reads its configuration on its first request, after an await; from then on it leases (and, when
+    // needed, opens) the request's session synchronously inside handle(). A first request with an aborted signal
+    // makes it read the configuration and stop before leasing anything, so no real request ever opens a connection
+    // after an await, where another call's handle() could have run in between.
+    this.configured ??= super.handle(request, { abortSignal: AbortSignal.abort() }).then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.configured;
+    const call = options.abortSignal ? callsBySignal.get(options.abortSignal as AbortSignal) : undefined;
+    let handled: Promise<Handled>;
+    this.opening = call;
+    try {
+      handled = super.handle(request, { ...options, isEventStream: false });
+    } finally {
+      this.opening = undefined;
+    }
+    const result = await handled;
     const reported = result.response.headers[EMULATOR_SERVICE_LATENCY_HEADER];
-    const call = scope.getStore();
     if (call && reported !== undefined && Number.isFinite(Number(reported))) call.emulatorServiceMs = (call.emulatorServiceMs ?? 0) + Number(reported);
     return result;
   }

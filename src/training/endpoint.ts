@@ -3,7 +3,6 @@
  * dir), so a model trained here is found in the provisioning state by the next `ftrag run`.
  */
 import type { ExperimentConfig } from '../config/schema.js';
-import { startEmulatorInWorker } from '../emulator/index.js';
 import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, resolveConfigFileEndpoints, type AwsClients } from '../targets/clients.js';
 import { emulatorDefaultsFor } from '../experiment/defaults.js';
 
@@ -28,6 +27,7 @@ export async function openTrainEndpoint(config: ExperimentConfig, cwd: string, l
     const clients = createAwsClients({ region: config.region, endpointUrl: config.endpointUrl, maxAttempts: 3 });
     return { clients, emulated: true, embedded: false, close: async () => clients.destroy() };
   }
+  const { startEmulatorInWorker } = await import('../emulator/index.js'); // only an embedded emulator needs its code
   const emulator = await startEmulatorInWorker({ port: 0, quiet: true, ...emulatorDefaultsFor(config, cwd) });
   log(`emulator: ${emulator.url} (data in ${emulator.dataDir})`);
   const clients = createAwsClients({ region: config.region, endpointUrl: emulator.url, maxAttempts: 3 });

@@ -10,13 +10,16 @@
  *
  * `prune` rewrites the file (newest record per key, minus what is too old or over the size cap) to a temporary file
  * and renames it over the log under a lock file; readers and writers notice the new file (its inode) and reopen.
- * A record another process appends to the old file during those milliseconds is lost: a later cache miss.
+ * They look for a new file at most once a second (a stat per lookup and per write cost a tenth of a fast run's cache
+ * time), so a record another process appends to the old file in the second after a prune is lost: a later miss.
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const KEY = /^[0-9a-f]{64}$/;
 const CHUNK = 1 << 20;
+/** How often an open store checks whether a prune replaced its file. */
+const REPLACED_CHECK_MS = 1000;
 
 interface Location {
   offset: number;
@@ -42,7 +45,8 @@ function scanLines(fd: number, from: number, size: number, line: (offset: number
   let position = from;
   let carry = Buffer.alloc(0);
   let carryStart = from;
-  const buffer = Buffer.allocUnsafe(CHUNK);
+  // Sized to what there is to read: a lookup that misses scans only the few records appended since the last one.
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(0, size - from)));
   while (position < size) {
     const read = readSync(fd, buffer, 0, Math.min(CHUNK, size - position), position);
     if (read <= 0) break;
@@ -96,6 +100,9 @@ export class CacheStore<T> {
   private indexedTo = 0;
   private appendFd: number | undefined;
   private appendIno = -1;
+  /** When the read and append descriptors were last checked against the file's current inode. */
+  private readCheckedAt = -Infinity;
+  private appendCheckedAt = -Infinity;
 
   /** `valid` rejects a parsed value that is not what this store holds (a miss). */
   constructor(
@@ -142,28 +149,41 @@ export class CacheStore<T> {
     this.readFd = this.appendFd = undefined;
   }
 
-  /** Index what the file grew by; `grown` forces a size check, otherwise only a replaced file is noticed. */
+  /**
+   * Index what the file grew by (`grown`: a key was missing, so look at what other processes appended); every
+   * REPLACED_CHECK_MS, also notice a file replaced by a prune and reopen it.
+   */
   private refresh(grown: boolean): void {
-    if (!existsSync(this.file)) return;
-    const ino = statSync(this.file).ino;
-    if (this.readFd === undefined || ino !== this.readIno) {
-      if (this.readFd !== undefined) closeSync(this.readFd);
-      this.readFd = openSync(this.file, 'r');
-      this.readIno = fstatSync(this.readFd).ino;
-      this.index = new Map();
-      this.indexedTo = 0;
-      grown = true;
+    if (this.readFd === undefined) {
+      if (!existsSync(this.file)) return;
+      this.openReader();
+    } else if (performance.now() - this.readCheckedAt >= REPLACED_CHECK_MS) {
+      this.readCheckedAt = performance.now();
+      if (existsSync(this.file) && statSync(this.file).ino !== this.readIno) {
+        closeSync(this.readFd);
+        this.openReader();
+      }
     }
-    if (!grown) return;
-    const size = fstatSync(this.readFd).size;
+    if (!grown && this.indexedTo > 0) return;
+    const size = fstatSync(this.readFd!).size;
     if (size <= this.indexedTo) return;
-    this.indexedTo = scanLines(this.readFd, this.indexedTo, size, (offset, bytes) => {
+    this.indexedTo = scanLines(this.readFd!, this.indexedTo, size, (offset, bytes) => {
       const header = parseHeader(bytes);
       if (header) this.index.set(header.key, { offset, length: bytes.length, writtenMs: header.writtenMs });
     });
   }
 
+  private openReader(): void {
+    this.readFd = openSync(this.file, 'r');
+    this.readIno = fstatSync(this.readFd).ino;
+    this.readCheckedAt = performance.now();
+    this.index = new Map();
+    this.indexedTo = 0;
+  }
+
   private appender(): number {
+    if (this.appendFd !== undefined && performance.now() - this.appendCheckedAt < REPLACED_CHECK_MS) return this.appendFd;
+    this.appendCheckedAt = performance.now();
     const ino = existsSync(this.file) ? statSync(this.file).ino : -1;
     if (this.appendFd === undefined || ino !== this.appendIno) {
       if (this.appendFd !== undefined) closeSync(this.appendFd);
@@ -242,6 +262,8 @@ export class CacheStore<T> {
           closeSync(out);
         }
         renameSync(tmp, this.file);
+        // This store's own descriptors follow the new file at once.
+        this.readCheckedAt = this.appendCheckedAt = -Infinity;
       } finally {
         closeSync(fd);
         rmSync(tmp, { force: true });

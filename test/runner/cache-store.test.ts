@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheStats, pruneCache } from '../../src/runner/cache-admin.js';
-import { ResponseCache } from '../../src/runner/cache.js';
+import { ResponseCache, stableStringify } from '../../src/runner/cache.js';
 import { CacheStore } from '../../src/util/cache-store.js';
 import { createHash } from 'node:crypto';
 
@@ -102,6 +102,20 @@ describe('cache store (one append-only file)', () => {
 });
 
 describe('response cache on the store, and the previous layout', () => {
+  it('keys an entry by sha256 of the stable JSON of endpoint, system config and request, as caches already written were', () => {
+    const cache = new ResponseCache({ dir: fresh(), endpointKey: 'url:http://127.0.0.1:9|us-east-1' });
+    const config = { type: 'bedrock-model', modelId: 'm', inference: { temperature: 0, maxTokens: 64, system: undefined } };
+    for (const request of [{ itemId: 'q1', prompt: 'p' }, { prompt: 'p "quoted"\n', itemId: 'q2', maxTokens: 8, system: 's' }]) {
+      for (const target of [config, { ...config }, undefined]) {
+        const expected = key(stableStringify({ endpoint: 'url:http://127.0.0.1:9|us-east-1', target, request }));
+        // Twice: the system's part is remembered per config object after the first key.
+        expect(cache.keyOf(target, request as never)).toBe(expected);
+        expect(cache.keyOf(target, request as never)).toBe(expected);
+      }
+    }
+    cache.close();
+  });
+
   it('reads an entry of the one-file-per-entry layout, copies it into the store, and prune removes the old files', async () => {
     const dir = fresh();
     const cache = new ResponseCache({ dir, endpointKey: 'emulator:http://127.0.0.1:1' });

@@ -61,6 +61,21 @@ describe('one pooled HTTP/2 session per endpoint', () => {
     expect(answers.filter((r) => r.connectionSetup)).toHaveLength(3);
   });
 
+  it('attributes each new connection to its own call when concurrent calls share one abort signal', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const c = await setUp({ maxStreamsPerSession: 1, gate });
+    const t = model(c, true);
+    const shared = AbortSignal.timeout(10_000);
+    const calls = Array.from({ length: 3 }, (_, i) => t.invoke({ itemId: `s${i}`, prompt: `question ${i}` }, { signal: shared }));
+    while (stub!.requests.length < 3) await new Promise((r) => setTimeout(r, 5));
+    release();
+    const answers = await Promise.all(calls);
+    expect(stub!.sessionsOpened()).toBe(3);
+    expect(answers.map((r) => r.connectionSetup)).toEqual([true, true, true]);
+    expect(t.connections!.opened).toBe(3);
+  });
+
   it('counts a reconnect after the server drops the session, and flags the call that paid it', async () => {
     const c = await setUp();
     const t = model(c, true);
