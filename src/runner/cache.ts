@@ -7,7 +7,7 @@
  * a miss in the store looks there, and a hit is copied into the store. `ftrag cache stats` counts those files and
  * `ftrag cache prune` deletes them.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,8 @@ export interface CacheOptions {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot crypto.hash (Node >= 20.12): the same digest without a Hash object per key.
+  return hash('sha256', text, 'hex');
 }
 
 /** Stable JSON: object keys sorted, so key order in a config never changes the cache key. */

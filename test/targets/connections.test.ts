@@ -90,6 +90,14 @@ describe('one pooled HTTP/2 session per endpoint', () => {
     expect(stub!.sessionsOpened()).toBe(2);
   });
 
+  it('drops the SDK logger middleware from the data-plane clients only (it filtered every call for a no-op logger)', async () => {
+    const c = await setUp();
+    expect(c.runtime.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'))).toBe(false);
+    expect(c.agentRuntime.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'))).toBe(false);
+    expect(c.bedrock.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'))).toBe(true);
+    expect((await ask(model(c, true), 1)).output).toBe('ok');
+  });
+
   it('reads the emulator service-time header under the name the emulator sends', () => {
     expect(EMULATOR_SERVICE_LATENCY_HEADER).toBe(SERVICE_LATENCY_HEADER);
   });
