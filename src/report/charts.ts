@@ -93,11 +93,12 @@ export function quantileSample(sorted: number[], max: number): number[] {
   return Array.from({ length: max }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (max - 1))]);
 }
 
-export function latencyChart(run: RunResult): Chart | null {
+/** `latencies`: per system id, the client latency of each successful result (read from the item stream). */
+export function latencyChart(run: RunResult, latencies: ReadonlyMap<string, readonly number[]>): Chart | null {
   const rows: Array<{ system: string; ms: number }> = [];
   let sampled = false;
   for (const s of run.systems) {
-    const values = run.items.map((it) => it.results[s.id]).filter((r) => r && !r.error && typeof r.latencyMs === 'number').map((r) => r.latencyMs as number);
+    const values = [...(latencies.get(s.id) ?? [])];
     values.sort((a, b) => a - b);
     const pts = quantileSample(values, LATENCY_SAMPLE_MAX);
     sampled ||= pts.length < values.length;
@@ -345,6 +346,6 @@ function bestOn(run: RunResult, metric: string): SystemSummary | undefined {
   return [...run.systems].filter((s) => s.metrics[metric]).sort((a, b) => b.metrics[metric].mean - a.metrics[metric].mean)[0];
 }
 
-export function allCharts(run: RunResult): Chart[] {
-  return [qualityChart, categoryChart, latencyChart, tokensChart, costChart, lossChart].map((f) => f(run)).filter((c): c is Chart => c !== null);
+export function allCharts(run: RunResult, latencies: ReadonlyMap<string, readonly number[]>): Chart[] {
+  return [qualityChart, categoryChart, (r: RunResult) => latencyChart(r, latencies), tokensChart, costChart, lossChart].map((f) => f(run)).filter((c): c is Chart => c !== null);
 }

@@ -1,23 +1,21 @@
 /**
- * Per-item drill-down: the items as compact JSON embedded in the page (positional arrays, short keys, shared
- * string tables for retrieved passages and URIs, so 10,000 items × 4 systems stay a few MB), plus the controls.
- * The browser renders it with DOM APIs and textContent only (see drilldown-script.ts).
+ * Per-item drill-down: every item stays reachable at any run size. The page carries a small filter index and the
+ * items' texts in compressed chunks (drilldown-data.ts); the browser decodes only the chunks it shows and renders them
+ * with DOM APIs and textContent only (drilldown-script.ts). Above the controls, a summary of what a person cannot
+ * read item by item (drilldown-summary.ts).
  */
 import type { RunResult } from '../schema/run-result.js';
+import { CHUNK_ITEMS, PASSAGE_TRUNCATE_TO, type EncodedItems, type ItemDigest } from './drilldown-data.js';
+import { drilldownSummaryHtml } from './drilldown-summary.js';
 import { escapeHtml, jsonForScript } from './escape.js';
-import { isWrong } from './findings.js';
+import { count } from './format.js';
 
 export const PAGE_SIZE = 50;
-/** Above this many characters of unique passage text, each passage is shortened so the file stays small. */
-export const PASSAGE_CHAR_BUDGET = 4_000_000;
-export const PASSAGE_TRUNCATE_TO = 600;
-
-/** Flags in a compact result. */
-export const FLAG_WRONG = 1;
-export const FLAG_ESTIMATED = 2;
+/** Flip filters (right on one system, wrong on another) are offered for every ordered pair up to this many systems. */
+export const FLIP_OPTIONS_MAX_SYSTEMS = 6;
 
 /**
- * One system's result for one item:
+ * One system's result for one item, in a chunk:
  * [output, scores aligned to `m`, latencyMs, firstTokenMs, inputTokens, outputTokens, flags, error, contexts, citations]
  * contexts: [[passageIndex, uriIndex or -1, score or null]]; citations: [[passageIndex, [uriIndex...]]]
  */
@@ -34,93 +32,59 @@ export type CompactResult = [
   Array<[number, number[]]> | null,
 ];
 
-/** One item: [id, categoryIndex or -1, prompt, references, results aligned to `s` (null when the system has none)]. */
+/** One item in a chunk: [id, categoryIndex or -1, prompt, references, results aligned to `s` (null when none)]. */
 export type CompactItem = [string, number, string, string[], Array<CompactResult | null>];
 
-export interface CompactItems {
+/** The plain JSON header of the drill-down data. */
+export interface DrilldownHeader {
   /** System ids. */ s: string[];
   /** Metric names. */ m: string[];
   /** Index of the primary metric in `m`, -1 when absent. */ p: number;
   /** Categories. */ c: string[];
-  /** Passage texts (retrieved contexts and cited spans), de-duplicated. */ x: string[];
-  /** URIs, de-duplicated. */ u: string[];
-  /** True when passages were shortened to fit the size budget. */ t: boolean;
-  i: CompactItem[];
+  /** Items. */ n: number;
+  /** Items per chunk. */ k: number;
 }
 
-const round4 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10_000) / 10_000);
-const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
-
-class StringTable {
-  readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
-  add(value: string): number {
-    let i = this.index.get(value);
-    if (i === undefined) {
-      i = this.values.length;
-      this.values.push(value);
-      this.index.set(value, i);
-    }
-    return i;
-  }
+/** Concatenates the index arrays (scores, categories, flags: little-endian, the byte order of every browser) into one buffer. */
+export function indexBytes(d: ItemDigest): Buffer {
+  const score = Buffer.alloc(d.score.length * 2);
+  d.score.forEach((v, i) => score.writeUInt16LE(v, i * 2));
+  const category = Buffer.alloc(d.category.length * 2);
+  d.category.forEach((v, i) => category.writeUInt16LE(v, i * 2));
+  return Buffer.concat([score, category, Buffer.from(d.flags.buffer, d.flags.byteOffset, d.flags.byteLength)]);
 }
 
-export function compactItems(run: RunResult): CompactItems {
-  const systems = run.systems.map((s) => s.id);
-  for (const it of run.items) for (const id of Object.keys(it.results)) if (!systems.includes(id)) systems.push(id);
-  const metrics = [...run.metrics];
-  const categories = [...run.evalSet.categories];
-  for (const it of run.items) if (it.category !== undefined && !categories.includes(it.category)) categories.push(it.category);
-  const primary = metrics.indexOf(run.primaryMetric);
-  const passages = new StringTable();
-  const uris = new StringTable();
-  const items: CompactItem[] = run.items.map((it) => [
-    it.id,
-    it.category === undefined ? -1 : categories.indexOf(it.category),
-    it.prompt,
-    it.references,
-    systems.map((sid): CompactResult | null => {
-      const r = it.results[sid];
-      if (!r) return null;
-      const failed = r.error !== undefined;
-      const flags = (isWrong(primary >= 0 ? r.scores[run.primaryMetric] : r.scores.exact, failed) ? FLAG_WRONG : 0) | (r.tokensEstimated ? FLAG_ESTIMATED : 0);
-      return [
-        r.output,
-        metrics.map((m) => round4(r.scores[m])),
-        num(r.latencyMs),
-        num(r.firstTokenMs),
-        num(r.inputTokens),
-        num(r.outputTokens),
-        flags,
-        r.error ? `${r.error.code}: ${r.error.message}` : null,
-        r.contexts?.length ? r.contexts.map((c) => [passages.add(c.text), c.uri === undefined ? -1 : uris.add(c.uri), round4(c.score)]) : null,
-        r.citations?.length ? r.citations.map((c) => [passages.add(c.text), c.uris.map((u) => uris.add(u))]) : null,
-      ];
-    }),
-  ]);
-  const total = passages.values.reduce((n, p) => n + p.length, 0);
-  const truncate = total > PASSAGE_CHAR_BUDGET;
-  const x = truncate ? passages.values.map((p) => (p.length > PASSAGE_TRUNCATE_TO ? `${p.slice(0, PASSAGE_TRUNCATE_TO)}…` : p)) : passages.values;
-  return { s: systems, m: metrics, p: primary, c: categories, x, u: uris.values, t: truncate, i: items };
-}
-
-/** The drill-down section body: controls (labelled), status, pagination, the item container and the data block. */
-export function drilldownHtml(run: RunResult): string {
-  const data = compactItems(run);
+export function drilldownHtml(run: RunResult, d: ItemDigest, data: EncodedItems, indexBase64: string): string {
   const options = (values: string[], all: string) =>
     [`<option value="">${escapeHtml(all)}</option>`, ...values.map((v, i) => `<option value="${i}">${escapeHtml(v)}</option>`)].join('');
+  const flipOptions =
+    d.systems.length > 1 && d.systems.length <= FLIP_OPTIONS_MAX_SYSTEMS
+      ? d.systems.flatMap((a, i) => d.systems.map((b, j) => (i === j ? '' : `<option value="flip:${i}:${j}">${escapeHtml(`Right on ${a}, wrong on ${b}`)}</option>`))).join('')
+      : '';
+  const header: DrilldownHeader = { s: d.systems, m: d.metrics, p: d.primary, c: d.categories, n: d.n, k: CHUNK_ITEMS };
+  const primary = escapeHtml(run.primaryMetric);
+  const shortened = [
+    data.textCap !== null ? ` To keep this file small, questions, references and answers longer than ${count(data.textCap)} characters are shortened here (marked “shortened”; search sees the shortened text); run.json has them in full.` : '',
+    data.passagesShortened ? ` Retrieved passages are shortened to ${PASSAGE_TRUNCATE_TO} characters to keep this file small; run.json has them in full.` : '',
+  ].join('');
   return `
 <p>Every question in the eval set with each system's answer, scores, latency, tokens and, for RAG, the retrieved passages and citations.
-An answer counts as <em>wrong</em> when it failed or its ${escapeHtml(run.primaryMetric)} score is below 0.5. ${PAGE_SIZE} questions per page.${data.t ? ` Retrieved passages are shortened to ${PASSAGE_TRUNCATE_TO} characters to keep this file small; run.json has them in full.` : ''}</p>
+An answer counts as <em>wrong</em> when it failed or its ${primary} score is below 0.5. ${PAGE_SIZE} questions per page.${shortened}</p>
+${drilldownSummaryHtml(d, run.primaryMetric)}
 <form id="drill-controls" class="controls" role="search" aria-label="Filter answers">
   <div><label for="drill-q">Search questions, references and answers</label><input id="drill-q" type="search" autocomplete="off" placeholder="e.g. q0012 or a word"></div>
-  <div><label for="drill-cat">Category</label><select id="drill-cat">${options(data.c, 'All categories')}</select></div>
-  <div><label for="drill-sys">System</label><select id="drill-sys">${options(data.s, 'All systems')}</select></div>
+  <div><label for="drill-cat">Category</label><select id="drill-cat">${options(d.categories, 'All categories')}</select></div>
+  <div><label for="drill-sys">System</label><select id="drill-sys">${options(d.systems, 'All systems')}</select></div>
+  <div><label for="drill-show">Show</label><select id="drill-show"><option value="">All questions</option><option value="all-wrong">Wrong on every system</option><option value="mixed">Systems disagree</option><option value="all-right">Right on every system</option>${flipOptions}</select></div>
+  <div><label for="drill-order">Order</label><select id="drill-order"><option value="">Eval-set order</option><option value="worst">Lowest ${primary} first</option><option value="spread">Largest disagreement first</option></select></div>
   <div class="check"><input id="drill-wrong" type="checkbox"><label for="drill-wrong">Wrong answers only</label></div>
 </form>
-<p id="drill-status" class="status" aria-live="polite"></p>
+<p id="drill-status" class="status" aria-live="polite">Loading answers…</p>
 <nav class="pager" aria-label="Answer pages"><button type="button" id="drill-prev">Previous page</button><span id="drill-page"></span><button type="button" id="drill-next">Next page</button></nav>
-<div id="drill-items"></div>
+<div id="drill-items" data-state="busy"></div>
 <noscript><p>Browsing answers needs JavaScript. Every answer is also in run.json.</p></noscript>
-<script type="application/json" id="ftrag-items">${jsonForScript(data)}</script>`;
+<script type="application/json" id="ftrag-drill">${jsonForScript(header)}</script>
+<script type="application/octet-stream" id="ftrag-index">${indexBase64}</script>
+<script type="application/octet-stream" id="ftrag-passages">${data.passages}</script>
+${data.chunks.map((c) => `<script type="application/octet-stream" class="ftrag-chunk">${c}</script>`).join('\n')}`;
 }

@@ -62,6 +62,11 @@ button { cursor: pointer; }
 button:disabled { color: #767676; cursor: default; }
 :focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
 .pager { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
+.glance-block { margin: 8px 0 16px; }
+.glance-block h3 { margin-top: 8px; }
+table.glance { margin: 6px 0 12px; }
+#drill-items[data-state=busy] { opacity: 0.6; }
+#drill-items article.item { content-visibility: auto; contain-intrinsic-size: auto 420px; }
 article.item { border: 1px solid var(--line); border-radius: 6px; padding: 4px 14px 8px; margin: 12px 0; }
 article.item h3 { margin: 8px 0; }
 .tag { font-size: 0.8rem; font-weight: 600; background: var(--bg-soft); border: 1px solid var(--line); padding: 1px 8px; border-radius: 10px; margin-left: 8px; }

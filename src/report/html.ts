@@ -2,10 +2,12 @@
  * report.html: one self-contained file (inline CSS, inline SVG charts, inline script, a strict CSP that forbids
  * every fetch) that opens offline and prints. Built only from a RunResult.
  */
+import { gzipSync } from 'node:zlib';
 import type { RunResult } from '../schema/run-result.js';
 import { allCharts, type Chart } from './charts.js';
 import { DRILLDOWN_SCRIPT } from './drilldown-script.js';
-import { drilldownHtml, PAGE_SIZE } from './drilldown.js';
+import { digestItems, encodeItems, PAGE_BUDGET_BYTES } from './drilldown-data.js';
+import { drilldownHtml, indexBytes, PAGE_SIZE } from './drilldown.js';
 import { escapeHtml as e } from './escape.js';
 import { categorySection, comparisonsSection, methodsSection, scoreboardSection, verdictSection } from './html-sections.js';
 import { documentHead } from './html-head.js';
@@ -30,16 +32,23 @@ function chartFigure(c: Chart): string {
 </figure>`;
 }
 
-/** report.html for a run whose per-item results come from `items` (each call of it a fresh pass in item order). */
+/**
+ * report.html for a run whose per-item results come from `items` (each call a fresh pass in item order). The items are
+ * read in streaming passes (an index and latencies as numbers, then the compressed text chunks); no pass holds them all.
+ */
 export async function renderHtml(run: RunResult, items: ItemStream): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
-  const all: RunResult['items'] = [];
-  for await (const it of items()) all.push(it);
-  return renderFromItems({ ...run, items: all });
+  const digest = await digestItems(run, items);
+  const index = gzipSync(indexBytes(digest), { level: 9 }).toString('base64');
+  const charts = allCharts(run, digest.latencies);
+  // The page without its item chunks, to give the chunks what is left of the page budget.
+  const empty = { chunks: [], passages: '', textCap: null, passagesShortened: false, bytes: 0 };
+  const shell = Buffer.byteLength(renderPage(run, charts, drilldownHtml(run, digest, empty, index)));
+  const encoded = await encodeItems(run, items, digest, Math.max(1_000_000, PAGE_BUDGET_BYTES - shell));
+  return renderPage(run, charts, drilldownHtml(run, digest, encoded, index));
 }
 
-function renderFromItems(run: RunResult): string {
-  const charts = allCharts(run);
+function renderPage(run: RunResult, charts: Chart[], drilldown: string): string {
   const title = `ftrag report: ${runTitle(run)}`;
   const nav = [
     ['verdict', 'Verdict'],
@@ -76,7 +85,7 @@ ${sweepHtml(run, e)}
 ${fineTuneRisksHtml(run, e)}
 <section id="answers" aria-labelledby="answers-h">
 <h2 id="answers-h">Answers, question by question</h2>
-${drilldownHtml(run)}
+${drilldown}
 </section>
 ${methodsSection(run)}
 </main>

@@ -44,6 +44,7 @@ describe.runIf(present || required)('report.html in Chromium', () => {
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(url, { waitUntil: 'load' });
+    await page.waitForSelector('#drill-items[data-state="ready"]');
   });
 
   afterAll(async () => {
@@ -59,6 +60,8 @@ describe.runIf(present || required)('report.html in Chromium', () => {
     await page.fill('#drill-q', f.q ?? '');
     // Enter submits the form, which filters at once and cancels the typing debounce.
     await page.press('#drill-q', 'Enter');
+    // The page decodes the chunks it shows asynchronously and says when the result is on screen.
+    await page.waitForSelector('#drill-items[data-state="ready"]');
   };
 
   it('shows the verdict and one scoreboard row per system; charts are SVG', async () => {
@@ -107,6 +110,8 @@ describe.runIf(present || required)('report.html in Chromium', () => {
     await setFilters({ q: '__pwned' });
     expect(await articles().count()).toBeGreaterThanOrEqual(4);
     await page.locator('#drill-items details').evaluateAll((ds) => ds.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+    // Passages are built when a reader opens them (on the toggle event).
+    await expect.poll(() => page.locator('#drill-items details:not(:has(.passages))').count()).toBe(0);
     await expect(page.locator('#drill-items').textContent()).resolves.toContain('<script>window.__pwned=1</script>');
     await expect(page.locator('#drill-items').textContent()).resolves.toContain('javascript:window.__pwned=1');
     await expect(page.locator('#drill-items img, #drill-items script, #drill-items a').count()).resolves.toBe(0);

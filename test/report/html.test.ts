@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { categoryChart, costCrossovers, qualityChart, quantileSample } from '../../src/report/charts.js';
-import { compactItems, FLAG_WRONG } from '../../src/report/drilldown.js';
+import { FLAG_WRONG } from '../../src/report/drilldown-data.js';
 import { DRILLDOWN_SCRIPT } from '../../src/report/drilldown-script.js';
 import { CSP, itemStreamOf, renderHtml } from '../../src/report/index.js';
 import { vegaLiteToSvg, vegaLiteToSvgAsync } from '../../src/report/vega-svg.js';
 import type { RunResult } from '../../src/schema/run-result.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
+import { readDrillData } from './drill-data.js';
 
 const run = buildRunResult();
 const html = await renderHtml(run, itemStreamOf(run.items));
-
-function dataBlock(page: string): string {
-  const m = /<script type="application\/json" id="ftrag-items">([\s\S]*?)<\/script>/.exec(page);
-  if (!m) throw new Error('no data block');
-  return m[1];
-}
 
 describe('renderHtml', () => {
   it('is one self-contained file with a strict CSP and no external references', () => {
@@ -80,16 +75,24 @@ describe('renderHtml', () => {
 
   it('keeps every injected script, handler and javascript: URL inert', () => {
     const scripts = html.match(/<script\b[^>]*>/gi) ?? [];
-    expect(scripts).toEqual(['<script type="application/json" id="ftrag-items">', '<script>']);
+    expect(scripts).toEqual([
+      '<script type="application/json" id="ftrag-drill">',
+      '<script type="application/octet-stream" id="ftrag-index">',
+      '<script type="application/octet-stream" id="ftrag-passages">',
+      '<script type="application/octet-stream" class="ftrag-chunk">',
+      '<script>',
+    ]);
     expect(html).not.toMatch(/<img\b/i);
     expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
     expect(html).not.toMatch(/href\s*=\s*["']?\s*javascript:/i);
     expect(html).not.toContain('<script>window.__pwned');
-    // The data block holds the hostile text, but only in \u003c-escaped JSON.
-    const data = dataBlock(html);
-    expect(data).not.toMatch(/[<>]/);
-    expect(data).toContain('\\u003cscript\\u003ewindow.__pwned=1');
-    expect(JSON.parse(data)).toEqual(compactItems(run));
+    // The data blocks carry the hostile text only compressed (base64) or \u003c-escaped (JSON): no markup can form.
+    const data = readDrillData(html);
+    for (const b of data.blocks) expect(b).not.toMatch(/[<>]/);
+    expect(data.items.map((it) => it[0])).toEqual(run.items.map((it) => it.id));
+    expect(data.items[0][4][0]![0]).toBe(run.items[0].results.base.output);
+    expect(data.items[0][4][0]![0]).toContain(HOSTILE.script);
+    expect(data.passages.x.some((x) => x.includes(HOSTILE.img))).toBe(true);
   });
 
   it('escapes hostile ids and category names in the static sections and inside the SVG charts', async () => {
@@ -123,18 +126,18 @@ describe('renderHtml', () => {
 
 describe('drill-down data', () => {
   it('flags wrong answers by the primary metric and failures, and shares passage text', () => {
-    const data = compactItems(run);
-    const sys = data.s.indexOf('rag-fine-tuned');
-    const failed = data.i.find((it) => it[0] === 'q0006')![4][sys]!;
+    const data = readDrillData(html);
+    const sys = data.header.s.indexOf('rag-fine-tuned');
+    const failed = data.items.find((it) => it[0] === 'q0006')![4][sys]!;
     expect(failed[7]).toContain('ThrottlingException');
     expect(failed[6] & FLAG_WRONG).toBe(FLAG_WRONG);
-    for (const it of data.i) {
+    for (const it of data.items) {
       for (const r of it[4]) {
         if (!r || r[7] !== null) continue;
-        expect(Boolean(r[6] & FLAG_WRONG)).toBe((r[1][data.p] ?? 0) < 0.5);
+        expect(Boolean(r[6] & FLAG_WRONG)).toBe((r[1][data.header.p] ?? 0) < 0.5);
       }
     }
-    const passageRefs = data.i.flatMap((it) => it[4].flatMap((r) => r?.[8]?.map((c) => c[0]) ?? []));
+    const passageRefs = data.items.flatMap((it) => it[4].flatMap((r) => r?.[8]?.map((c) => c[0]) ?? []));
     expect(new Set(passageRefs).size).toBeLessThan(passageRefs.length / 2);
   });
 });
