@@ -5,6 +5,7 @@
  * the five retrieved passages in ftrag's default RAG prompt. Each question falls in one class:
  *   not-retrieved        the gold paragraph is not among the five passages
  *   rag-abstained        retrieved, the RAG read abstains (split by whether the gold read abstains too)
+ *   rag-answered/gold-abstained  retrieved, the gold read abstains but the RAG read answers
  *   other-passage        retrieved, the RAG answer comes from another passage (or the prompt's instructions)
  *   gold-passage-differs retrieved, answered from the gold passage, but a different answer from the gold read
  *   same                 retrieved, the same answer as the gold read
@@ -45,6 +46,7 @@ for (const c of cases) {
   let from = -2;
   if (c.goldRank < 0) cls = 'not-retrieved';
   else if (ragPred === '') cls = goldPred === '' ? 'rag-abstained/gold-abstained-too' : 'rag-abstained/gold-answered';
+  else if (goldPred === '') cls = 'rag-answered/gold-abstained';
   else {
     from = answeredFrom(c);
     if (from !== c.goldRank) cls = from < 0 ? 'other-passage/instructions' : 'other-passage';

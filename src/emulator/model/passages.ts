@@ -58,6 +58,8 @@ export interface PassageRead {
   rank?: number;
   /** The reader's abstention evidence (ABSTAIN_FEATURES); empty for list and either-or answers. */
   evidence: number[];
+  /** The passage's best and its chosen sentence's coverage with rarities pooled over all passages. */
+  pooledCoverage: [number, number];
 }
 
 /** Retrieval ranks with a feature of their own; later ranks share the last one. */
@@ -66,6 +68,7 @@ const RANKS = 5;
 export const SELECT_FEATURES = [
   'topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen',
   'structuredAnswer', 'unranked', ...Array.from({ length: RANKS }, (_, k) => `rank${k + 1}`), 'logOtherPassagesWithAnswer', 'bestScoreMinusMax',
+  'pooledTopCoverage', 'pooledChosenCoverage', 'pooledTopMinusMax',
 ] as const;
 
 export const PASSAGE_ABSTAIN_FEATURES = [
@@ -90,13 +93,15 @@ export function selectionFeatures(reads: PassageRead[], passageTexts: string[]):
   const finiteScores = reads.map((r) => (r.evidence.length > 0 ? r.evidence[5] : -10));
   const maxScore = Math.max(...finiteScores);
   const normTexts = passageTexts.map(normalized);
+  const maxPooled = Math.max(...reads.map((r) => r.pooledCoverage[0]));
   return reads.map((r, i) => {
     const ev = r.evidence.length > 0 ? r.evidence : [0, 0, 0, 0, 0, 0, 0, 0];
     const ans = normalized(r.answer);
     let others = 0;
     if (ans !== '') for (let j = 0; j < normTexts.length; j++) if (j !== i && ` ${normTexts[j]} `.includes(` ${ans} `)) others++;
     const rankOneHot = Array.from({ length: RANKS }, (_, k) => (r.rank !== undefined && Math.min(r.rank, RANKS - 1) === k ? 1 : 0));
-    return [...ev, r.evidence.length > 0 ? 0 : 1, r.rank === undefined ? 1 : 0, ...rankOneHot, Math.log(1 + others), finiteScores[i] - maxScore];
+    return [...ev, r.evidence.length > 0 ? 0 : 1, r.rank === undefined ? 1 : 0, ...rankOneHot, Math.log(1 + others), finiteScores[i] - maxScore,
+      r.pooledCoverage[0], r.pooledCoverage[1], r.pooledCoverage[0] - maxPooled];
   });
 }
 

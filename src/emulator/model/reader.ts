@@ -168,10 +168,20 @@ export function readAnswer(question: string, sources: ContextSource[]): ReadAnsw
 /** Each passage read on its own (passages.ts); a passage with no sentence covering the question gives no read. */
 export function readEachPassage(question: string, passages: Passage[]): (PassageRead & { read: ReadAnswer })[] {
   const out: (PassageRead & { read: ReadAnswer })[] = [];
-  for (const p of passages) {
+  // The pooled reading (rarities over every passage's sentences) puts the passages' coverages on one scale.
+  const pooled = prepareReading(question, passages.map((p) => p.source));
+  passages.forEach((p, source) => {
     const read = readWithEvidence(question, [p.source]);
-    if (read !== undefined) out.push({ answer: read.answer, rank: p.rank, evidence: read.evidence, read });
-  }
+    if (read === undefined) return;
+    let chosen = 0;
+    let top = 0;
+    pooled?.sentences.forEach((s, i) => {
+      if (s.source !== source) return;
+      top = Math.max(top, pooled.coverages[i]);
+      if (s.text === read.sentence) chosen = Math.max(chosen, pooled.coverages[i]);
+    });
+    out.push({ answer: read.answer, rank: p.rank, evidence: read.evidence, pooledCoverage: [top, chosen], read });
+  });
   return out;
 }
 
