@@ -3,12 +3,35 @@
  * source and date, an unverified price is listed, and a price the catalog lacks is listed as missing instead of
  * silently counting as zero.
  */
-import type { CostLine } from '../schema/run-result.js';
+import type { CostLine, SystemCost } from '../schema/run-result.js';
 import { priceOf } from './catalog.js';
 import type { PriceCatalog, PriceEntry } from './types.js';
 
 /** Region whose prices stand in when the catalog has none for the configured Region (the reference is us-east-1). */
 const FALLBACK_REGION = 'us-east-1';
+
+/** A system's totals from its ledger over the workload: one-time, monthly, per 1,000 queries, horizon. */
+export function costTotals(ledger: CostLedger, workload: { monthlyQueries: number; horizonMonths: number }): SystemCost {
+  const oneTimeUsd = ledger.sum('one-time');
+  const monthlyFixedUsd = ledger.sum('monthly');
+  const per1kQueriesUsd = ledger.sum('per-1k-queries');
+  const monthlyTotalUsd = monthlyFixedUsd + (workload.monthlyQueries / 1000) * per1kQueriesUsd;
+  const horizonTotalUsd = oneTimeUsd + workload.horizonMonths * monthlyTotalUsd + ledger.sum('horizon');
+  if (ledger.missingPrices().length > 0) {
+    ledger.assume(`Totals exclude ${ledger.missingPrices().length} missing price(s) listed in missingPrices; supply them with pricing.overrides.`);
+  }
+  return {
+    oneTimeUsd,
+    monthlyFixedUsd,
+    per1kQueriesUsd,
+    monthlyTotalUsd,
+    horizonTotalUsd,
+    lines: ledger.lines,
+    assumptions: ledger.assumptions,
+    missingPrices: ledger.missingPrices(),
+    unverifiedPrices: ledger.unverifiedPrices(),
+  };
+}
 
 export class CostLedger {
   readonly lines: CostLine[] = [];

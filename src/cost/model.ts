@@ -6,7 +6,7 @@ import type { WorkloadSpec } from '../config/schema.js';
 import type { SystemCost } from '../schema/run-result.js';
 import { customOnDemandSupport } from './catalog.js';
 import { formatCount, formatPrice, formatUsd } from './format.js';
-import { CostLedger } from './ledger.js';
+import { CostLedger, costTotals } from './ledger.js';
 import type { CostInput, PriceCatalog } from './types.js';
 import { HOURS_PER_MONTH, recurringEvents } from './billing.js';
 import { priceVectorStore } from './vector-store.js';
@@ -47,26 +47,7 @@ export function costForSystem(input: CostInput, workload: WorkloadSpec, catalog:
     ledger.assume(workload.retrainEveryMonths ? `No retraining falls inside the ${workload.horizonMonths}-month horizon.` : 'Trained once; no retraining configured (workload.retrainEveryMonths).');
   }
 
-  const oneTimeUsd = ledger.sum('one-time');
-  const monthlyFixedUsd = ledger.sum('monthly');
-  const per1kQueriesUsd = ledger.sum('per-1k-queries');
-  const monthlyTotalUsd = monthlyFixedUsd + (workload.monthlyQueries / 1000) * per1kQueriesUsd;
-  const recurringUsd = ledger.sum('horizon');
-  const horizonTotalUsd = oneTimeUsd + workload.horizonMonths * monthlyTotalUsd + recurringUsd;
-  if (ledger.missingPrices().length > 0) {
-    ledger.assume(`Totals exclude ${ledger.missingPrices().length} missing price(s) listed in missingPrices; supply them with pricing.overrides.`);
-  }
-  return {
-    oneTimeUsd,
-    monthlyFixedUsd,
-    per1kQueriesUsd,
-    monthlyTotalUsd,
-    horizonTotalUsd,
-    lines: ledger.lines,
-    assumptions: ledger.assumptions,
-    missingPrices: ledger.missingPrices(),
-    unverifiedPrices: ledger.unverifiedPrices(),
-  };
+  return costTotals(ledger, workload);
 }
 
 /** Training (one-time) and custom model storage (monthly). Returns the cost of one training run. */

@@ -14,7 +14,7 @@ import { jumpStartModel } from '../models/jumpstart.js';
 import type { SystemCost } from '../schema/run-result.js';
 import { HOURS_PER_MONTH, recurringEvents } from './billing.js';
 import { formatCount, formatPrice, formatUsd } from './format.js';
-import { CostLedger } from './ledger.js';
+import { CostLedger, costTotals } from './ledger.js';
 import type { CostInput, PriceCatalog } from './types.js';
 
 export interface SageMakerCostInput {
@@ -99,23 +99,7 @@ export function costForSageMaker(input: CostInput, workload: WorkloadSpec, catal
     ledger.assume(`Model artifact size: ${sm.artifactSizeGb} GB assumed (fp16 weights of the merged model, from the model table).`);
   }
 
-  const oneTimeUsd = ledger.sum('one-time');
-  const monthlyFixedUsd = ledger.sum('monthly');
-  const per1kQueriesUsd = ledger.sum('per-1k-queries');
-  const monthlyTotalUsd = monthlyFixedUsd + (workload.monthlyQueries / 1000) * per1kQueriesUsd;
-  const horizonTotalUsd = oneTimeUsd + workload.horizonMonths * monthlyTotalUsd + ledger.sum('horizon');
-  if (ledger.missingPrices().length > 0) ledger.assume(`Totals exclude ${ledger.missingPrices().length} missing price(s) listed in missingPrices; supply them with pricing.overrides.`);
-  return {
-    oneTimeUsd,
-    monthlyFixedUsd,
-    per1kQueriesUsd,
-    monthlyTotalUsd,
-    horizonTotalUsd,
-    lines: ledger.lines,
-    assumptions: ledger.assumptions,
-    missingPrices: ledger.missingPrices(),
-    unverifiedPrices: ledger.unverifiedPrices(),
-  };
+  return costTotals(ledger, workload);
 }
 
 /**

@@ -54,6 +54,18 @@ function configPath(p: string, dir: string): string {
   return rel.split(sep).join('/');
 }
 
+/**
+ * The editor schema as a path relative to the written config, also when ftrag is not under the folder's
+ * node_modules (a checkout, a global install): an absolute path would break once the folder is moved or committed.
+ * Only where no relative path exists (another drive) is it absolute.
+ */
+function schemaReference(schema: string, dir: string): string {
+  const rel = relative(dir, schema);
+  if (rel === '' || isAbsolute(rel)) return resolve(schema);
+  const posix = rel.split(sep).join('/');
+  return posix.startsWith('.') ? posix : `./${posix}`;
+}
+
 async function writeNew(file: string, text: string, force: boolean | undefined, field: string): Promise<void> {
   if (!force && (await exists(file))) {
     const same = (await readFile(file, 'utf8').catch(() => '')) === text;
@@ -124,7 +136,7 @@ export async function initExperiment(opts: InitOptions): Promise<InitResult> {
     training = { path: configPath(usePath, dir), note: note.split(':')[0], baseModelId: modelId + suffix };
   }
 
-  const schemaFile = configPath(resolve(dirname(new URL(import.meta.url).pathname), '../../schema/config.schema.json'), dir);
+  const schemaFile = schemaReference(resolve(dirname(new URL(import.meta.url).pathname), '../../schema/config.schema.json'), dir);
   const text = renderInitConfig({
     name: basename(dir).replace(/[^A-Za-z0-9._-]+/g, '-') || 'experiment',
     schema: schemaFile,

@@ -5,7 +5,7 @@
 import type { Percentiles } from '../schema/run-result.js';
 import { percentiles, quantile } from './descriptive.js';
 import { createRng } from './rng.js';
-import { resampleRange, type NamedStatistic } from './resample.js';
+import { percentileColumn, percentileOfCounts, resampleRange, type NamedStatistic } from './resample.js';
 
 /** 'mean', a named percentile, or any function of a (multi)set of values. */
 export type Statistic = 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | ((values: number[]) => number);
@@ -49,28 +49,9 @@ function countStatistic(values: readonly number[], statistic: Statistic): CountS
   }
   if (typeof statistic === 'string') {
     const p = PERCENTILE[statistic];
-    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[i] - values[j]);
-    return (counts, total) => {
-      // numpy linear interpolation between order statistics k and k+1 (0-based) of the resample.
-      const h = (total - 1) * p;
-      const k = Math.floor(h);
-      const frac = h - k;
-      let seen = 0;
-      let lower = NaN;
-      for (let r = 0; r < n; r++) {
-        const c = counts[order[r]];
-        if (c === 0) continue;
-        const v = values[order[r]];
-        if (Number.isNaN(lower) && seen + c > k) {
-          lower = v;
-          if (frac === 0 || seen + c > k + 1) return lower;
-        } else if (!Number.isNaN(lower)) {
-          return lower + frac * (v - lower);
-        }
-        seen += c;
-      }
-      return lower;
-    };
+    // The same walk the shared resampler uses (numpy's linear interpolation between order statistics k and k+1).
+    const { order, sorted } = percentileColumn(Float64Array.from(values), p, 0);
+    return (counts, total) => percentileOfCounts(counts, order, sorted, total, p);
   }
   return (counts) => {
     const sample: number[] = [];

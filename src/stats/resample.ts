@@ -46,7 +46,7 @@ interface PercentileColumn {
   sorted: Float64Array;
 }
 
-function percentileColumn(values: Float64Array, p: number, column: number): PercentileColumn {
+export function percentileColumn(values: Float64Array, p: number, column: number): PercentileColumn {
   const order = Int32Array.from({ length: values.length }, (_, i) => i).sort((i, j) => values[i] - values[j]);
   const sorted = new Float64Array(order.length);
   for (let r = 0; r < order.length; r++) sorted[r] = values[order[r]];

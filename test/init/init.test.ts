@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { initExperiment } from '../../src/init/init.js';
@@ -102,5 +102,22 @@ describe('the README example is the file ftrag init writes', () => {
     const { configFile } = await initExperiment({ dir: work, evalSet: files.evalSet, documents: files.documents, training: files.training });
     const written = readFileSync(configFile, 'utf8').replace(/^# yaml-language-server: .*\n/, '').replace(/^name: .*$/m, 'name: "my-experiment"');
     expect(block!.replace(/^# yaml-language-server: .*\n/, '')).toBe(written);
+  });
+});
+
+describe('the editor schema path ftrag init writes', () => {
+  it('is relative to the written config (ftrag is not under this folder) and still finds the schema after the folder moves beside it', async () => {
+    const work = tempDir('ftrag-init-schema-');
+    const files = writeNewUserFiles(work);
+    const { configFile } = await initExperiment({ dir: work, evalSet: files.evalSet });
+    const text = readFileSync(configFile, 'utf8');
+    const ref = /^# yaml-language-server: \$schema=(.*)$/m.exec(text)?.[1];
+    expect(ref).toBeDefined();
+    expect(isAbsolute(ref!)).toBe(false);
+    expect(ref!.startsWith('.')).toBe(true);
+    expect(ref).not.toContain('\\');
+    // Resolved against the config's folder it is ftrag's own schema.
+    expect(resolve(dirname(configFile), ref!)).toBe(join(REPO, 'schema', 'config.schema.json'));
+    expect(JSON.parse(readFileSync(resolve(dirname(configFile), ref!), 'utf8')).title ?? 'schema').toBeTruthy();
   });
 });
