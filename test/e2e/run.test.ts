@@ -101,8 +101,12 @@ describe('ftrag run survives faults', () => {
     const result = await runCli(['run', '--config', config, '--out', out, '--limit', '30', '--progress', 'none'], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
     const run = readRun(out);
+    const failures = run.items.flatMap((item) =>
+      Object.entries(item.results).flatMap(([system, r]) => (r.error ? [`${item.id} ${system}: ${r.error.code} ${r.error.message}`] : [])),
+    );
     for (const s of run.systems) {
-      expect(s.errors, s.id).toBe(0);
+      // The failed calls' own errors go in the message: this test has failed once on a loaded machine, cause unseen.
+      expect(s.errors, `${s.id}\n${failures.join('\n')}`).toBe(0);
       expect(s.items).toBe(30);
     }
     expect(run.systems.reduce((n, s) => n + s.throttles, 0)).toBeGreaterThan(0);
