@@ -3,43 +3,25 @@
  * fine-tune is flagged in run.json and in every report, the general set is answered by the base model and the
  * fine-tuned model, and bad general-set input is refused before anything is trained.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/index.js';
 import { RunResult } from '../../src/schema/run-result.js';
 import { InputError } from '../../src/util/errors.js';
+import { writeFineTuneConfig } from '../fine-tune-config.js';
 
-const demo = fileURLToPath(new URL('../../eval-sets/demo/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'ftrag-risks-'));
 
 function config(extra: string): string {
-  const file = join(tmp, `c${Math.random().toString(36).slice(2, 8)}.yaml`);
-  writeFileSync(
-    file,
-    `evalSet: ${join(demo, 'test.jsonl')}
-seed: 7
-systems:
-  - id: base
-    kind: base
-    modelId: amazon.nova-micro-v1:0
-  - id: overfit
-    kind: fine-tuned
-    pricingModelId: amazon.nova-micro-v1:0
-    training:
-      baseModelId: amazon.nova-micro-v1:0:128k
-      trainingData: ${join(demo, 'small/training.jsonl')}
-      validationData: ${join(demo, 'small/validation.jsonl')}
-      hyperParameters: { epochCount: 5, learningRate: 0.0001, learningRateWarmupSteps: 0 }
-    serving: { type: on-demand }
-metrics: [exact, f1]
-trainingHealth: { trainSample: 12 }
-emulator: { latencyProfile: none }
-${extra}`,
-  );
-  return file;
+  return writeFineTuneConfig(tmp, {
+    id: 'overfit',
+    hyperParameters: '{ epochCount: 5, learningRate: 0.0001, learningRateWarmupSteps: 0 }',
+    serving: '{ type: on-demand }',
+    trainSample: 12,
+    extra,
+  });
 }
 
 describe('fine-tuning risks in a run', () => {

@@ -2,43 +2,22 @@
  * Training health per sweep point: each point's own loss curves give its over-fitting flags (validation loss rising
  * while training loss falls; final validation loss far above training loss), in run.json and the report.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/index.js';
 import { RunResult } from '../../src/schema/run-result.js';
-
-const demo = fileURLToPath(new URL('../../eval-sets/demo/', import.meta.url));
+import { writeFineTuneConfig } from '../fine-tune-config.js';
 
 describe('health flags per sweep point', () => {
   it('flags the over-trained points of a sweep on a small set, each with its own evidence, in run.json and the report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftrag-sweep-health-'));
-    const file = join(dir, 'sweep.yaml');
-    writeFileSync(
-      file,
-      `evalSet: ${join(demo, 'test.jsonl')}
-seed: 7
-systems:
-  - id: base
-    kind: base
-    modelId: amazon.nova-micro-v1:0
-  - id: ft
-    kind: fine-tuned
-    pricingModelId: amazon.nova-micro-v1:0
-    training:
-      baseModelId: amazon.nova-micro-v1:0:128k
-      trainingData: ${join(demo, 'small/training.jsonl')}
-      validationData: ${join(demo, 'small/validation.jsonl')}
-      hyperParameters: { learningRateWarmupSteps: 0, epochCount: 5 }
-      sweep:
-        learningRate: [0.000001, 0.0001]
-metrics: [exact, f1]
-trainingHealth: { trainSample: 0 }
-emulator: { latencyProfile: none }
-`,
-    );
+    const file = writeFineTuneConfig(dir, {
+      name: 'sweep.yaml',
+      hyperParameters: '{ learningRateWarmupSteps: 0, epochCount: 5 }',
+      sweep: '        learningRate: [0.000001, 0.0001]',
+    });
     const out = join(dir, 'run');
     expect((await runExperiment({ config: file, out, cwd: dir, limit: 4 })).exitCode).toBe(0);
     const run = RunResult.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));

@@ -3,7 +3,7 @@
  * (ServiceQuotaExceededException, HTTP 400, a client fault the SDK does not retry), ftrag's sweep stays within the
  * configured quota, waits out a refusal and retries it without starting a job twice, and `ftrag plan` warns first.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,35 +16,12 @@ import { planRun, renderPlan } from '../../src/experiment/plan.js';
 import { runExperiment } from '../../src/index.js';
 import { createAwsClients } from '../../src/targets/clients.js';
 import { withQuotaBackoff } from '../../src/training/quota.js';
+import { writeFineTuneConfig } from '../fine-tune-config.js';
 
 const demo = fileURLToPath(new URL('../../eval-sets/demo/', import.meta.url));
 
 function sweepConfig(dir: string, extra: string, sweep = '        epochCount: [1, 2, 3]\n        maxConcurrentJobs: 3', data = 'small/'): string {
-  const file = join(dir, `q${Math.random().toString(36).slice(2, 8)}.yaml`);
-  writeFileSync(
-    file,
-    `evalSet: ${join(demo, 'test.jsonl')}
-seed: 7
-systems:
-  - id: base
-    kind: base
-    modelId: amazon.nova-micro-v1:0
-  - id: ft
-    kind: fine-tuned
-    pricingModelId: amazon.nova-micro-v1:0
-    training:
-      baseModelId: amazon.nova-micro-v1:0:128k
-      trainingData: ${join(demo, `${data}training.jsonl`)}
-      validationData: ${join(demo, `${data}validation.jsonl`)}
-      hyperParameters: { learningRateWarmupSteps: 0 }
-      sweep:
-${sweep}
-metrics: [exact, f1]
-trainingHealth: { trainSample: 0 }
-${extra}
-`,
-  );
-  return file;
+  return writeFineTuneConfig(dir, { name: `q${Math.random().toString(36).slice(2, 8)}.yaml`, data, sweep, emulator: false, extra });
 }
 
 /** Start and end of every job the account ran, in start order. */

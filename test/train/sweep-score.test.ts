@@ -14,34 +14,18 @@ import { planRun } from '../../src/experiment/plan.js';
 import { runExperiment } from '../../src/index.js';
 import { RunResult } from '../../src/schema/run-result.js';
 import { InputError } from '../../src/util/errors.js';
+import { writeFineTuneConfig } from '../fine-tune-config.js';
 
 const demo = fileURLToPath(new URL('../../eval-sets/demo/', import.meta.url));
 
-function config(dir: string, opts: { evalSet?: string; sweep?: string; training?: string; name?: string } = {}): string {
-  const file = join(dir, opts.name ?? 'sweep.yaml');
-  writeFileSync(
-    file,
-    `evalSet: ${opts.evalSet ?? join(demo, 'test.jsonl')}
-seed: 7
-systems:
-  - id: base
-    kind: base
-    modelId: amazon.nova-micro-v1:0
-  - id: ft
-    kind: fine-tuned
-    pricingModelId: amazon.nova-micro-v1:0
-    training:
-      baseModelId: amazon.nova-micro-v1:0:128k
-      trainingData: ${join(demo, 'training.jsonl')}
-${opts.training ?? ''}      hyperParameters: { learningRateWarmupSteps: 0 }
-      sweep:
-${opts.sweep ?? '        learningRate: [0.000001, 0.0001]\n        validationSplit: 0.2\n        select: validation-score'}
-metrics: [exact, f1]
-trainingHealth: { trainSample: 0 }
-emulator: { latencyProfile: none }
-`,
-  );
-  return file;
+function config(dir: string, opts: { evalSet?: string; sweep?: string; validation?: string; name?: string } = {}): string {
+  return writeFineTuneConfig(dir, {
+    name: opts.name ?? 'sweep.yaml',
+    evalSet: opts.evalSet,
+    data: '',
+    validation: opts.validation ?? false,
+    sweep: opts.sweep ?? '        learningRate: [0.000001, 0.0001]\n        validationSplit: 0.2\n        select: validation-score',
+  });
 }
 
 const readRun = (out: string) => RunResult.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
@@ -122,7 +106,7 @@ describe('sweep selection by validation score', () => {
       expect((err as Error).message).toMatch(message);
     };
     await refuse(
-      config(dir, { name: 'both.yaml', training: `      validationData: ${join(demo, 'validation.jsonl')}\n` }),
+      config(dir, { name: 'both.yaml', validation: join(demo, 'validation.jsonl') }),
       'systems.ft.training.sweep.validationSplit',
       /not both/,
     );

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SweepSpec } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -10,6 +9,7 @@ import { runExperiment } from '../../src/index.js';
 import { RunResult } from '../../src/schema/run-result.js';
 import { sweepPoints } from '../../src/training/sweep.js';
 import { InputError } from '../../src/util/errors.js';
+import { writeFineTuneConfig } from '../fine-tune-config.js';
 
 const NOVA = { baseModelId: 'amazon.nova-micro-v1:0:128k', hyperParameters: { learningRateWarmupSteps: 5 } };
 const field = 'systems.ft.training';
@@ -65,33 +65,8 @@ describe('sweepPoints', () => {
   });
 });
 
-const demo = fileURLToPath(new URL('../../eval-sets/demo/', import.meta.url));
-
 function config(dir: string, sweepYaml: string, validation = true): string {
-  const file = join(dir, 'sweep.yaml');
-  writeFileSync(
-    file,
-    `evalSet: ${join(demo, 'test.jsonl')}
-seed: 7
-systems:
-  - id: base
-    kind: base
-    modelId: amazon.nova-micro-v1:0
-  - id: ft
-    kind: fine-tuned
-    pricingModelId: amazon.nova-micro-v1:0
-    training:
-      baseModelId: amazon.nova-micro-v1:0:128k
-      trainingData: ${join(demo, 'small/training.jsonl')}
-${validation ? `      validationData: ${join(demo, 'small/validation.jsonl')}\n` : ''}      hyperParameters: { learningRateWarmupSteps: 0 }
-      sweep:
-${sweepYaml}
-metrics: [exact, f1]
-trainingHealth: { trainSample: 0 }
-emulator: { latencyProfile: none }
-`,
-  );
-  return file;
+  return writeFineTuneConfig(dir, { name: 'sweep.yaml', sweep: sweepYaml, validation });
 }
 
 describe('a sweep in a run', () => {
