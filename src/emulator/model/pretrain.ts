@@ -18,7 +18,8 @@
 import type { HyperParameters, TrainedModel, TrainingOutcome, TrainingStep } from './api.js';
 import { softmaxWithAbstain } from './classifier.js';
 import { contentTerms, hashString, sentenceSpans, seededRandom } from './text.js';
-import { LOSS_CAP, LOSS_WINDOW, UNSEEN_SHARE } from './train.js';
+import { LossCurve } from './loss-curve.js';
+import { LOSS_CAP, UNSEEN_SHARE } from './train.js';
 
 export const MEMORY_FORMAT = 'ftrag-sentence-memory/v1';
 /** The memory's fixed size (weights). About 8-15 key terms per sentence: a few thousand sentences fill it. */
@@ -37,7 +38,6 @@ const LEAD_IN_WEIGHT = 0.5;
 const CANDIDATES = 32;
 /** Postings read per view term when gathering candidates (a term in every sentence says little). */
 const POSTINGS_READ = 400;
-const YIELD_EVERY_MS = 8;
 
 interface Unit {
   /** What recall hands the reader: lead-in line (if any) and the sentence. */
@@ -196,12 +196,8 @@ export async function pretrainModel(
   const validation = memoryUnits(validationTexts);
   const sumSq = new Float32Array(MEMORY_SLOTS).fill(1);
 
-  const trainingCurve: TrainingStep[] = [];
+  const curve = new LossCurve(opts.onStep);
   const validationCurve: TrainingStep[] = [];
-  const recent: number[] = [];
-  let lastEpochLosses: number[] = [];
-  let step = 0;
-  let lastYield = Date.now();
   const n = memory.units.length;
   for (let epoch = 1; epoch <= epochs && n > 0; epoch++) {
     const rand = seededRandom((opts.seed ^ Math.imul(epoch, 0x9e3779b9)) >>> 0);
@@ -210,7 +206,7 @@ export async function pretrainModel(
       const j = Math.floor(rand() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
     }
-    lastEpochLosses = [];
+    curve.startEpoch();
     for (let start = 0; start < n; start += batchSize) {
       if (opts.signal?.aborted) throw abortError();
       const grads = new Map<number, number>();
@@ -231,24 +227,14 @@ export async function pretrainModel(
         });
       }
       batchLoss /= end - start;
-      const scale = CPT_STEP * batchSize * lrRatio * (warmup > 0 ? Math.min(1, (step + 1) / warmup) : 1);
+      const scale = CPT_STEP * batchSize * lrRatio * (warmup > 0 ? Math.min(1, (curve.step + 1) / warmup) : 1);
       for (const [s, g] of grads) {
         memory.weights[s] -= (scale * g) / Math.sqrt(sumSq[s]);
         sumSq[s] += g * g;
       }
-      lastEpochLosses.push(batchLoss);
-      recent.push(batchLoss);
-      if (recent.length > LOSS_WINDOW) recent.shift();
-      const point = { step, epoch, loss: recent.reduce((a, v) => a + v, 0) / recent.length };
-      trainingCurve.push(point);
-      opts.onStep?.(point);
-      step++;
-      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-      }
+      await curve.record(epoch, batchLoss);
     }
-    if (validation.length > 0) validationCurve.push({ step: step - 1, epoch, loss: validationLoss(memory, validation, byText) });
+    if (validation.length > 0) validationCurve.push({ step: curve.step - 1, epoch, loss: validationLoss(memory, validation, byText) });
   }
   const model: TrainedModel = {
     format: MEMORY_FORMAT,
@@ -258,9 +244,9 @@ export async function pretrainModel(
   };
   return {
     model,
-    trainingCurve,
+    trainingCurve: curve.points,
     validationCurve,
-    finalTrainingLoss: lastEpochLosses.length > 0 ? lastEpochLosses.reduce((a, v) => a + v, 0) / lastEpochLosses.length : 0,
+    finalTrainingLoss: curve.finalLoss(),
     finalValidationLoss: validationCurve.length > 0 ? validationCurve[validationCurve.length - 1].loss : undefined,
   };
 }

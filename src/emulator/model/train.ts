@@ -9,6 +9,7 @@
  */
 import type { HyperParameters, TrainedModel, TrainingExample, TrainingOutcome, TrainingStep } from './api.js';
 import { Classifier, serializeClassifier, softmaxWithAbstain } from './classifier.js';
+import { LossCurve } from './loss-curve.js';
 import { hashedPromptFeatures, type SparseVector } from './features.js';
 import { buildTemplate, maskSlots, templateKey, type Template } from './templates.js';
 import { seededRandom } from './text.js';
@@ -19,9 +20,6 @@ export const BASE_STEP = 16;
 export const UNSEEN_SHARE = 0.01;
 /** Per-example validation loss is capped (nats) so one unseen completion cannot dominate the mean. */
 export const LOSS_CAP = 10;
-/** Training loss reported at a step is the mean batch loss over this many most recent steps. */
-export const LOSS_WINDOW = 10;
-const YIELD_EVERY_MS = 8;
 
 export interface TrainOptions {
   seed: number;
@@ -63,12 +61,8 @@ export async function trainModel(
     return { x, target, candidates: classifier.candidates(x) };
   });
 
-  const trainingCurve: TrainingStep[] = [];
+  const curve = new LossCurve(opts.onStep);
   const validationCurve: TrainingStep[] = [];
-  const recent: number[] = [];
-  let lastEpochLosses: number[] = [];
-  let lastYield = Date.now();
-  let step = 0;
   const maxFeatures = train.reduce((m, p) => Math.max(m, p.x.ids.length), 1);
   const scratch = new Int32Array(2 * maxFeatures);
   const gradIndex: number[] = [];
@@ -79,7 +73,7 @@ export async function trainModel(
 
   for (let epoch = 1; epoch <= epochs && train.length > 0; epoch++) {
     const order = shuffled(train.length, seededRandom((opts.seed ^ Math.imul(epoch, 0x9e3779b9)) >>> 0));
-    lastEpochLosses = [];
+    curve.startEpoch();
     for (let start = 0; start < order.length; start += batchSize) {
       throwIfAborted(opts.signal);
       gradIndex.length = 0;
@@ -88,28 +82,16 @@ export async function trainModel(
       const end = Math.min(order.length, start + batchSize);
       for (let b = start; b < end; b++) batchLoss += accumulate(classifier, train[order[b]], scratch, gradIndex, gradValue);
       batchLoss /= end - start;
-      const scale = BASE_STEP * lrRatio * (warmup > 0 ? Math.min(1, (step + 1) / warmup) : 1);
+      const scale = BASE_STEP * lrRatio * (warmup > 0 ? Math.min(1, (curve.step + 1) / warmup) : 1);
       for (let k = 0; k < gradIndex.length; k++) {
         const i = gradIndex[k];
         const g = gradValue[k];
         classifier.weights[i] -= (scale * g) / Math.sqrt(sumSq[i]);
         sumSq[i] += g * g;
       }
-
-      lastEpochLosses.push(batchLoss);
-      recent.push(batchLoss);
-      if (recent.length > LOSS_WINDOW) recent.shift();
-      const point = { step, epoch, loss: mean(recent) };
-      trainingCurve.push(point);
-      opts.onStep?.(point);
-      step++;
-      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-        // The emulator trains in-process while it serves requests: give the event loop a turn.
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-      }
+      await curve.record(epoch, batchLoss);
     }
-    if (valid.length > 0) validationCurve.push({ step: step - 1, epoch, loss: validationLoss(classifier, valid) });
+    if (valid.length > 0) validationCurve.push({ step: curve.step - 1, epoch, loss: validationLoss(classifier, valid) });
   }
   throwIfAborted(opts.signal);
 
@@ -118,9 +100,9 @@ export async function trainModel(
   });
   return {
     model,
-    trainingCurve,
+    trainingCurve: curve.points,
     validationCurve,
-    finalTrainingLoss: lastEpochLosses.length > 0 ? mean(lastEpochLosses) : 0,
+    finalTrainingLoss: curve.finalLoss(),
     finalValidationLoss: validationCurve.length > 0 ? validationCurve[validationCurve.length - 1].loss : undefined,
   };
 }
@@ -216,10 +198,6 @@ function shuffled(n: number, rand: () => number): number[] {
     [a[i], a[j]] = [a[j], a[i]];
   }
   return a;
-}
-
-function mean(xs: number[]): number {
-  return xs.reduce((s, v) => s + v, 0) / xs.length;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
