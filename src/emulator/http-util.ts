@@ -21,7 +21,8 @@ export class ApiError extends Error {
 
 export const validation = (message: string): ApiError => new ApiError(400, 'ValidationException', message);
 export const notFound = (message: string): ApiError => new ApiError(404, 'ResourceNotFoundException', message);
-export const conflict = (message: string): ApiError => new ApiError(409, 'ConflictException', message);
+/** Control-plane ConflictException is HTTP 400 (client-bedrock's error schema and reference/bedrock.md §3); only the Agent APIs use 409. */
+export const conflict = (message: string): ApiError => new ApiError(400, 'ConflictException', message);
 /** Control-plane ServiceQuotaExceededException: HTTP 400, a client error the SDK does not retry (reference/bedrock.md §3). */
 export const quotaExceeded = (message: string): ApiError => new ApiError(400, 'ServiceQuotaExceededException', message);
 

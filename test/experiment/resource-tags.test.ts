@@ -175,7 +175,7 @@ describe('AWS tags on every resource ftrag creates', () => {
 
   it('a custom model in use cannot be deleted (ConflictException); cleanup --models deletes serving first, then the models and their tags', async () => {
     const pt = Object.values(state.models).find((m) => m.servingType === 'provisioned')!;
-    await expect(clients.bedrock.send(new DeleteCustomModelCommand({ modelIdentifier: pt.customModelArn }))).rejects.toMatchObject({ name: 'ConflictException' });
+    await expect(clients.bedrock.send(new DeleteCustomModelCommand({ modelIdentifier: pt.customModelArn }))).rejects.toMatchObject({ name: 'ConflictException', $metadata: { httpStatusCode: 400 } });
     const arns = Object.values(state.models).map((m) => m.customModelArn!);
     const deleted = await cleanupCreatedResources(clients, state, async () => undefined, () => undefined, { models: true });
     expect(deleted.filter((d) => /^custom model arn:/.test(d)).sort()).toEqual(arns.map((a) => `custom model ${a}`).sort());
