@@ -105,3 +105,31 @@ export function buildScaleRun(count: number, seed = 7): ScaleRun {
   }
   return { run, items, textChars };
 }
+
+/** Words as the report's search sees them: lower-cased runs of letters and digits. */
+export const searchWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * A rare word that is really in the run, for the bench's rare-word search: of the words (six letters or more) found in
+ * between 5 and 20 items' question, references or answers, the one in the most items, ties broken alphabetically.
+ * Deterministic for a run. Returns the word and how many items hold it (what a complete search finds).
+ */
+export function rareWord(items: ItemResult[]): { word: string; items: number } {
+  const seenIn = new Map<string, number>();
+  const lastItem = new Map<string, number>();
+  items.forEach((it, k) => {
+    const texts = [it.prompt, ...it.references, ...Object.values(it.results).map((r) => r.output)];
+    for (const w of texts.flatMap(searchWords)) {
+      if (w.length < 6 || !/^\p{L}+$/u.test(w) || lastItem.get(w) === k) continue;
+      lastItem.set(w, k);
+      seenIn.set(w, (seenIn.get(w) ?? 0) + 1);
+    }
+  });
+  let best: { word: string; items: number } | undefined;
+  for (const [word, n] of seenIn) {
+    if (n < 5 || n > 20) continue;
+    if (!best || n > best.items || (n === best.items && word < best.word)) best = { word, items: n };
+  }
+  if (!best) throw new Error('report-scale bench: no word of six letters or more is in 5 to 20 items; use more items');
+  return best;
+}

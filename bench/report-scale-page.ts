@@ -25,7 +25,7 @@ export const READY = (): boolean => {
 };
 
 /**
- * Performs the action in the page and waits until the drill-down has rendered its result and painted. Plain JavaScript
+ * Performs the action in the page and waits until the drill-down has rendered its complete result and painted. Plain JavaScript
  * in a string: the page must not see the helpers tsx adds to compiled functions.
  */
 export const TIME_ACTION = `async (a) => {
@@ -38,10 +38,12 @@ export const TIME_ACTION = `async (a) => {
   if (a.wrong !== undefined && $('drill-wrong').checked !== a.wrong) { $('drill-wrong').checked = a.wrong; $('drill-wrong').dispatchEvent(new Event('change')); }
   if (a.q !== undefined) { $('drill-q').value = a.q; $('drill-controls').dispatchEvent(new Event('submit', { cancelable: true })); }
   if (a.next) $('drill-next').click();
-  // A report that renders asynchronously says so with data-state=busy and counts renders in data-renders.
+  // A report that renders asynchronously says so with data-state=busy and counts renders in data-renders. A partial
+  // result (data-state=partial: first matches shown while the search goes on) is not done: time to the complete one.
   await new Promise((done) => {
     const check = () => {
-      if (host.dataset.state !== 'busy' && (host.dataset.renders === undefined || Number(host.dataset.renders) > before)) done();
+      const state = host.dataset.state;
+      if (state !== 'busy' && state !== 'partial' && (host.dataset.renders === undefined || Number(host.dataset.renders) > before)) done();
       else requestAnimationFrame(check);
     };
     check();
