@@ -58,7 +58,7 @@ export function percentileColumn(values: Float64Array, p: number, column: number
  * (0-based, h = (total - 1) p). Percentiles at or above the median walk down from the largest value, so a p95
  * touches about 5% of the items.
  */
-export function percentileOfCounts(counts: Uint32Array, order: Int32Array, sorted: Float64Array, total: number, p: number): number {
+export function percentileOfCounts(counts: Uint16Array | Uint32Array, order: Int32Array, sorted: Float64Array, total: number, p: number): number {
   const n = order.length;
   const h = (total - 1) * p;
   const k = Math.floor(h);
@@ -101,30 +101,94 @@ export function percentileOfCounts(counts: Uint32Array, order: Int32Array, sorte
   return lower;
 }
 
+/** The value every item of the column has, or undefined when two differ (NaN never counts as constant). */
+function constantOf(values: Float64Array): number | undefined {
+  const v = values[0];
+  if (values.length === 0 || Number.isNaN(v)) return undefined;
+  for (let i = 1; i < values.length; i++) if (values[i] !== v) return undefined;
+  return v;
+}
+
+/**
+ * Adds the multiplicity-weighted sums of `width` (1, 2 or 4) mean columns held item-major in `matrix` into `sums`.
+ * One loop per width: a narrower block does not pay for lanes it does not use, and each lane's additions are the
+ * same in every width (item order), so the width never changes a result.
+ */
+function weightedSums(counts: Uint16Array | Uint32Array, matrix: Float64Array, width: number, n: number, sums: Float64Array): void {
+  if (width === 1) {
+    let s0 = 0;
+    for (let i = 0; i < n; i++) s0 += counts[i] * matrix[i];
+    sums[0] = s0;
+    return;
+  }
+  if (width === 2) {
+    let s0 = 0;
+    let s1 = 0;
+    for (let i = 0, base = 0; i < n; i++, base += 2) {
+      const c = counts[i];
+      s0 += c * matrix[base];
+      s1 += c * matrix[base + 1];
+    }
+    sums[0] = s0;
+    sums[1] = s1;
+    return;
+  }
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0, base = 0; i < n; i++, base += BLOCK) {
+    const c = counts[i];
+    s0 += c * matrix[base];
+    s1 += c * matrix[base + 1];
+    s2 += c * matrix[base + 2];
+    s3 += c * matrix[base + 3];
+  }
+  sums[0] = s0;
+  sums[1] = s1;
+  sums[2] = s2;
+  sums[3] = s3;
+}
+
 /**
  * Statistic values of every column for resamples [from, to) of a group: result[c][r - from]. Means are summed in
  * item order (sum of counts[i] * value[i]), exactly as a per-comparison loop would, so results match it bit for bit.
+ * A column whose items all have one value has that value on every resample (any mean or percentile of copies of v
+ * is v), so it is filled without resampling; a group of only such columns draws nothing.
  */
 export function resampleRange(group: ResampleGroup, from: number, to: number): Float64Array[] {
   const { n, columns } = group;
   const out = columns.map(() => new Float64Array(Math.max(0, to - from)));
   if (n === 0 || to <= from) return out;
-  const meanColumns = columns.flatMap((c, i) => (c.statistic === 'mean' ? [i] : []));
-  // Means in blocks of four columns, each block an item-major matrix: the four running sums stay in registers and
-  // one item's four values sit in one cache line. The loop does not skip undrawn items (adding 0 changes no sum):
-  // a branch on a count that is 0 for about 37% of items mispredicts too often to pay for itself.
-  const blocks: Float64Array[] = [];
+  const varying: number[] = [];
+  columns.forEach((c, i) => {
+    const v = constantOf(c.values);
+    if (v === undefined) varying.push(i);
+    else out[i].fill(v);
+  });
+  if (varying.length === 0) return out;
+  const meanColumns = varying.filter((i) => columns[i].statistic === 'mean');
+  // Means in blocks of up to four columns, each block an item-major matrix: the running sums stay in registers and
+  // one item's values sit in one cache line. The loop does not skip undrawn items (adding 0 changes no sum): a
+  // branch on a count that is 0 for about 37% of items mispredicts too often to pay for itself.
+  const blocks: { matrix: Float64Array; width: number; first: number; used: number }[] = [];
   for (let b = 0; b < meanColumns.length; b += BLOCK) {
-    const matrix = new Float64Array(n * BLOCK);
-    for (let j = 0; j < BLOCK && b + j < meanColumns.length; j++) {
+    const used = Math.min(BLOCK, meanColumns.length - b);
+    const width = used === 3 ? BLOCK : used;
+    const matrix = new Float64Array(n * width);
+    for (let j = 0; j < used; j++) {
       const values = columns[meanColumns[b + j]].values;
-      for (let i = 0; i < n; i++) matrix[i * BLOCK + j] = values[i];
+      for (let i = 0; i < n; i++) matrix[i * width + j] = values[i];
     }
-    blocks.push(matrix);
+    blocks.push({ matrix, width, first: b, used });
   }
-  const percentileColumns = columns.flatMap((c, i) => (c.statistic === 'mean' ? [] : [percentileColumn(c.values, PERCENTILE_OF[c.statistic], i)]));
-  const counts = new Uint32Array(n);
+  const percentileColumns = varying.flatMap((i) => (columns[i].statistic === 'mean' ? [] : [percentileColumn(columns[i].values, PERCENTILE_OF[columns[i].statistic as Exclude<NamedStatistic, 'mean'>], i)]));
+  // A count never exceeds n, so below 65,536 items 16 bits hold it: half the memory to clear and to walk.
+  const counts = n < 65_536 ? new Uint16Array(n) : new Uint32Array(n);
   const sums = new Float64Array(BLOCK);
+  // (u / 2^32) * n as one multiplication by n / 2^32 (exact: a power-of-two scale), truncated by `| 0`, which is
+  // the floor for a non-negative index below 2^31: the same index as Math.floor(rng() * n), without the call.
+  const scale = n / 4294967296;
   let state = (initialState(group.seed) + Math.imul(Math.imul(from, n), INCREMENT)) >>> 0;
   for (let r = from; r < to; r++) {
     counts.fill(0);
@@ -133,27 +197,11 @@ export function resampleRange(group: ResampleGroup, from: number, to: number): F
       let t = state;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      counts[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)]++;
+      counts[(((t ^ (t >>> 14)) >>> 0) * scale) | 0]++;
     }
-    for (let b = 0; b < blocks.length; b++) {
-      const matrix = blocks[b];
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0, base = 0; i < n; i++, base += BLOCK) {
-        const c = counts[i];
-        s0 += c * matrix[base];
-        s1 += c * matrix[base + 1];
-        s2 += c * matrix[base + 2];
-        s3 += c * matrix[base + 3];
-      }
-      sums[0] = s0;
-      sums[1] = s1;
-      sums[2] = s2;
-      sums[3] = s3;
-      const first = b * BLOCK;
-      for (let j = 0; j < BLOCK && first + j < meanColumns.length; j++) out[meanColumns[first + j]][r - from] = sums[j] / n;
+    for (const block of blocks) {
+      weightedSums(counts, block.matrix, block.width, n, sums);
+      for (let j = 0; j < block.used; j++) out[meanColumns[block.first + j]][r - from] = sums[j] / n;
     }
     for (const pc of percentileColumns) out[pc.column][r - from] = percentileOfCounts(counts, pc.order, pc.sorted, n, pc.p);
   }
@@ -162,5 +210,6 @@ export function resampleRange(group: ResampleGroup, from: number, to: number): F
 
 /** Work of a group in column-draws, to decide whether worker threads pay for their start-up. */
 export function groupWork(group: ResampleGroup): number {
-  return group.n * group.resamples * (1 + group.columns.length);
+  const varying = group.columns.filter((c) => constantOf(c.values) === undefined).length;
+  return varying === 0 ? 0 : group.n * group.resamples * (1 + varying);
 }

@@ -9,7 +9,7 @@ import {
   runStatistics,
   type CompareSystemsInput,
 } from '../../src/stats/index.js';
-import { resampleRange } from '../../src/stats/resample.js';
+import { groupWork, resampleRange } from '../../src/stats/resample.js';
 
 function run(n: number, seed: number): CompareSystemsInput {
   const rng = createRng(seed);
@@ -39,6 +39,34 @@ describe('one-pass resampling', () => {
     const whole = resampleRange(group, 0, 300);
     const parts = [resampleRange(group, 0, 1), resampleRange(group, 1, 123), resampleRange(group, 123, 300)];
     whole.forEach((col, c) => expect(Array.from(col)).toEqual(parts.flatMap((p) => Array.from(p[c]))));
+  });
+
+  it('matches a plain draw-and-count loop bit for bit, below and above 65,536 items, beside constant columns', () => {
+    for (const [n, resamples] of [[300, 50], [70_000, 3]] as const) {
+      const rng = createRng(n);
+      const values = Float64Array.from({ length: n }, () => Math.round(rng() * 1000) / 1000);
+      const constant = new Float64Array(n).fill(0.1);
+      const group = { n, seed: 21, resamples, columns: [{ values, statistic: 'mean' as const }, { values: constant, statistic: 'mean' as const }, { values: constant, statistic: 'p95' as const }] };
+      const [means, constantMeans, constantP95] = resampleRange(group, 0, resamples);
+      const draw = createRng(21);
+      const counts = new Uint32Array(n);
+      for (let r = 0; r < resamples; r++) {
+        counts.fill(0);
+        for (let d = 0; d < n; d++) counts[Math.floor(draw() * n)]++;
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += counts[i] * values[i];
+        expect(means[r]).toBe(sum / n);
+      }
+      // Every resample of copies of 0.1 has mean and p95 exactly 0.1 (no rounding from summing 0.1 n times).
+      expect(new Set([...constantMeans, ...constantP95])).toEqual(new Set([0.1]));
+    }
+  });
+
+  it('a group of constant columns draws nothing and gives the constant', () => {
+    const group = { n: 5000, seed: 1, resamples: 10_000, columns: [{ values: new Float64Array(5000).fill(7), statistic: 'p95' as const }] };
+    expect(groupWork(group)).toBe(0);
+    expect(new Set(resampleRange(group, 0, 10_000)[0])).toEqual(new Set([7]));
+    expect(bootstrapCi(Array(5000).fill(7), 'p95', { seed: 1, resamples: 10_000 })).toEqual([7, 7]);
   });
 
   it('percentiles from multiplicities equal sorting each resample (ties included)', () => {
