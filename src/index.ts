@@ -15,7 +15,7 @@ export { recommend } from './recommend/index.js';
 export { evaluateGate as gate, loadGateRules, defaultGateRules } from './gate/index.js';
 export { writeReports as renderReports, renderHtml, renderMarkdown, renderJUnit } from './report/index.js';
 export { readRunResult } from './schema/read.js';
-export { runItems, itemStreamOf, collectItems, type ItemStream } from './schema/items.js';
+export { runItems, itemStreamOf, collectItems, type ItemStream, type RunWithItems } from './schema/items.js';
 export type { RunResult, ItemResult } from './schema/run-result.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/index.js';
 export { runTrain, type TrainOptions } from './training/train.js';

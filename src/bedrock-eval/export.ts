@@ -16,7 +16,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ItemResult, RunResult } from '../schema/run-result.js';
+import type { RunWithItems } from '../schema/items.js';
+import type { ItemResult } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
 
 export const MAX_PROMPTS_PER_JOB = 1000;
@@ -81,28 +82,62 @@ function ragRecord(item: ItemResult, system: string): Record<string, unknown> {
   };
 }
 
-export async function exportBedrockEval(run: RunResult, outDir: string, opts: { systems?: string[] } = {}): Promise<ExportManifest> {
+/**
+ * Two passes over the items: one counts each system's answered items (the part count is in every file name), one
+ * writes the files, holding at most one part (1,000 lines) per system.
+ */
+export async function exportBedrockEval({ run, items }: RunWithItems, outDir: string, opts: { systems?: string[] } = {}): Promise<ExportManifest> {
   const wanted = opts.systems ?? run.systems.map((s) => s.id);
   const unknown = wanted.filter((id) => !run.systems.some((s) => s.id === id));
   if (unknown.length) throw new InputError(`no system ${unknown.map((u) => `"${u}"`).join(', ')} in this run (systems: ${run.systems.map((s) => s.id).join(', ')})`, { field: '--systems' });
+  const systems = run.systems.filter((s) => wanted.includes(s.id));
+  for (const system of systems) {
+    if (!IDENTIFIER.test(system.id)) throw new InputError(`system id "${system.id}" is not a valid Bedrock Evaluations source identifier`, { field: 'systems' });
+  }
   await mkdir(outDir, { recursive: true });
   const manifest: ExportManifest = { format: 'ftrag-bedrock-eval-export', version: 1, runId: run.runId, evalSetSha256: run.evalSet.sha256, files: [], skippedFailed: {} };
-  for (const system of run.systems.filter((s) => wanted.includes(s.id))) {
-    if (!IDENTIFIER.test(system.id)) throw new InputError(`system id "${system.id}" is not a valid Bedrock Evaluations source identifier`, { field: 'systems' });
-    const answered = run.items.filter((i) => i.results[system.id] && !i.results[system.id].error);
-    manifest.skippedFailed[system.id] = run.items.filter((i) => i.results[system.id]?.error).length;
-    if (answered.length === 0) continue;
-    const jobType: BedrockEvalJobType = isRag(system.kind) ? 'rag-retrieve-and-generate' : 'model-evaluation';
-    const parts = Math.ceil(answered.length / MAX_PROMPTS_PER_JOB);
-    for (let p = 0; p < parts; p++) {
-      const chunk = answered.slice(p * MAX_PROMPTS_PER_JOB, (p + 1) * MAX_PROMPTS_PER_JOB);
-      const suffix = parts > 1 ? `.part-${String(p + 1).padStart(3, '0')}-of-${String(parts).padStart(3, '0')}` : '';
-      const file = `${system.id}.${jobType}${suffix}.jsonl`;
-      const lines = chunk.map((item) => JSON.stringify(jobType === 'model-evaluation' ? modelRecord(item, system.id) : ragRecord(item, system.id)));
-      await writeFile(join(outDir, file), `${lines.join('\n')}\n`);
-      manifest.files.push({ file, system: system.id, jobType, sourceIdentifier: system.id, itemIds: chunk.map((i) => i.id) });
+  const answered = new Map(systems.map((s) => [s.id, 0]));
+  for (const system of systems) manifest.skippedFailed[system.id] = 0;
+  for await (const item of items()) {
+    for (const system of systems) {
+      const r = item.results[system.id];
+      if (!r) continue;
+      if (r.error) manifest.skippedFailed[system.id]++;
+      else answered.set(system.id, answered.get(system.id)! + 1);
     }
   }
+  const writers = systems
+    .filter((system) => answered.get(system.id)! > 0)
+    .map((system) => ({
+      system: system.id,
+      jobType: (isRag(system.kind) ? 'rag-retrieve-and-generate' : 'model-evaluation') as BedrockEvalJobType,
+      parts: Math.ceil(answered.get(system.id)! / MAX_PROMPTS_PER_JOB),
+      part: 0,
+      lines: [] as string[],
+      ids: [] as string[],
+    }));
+  const flush = async (w: (typeof writers)[number]) => {
+    const suffix = w.parts > 1 ? `.part-${String(w.part + 1).padStart(3, '0')}-of-${String(w.parts).padStart(3, '0')}` : '';
+    const file = `${w.system}.${w.jobType}${suffix}.jsonl`;
+    await writeFile(join(outDir, file), `${w.lines.join('\n')}\n`);
+    manifest.files.push({ file, system: w.system, jobType: w.jobType, sourceIdentifier: w.system, itemIds: w.ids });
+    w.part++;
+    w.lines = [];
+    w.ids = [];
+  };
+  for await (const item of items()) {
+    for (const w of writers) {
+      const r = item.results[w.system];
+      if (!r || r.error) continue;
+      w.lines.push(JSON.stringify(w.jobType === 'model-evaluation' ? modelRecord(item, w.system) : ragRecord(item, w.system)));
+      w.ids.push(item.id);
+      if (w.lines.length === MAX_PROMPTS_PER_JOB) await flush(w);
+    }
+  }
+  for (const w of writers) if (w.lines.length > 0) await flush(w);
+  // Files were finished in item order across systems; the manifest lists them by system, then part, as before.
+  const rank = new Map(systems.map((s, k) => [s.id, k]));
+  manifest.files.sort((a, b) => rank.get(a.system)! - rank.get(b.system)! || a.file.localeCompare(b.file));
   await writeFile(join(outDir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

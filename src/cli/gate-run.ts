@@ -9,7 +9,7 @@ import {
   renderGateMarkdown,
   rulesFromRun,
 } from '../gate/index.js';
-import { readRunResult } from '../schema/read.js';
+import { readRun } from '../schema/items.js';
 import { InputError } from '../util/errors.js';
 
 export interface GateRunOptions {
@@ -30,14 +30,16 @@ async function writeOutput(file: string, text: string): Promise<void> {
 
 /** Shared by `ftrag gate` and `ftrag run --baseline`: evaluate, write markdown/JUnit, print one line per check. */
 export async function runGate(opts: GateRunOptions): Promise<number> {
-  const current = await readRunResult(opts.currentFile);
+  const currentRun = await readRun(opts.currentFile);
+  const current = currentRun.run;
   if (!opts.baselineFile && current.kind !== 'shadow') throw new InputError('--baseline is required (only a shadow run carries its own baseline)', { field: 'baseline' });
   const baselineFile = opts.baselineFile ?? opts.currentFile;
-  const baseline = opts.baselineFile ? await readRunResult(opts.baselineFile) : current;
+  const baselineRun = opts.baselineFile ? await readRun(opts.baselineFile) : currentRun;
+  const baseline = baselineRun.run;
   assertSameEvalSet(baseline, current, { baseline: baselineFile, current: opts.currentFile });
   const rules = opts.rulesFile ? await loadGateRules(opts.rulesFile) : rulesFromRun(current);
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError('--seed must be an integer', { field: 'seed' });
-  const report = evaluateGate(baseline, current, rules, { seed: opts.seed ?? current.seed });
+  const report = await evaluateGate(baselineRun, currentRun, rules, { seed: opts.seed ?? current.seed });
 
   const markdown = renderGateMarkdown(report);
   if (opts.markdown) await writeOutput(opts.markdown, markdown);

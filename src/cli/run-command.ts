@@ -5,13 +5,23 @@ import { gateAfterRun } from './gate-after-run.js';
 import { askOnTerminal } from '../experiment/consent.js';
 import { renderEvents } from './render-events.js';
 import { fixHint } from './hints.js';
-import { readRunResult } from '../schema/read.js';
+import { readRun } from '../schema/items.js';
 
 /** A system whose every call failed: its first error, and how to fix it when the cause is a known one. */
 async function explainFailedSystems(runJsonPath: string): Promise<void> {
-  const run = await readRunResult(runJsonPath);
-  for (const s of run.systems.filter((x) => x.items > 0 && x.errors === x.items)) {
-    const error = run.items.map((i) => i.results[s.id]?.error).find((e) => e !== undefined);
+  const { run, items } = await readRun(runJsonPath);
+  const failed = run.systems.filter((x) => x.items > 0 && x.errors === x.items);
+  if (failed.length === 0) return;
+  const firstError = new Map<string, { code: string; message: string }>();
+  for await (const item of items()) {
+    for (const s of failed) {
+      const error = item.results[s.id]?.error;
+      if (error && !firstError.has(s.id)) firstError.set(s.id, error);
+    }
+    if (firstError.size === failed.length) break;
+  }
+  for (const s of failed) {
+    const error = firstError.get(s.id);
     if (!error) continue;
     process.stderr.write(`ftrag: every call of ${s.id} failed; the first: ${error.code}: ${error.message}\n`);
     const fix = fixHint(new Error(`${error.code} ${error.message}`));

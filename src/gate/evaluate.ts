@@ -5,10 +5,12 @@
  * minEffect.
  */
 import type { GateRule } from '../config/schema.js';
-import type { ItemResult, RunResult, SystemSummary } from '../schema/run-result.js';
+import type { RunWithItems } from '../schema/items.js';
+import type { RunResult, SystemSummary } from '../schema/run-result.js';
 import { comparePaired, deriveSeed, holm, isBinaryValues, percentiles } from '../stats/index.js';
 import { InputError } from '../util/errors.js';
 import { findFlips } from './flips.js';
+import { collectGateItems, type GateItem } from './items.js';
 import { SHADOW_RULES, shadowOutcome } from './shadow.js';
 import { DEFAULT_ALPHA, DEFAULT_MIN_EFFECT } from './rules.js';
 import type { GateOutcome, GateReport } from './types.js';
@@ -42,7 +44,9 @@ export function assertSameEvalSet(baseline: RunResult, current: RunResult, files
 interface Context {
   baseline: RunResult;
   current: RunResult;
-  baselineItems: Map<string, ItemResult>;
+  baselineItems: GateItem[];
+  currentItems: GateItem[];
+  baselineById: Map<string, GateItem>;
   options: EvaluateGateOptions;
 }
 
@@ -87,7 +91,7 @@ function checkRuleTargets(rule: GateRule, index: number, ctx: Context): string |
   return metric;
 }
 
-function inCategory(item: ItemResult, category: string | undefined): boolean {
+function inCategory(item: GateItem, category: string | undefined): boolean {
   return category === undefined || item.category === category;
 }
 
@@ -112,10 +116,10 @@ function floorOutcome(rule: GateRule, index: number, system: SystemSummary, metr
 function pairedScores(ctx: Context, system: string, metric: string, category: string | undefined): [number[], number[]] {
   const now: number[] = [];
   const before: number[] = [];
-  for (const item of ctx.current.items) {
+  for (const item of ctx.currentItems) {
     if (!inCategory(item, category)) continue;
     const cur = item.results[system]?.scores[metric];
-    const base = ctx.baselineItems.get(item.id)?.results[system]?.scores[metric];
+    const base = ctx.baselineById.get(item.id)?.results[system]?.scores[metric];
     if (typeof cur === 'number' && typeof base === 'number') {
       now.push(cur);
       before.push(base);
@@ -129,12 +133,13 @@ function latencyOutcome(rule: GateRule, index: number, system: SystemSummary, ct
   // The service's own latency when the run recorded it (what the SLO is about), else the client's wall time.
   const useService = hasServiceLatency(ctx.current, system.id);
   const basis = useService ? 'service' : 'client';
-  const p95Of = (run: RunResult, summary: SystemSummary | undefined) => {
+  const p95Of = (items: GateItem[], summary: SystemSummary | undefined) => {
     if (rule.category === undefined) return useService ? serviceLatencyOf(summary) : summary?.latencyMs;
-    return percentiles(run.items.filter((i) => inCategory(i, rule.category)).map((i) => (useService ? itemServiceLatency(i, system.id) : i.results[system.id]?.latencyMs)));
+    const result = (i: GateItem) => i.results[system.id];
+    return percentiles(items.filter((i) => inCategory(i, rule.category)).map((i) => (useService ? result(i)?.serviceLatencyMs : result(i)?.latencyMs)));
   };
-  const now = p95Of(ctx.current, system);
-  const before = p95Of(ctx.baseline, ctx.baseline.systems.find((s) => s.id === system.id));
+  const now = p95Of(ctx.currentItems, system);
+  const before = p95Of(ctx.baselineItems, ctx.baseline.systems.find((s) => s.id === system.id));
   const base = { rule, type: rule.type, system: system.id, metric: 'latency_p95', category: rule.category };
   const name = label('latency-p95', system.id, undefined, rule.category);
   if (!now || now.n === 0) return { ...base, passed: false, message: `${name}: no latency measured; max ${fmt(max, 0)} ms`, evidence: { threshold: max, n: 0 } };
@@ -172,9 +177,9 @@ function errorRateOutcome(rule: GateRule, index: number, system: SystemSummary, 
   let attempted = system.items;
   let errors = system.errors;
   if (rule.category !== undefined) {
-    const results = ctx.current.items.filter((i) => inCategory(i, rule.category)).map((i) => i.results[system.id]).filter(Boolean);
+    const results = ctx.currentItems.filter((i) => inCategory(i, rule.category)).map((i) => i.results[system.id]).filter(Boolean);
     attempted = results.length;
-    errors = results.filter((r) => r?.error).length;
+    errors = results.filter((r) => r?.failed).length;
   }
   const base = { rule, type: rule.type, system: system.id, category: rule.category };
   const name = label('error-rate', system.id, undefined, rule.category);
@@ -189,10 +194,17 @@ function errorRateOutcome(rule: GateRule, index: number, system: SystemSummary, 
   };
 }
 
-/** Evaluate every rule (expanded per system) and list the items that flipped from right to wrong. */
-export function evaluateGate(baseline: RunResult, current: RunResult, rules: readonly GateRule[], options: EvaluateGateOptions): GateReport {
+/**
+ * Evaluate every rule (expanded per system) and list the items that flipped from right to wrong. Each run's items are
+ * read in one pass and only the fields the rules use are kept (see ./items.ts).
+ */
+export async function evaluateGate(baselineRun: RunWithItems, currentRun: RunWithItems, rules: readonly GateRule[], options: EvaluateGateOptions): Promise<GateReport> {
+  const { run: baseline } = baselineRun;
+  const { run: current } = currentRun;
   assertSameEvalSet(baseline, current);
-  const ctx: Context = { baseline, current, baselineItems: new Map(baseline.items.map((i) => [i.id, i])), options };
+  const currentItems = await collectGateItems(currentRun.items);
+  const baselineItems = baselineRun.items === currentRun.items ? currentItems : await collectGateItems(baselineRun.items);
+  const ctx: Context = { baseline, current, baselineItems, currentItems, baselineById: new Map(baselineItems.map((i) => [i.id, i])), options };
   const outcomes: GateOutcome[] = [];
   // No-regression tests are collected first so that Holm can adjust them as one family.
   const pending: { outcome: GateOutcome; pValue: number; drop: number; minEffect: number; alpha: number; summary: string }[] = [];
@@ -233,7 +245,7 @@ export function evaluateGate(baseline: RunResult, current: RunResult, rules: rea
     current: { runId: current.runId, createdAt: current.createdAt },
     evalSet: { name: current.evalSet.name, sha256: current.evalSet.sha256, size: current.evalSet.size },
     outcomes,
-    flips: findFlips(baseline, current),
+    flips: findFlips(ctx.baselineById, currentItems, baseline, current),
   };
 }
 
@@ -321,11 +333,6 @@ function hasServiceLatency(run: RunResult, systemId: string): boolean {
 
 function serviceLatencyOf(summary: SystemSummary | undefined): SystemSummary['latencyMs'] | undefined {
   return (summary as (SystemSummary & WithService) | undefined)?.serviceLatencyMs as SystemSummary['latencyMs'] | undefined;
-}
-
-function itemServiceLatency(item: ItemResult, systemId: string): number | undefined {
-  const v = (item.results[systemId] as (ItemResult['results'][string] & WithService) | undefined)?.serviceLatencyMs;
-  return typeof v === 'number' ? v : undefined;
 }
 
 function verdictText(v: { choice: string; systemId?: string; confidence: string } | undefined): string {

@@ -1,25 +1,25 @@
 /** Items that flipped from right to wrong between two runs: the first thing a reviewer wants to read. */
-import type { ItemResult, RunResult } from '../schema/run-result.js';
+import type { RunResult } from '../schema/run-result.js';
+import type { GateItem } from './items.js';
 import type { SystemFlips } from './types.js';
 
 const RIGHT_THRESHOLD = 0.5;
 
-function correctness(item: ItemResult | undefined, system: string, basis: string): boolean | undefined {
+function correctness(item: GateItem | undefined, system: string, basis: string): boolean | undefined {
   const result = item?.results[system];
   if (!result) return undefined;
-  if (result.error) return false;
+  if (result.failed) return false;
   const score = result.scores[basis];
   return typeof score === 'number' ? score >= RIGHT_THRESHOLD : undefined;
 }
 
 /** Per system present in both runs, matched by item id and system id, in the current run's item order. */
-export function findFlips(baseline: RunResult, current: RunResult): SystemFlips[] {
-  const baselineItems = new Map(baseline.items.map((item) => [item.id, item]));
+export function findFlips(baselineItems: ReadonlyMap<string, GateItem>, currentItems: readonly GateItem[], baseline: RunResult, current: RunResult): SystemFlips[] {
   const baselineSystems = new Set(baseline.systems.map((s) => s.id));
   const flips: SystemFlips[] = [];
   for (const { id: system } of current.systems) {
     if (!baselineSystems.has(system)) continue;
-    const hasExact = current.items.some((item) => typeof item.results[system]?.scores.exact === 'number');
+    const hasExact = currentItems.some((item) => typeof item.results[system]?.scores.exact === 'number');
     const basis = hasExact ? 'exact' : current.primaryMetric;
     const entry: SystemFlips = {
       system,
@@ -27,7 +27,7 @@ export function findFlips(baseline: RunResult, current: RunResult): SystemFlips[
       regressed: [],
       fixed: 0,
     };
-    for (const item of current.items) {
+    for (const item of currentItems) {
       const before = correctness(baselineItems.get(item.id), system, basis);
       const now = correctness(item, system, basis);
       if (before === true && now === false) {

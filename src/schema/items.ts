@@ -4,10 +4,16 @@
  * in docs/api.md). `itemStreamOf` wraps items already in memory; `runItems` reads a saved run.
  */
 import { readRunResult } from './read.js';
-import type { ItemResult } from './run-result.js';
+import type { ItemResult, RunResult } from './run-result.js';
 
 /** A re-iterable source of a run's per-item results: each call starts a fresh pass, in the run's item order. */
 export type ItemStream = () => AsyncIterable<ItemResult>;
+
+/** A run's summary with its per-item results: what readers that need both (gate, export, import) take. */
+export interface RunWithItems {
+  run: RunResult;
+  items: ItemStream;
+}
 
 /** An ItemStream over items already in memory (tests, small programs, a run assembled in this process). */
 export function itemStreamOf(items: readonly ItemResult[]): ItemStream {
@@ -25,6 +31,12 @@ export function runItems(runFile: string): ItemStream {
     const run = await readRunResult(runFile);
     yield* run.items;
   };
+}
+
+/** A saved run with its items: the summary read once, the items a stream. */
+export async function readRun(runFile: string): Promise<RunWithItems> {
+  const run = await readRunResult(runFile);
+  return { run, items: itemStreamOf(run.items) };
 }
 
 /** Collects a stream into an array: for callers that truly need every item at once (small runs, tests). */

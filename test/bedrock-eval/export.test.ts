@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { itemStreamOf } from '../../src/schema/items.js';
 import { exportBedrockEval, MANIFEST_NAME, type ExportManifest } from '../../src/bedrock-eval/export.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
 
@@ -12,7 +13,7 @@ describe('ftrag export bedrock-eval', () => {
   it('writes one model-evaluation dataset per model system and one RAG retrieve-and-generate dataset per RAG system, in the documented shapes', async () => {
     const run = buildRunResult({ items: 40, hostile: false });
     const dir = mkdtempSync(join(tmpdir(), 'ftrag-bedrock-eval-'));
-    const manifest = await exportBedrockEval(run, dir);
+    const manifest = await exportBedrockEval({ run, items: itemStreamOf(run.items) }, dir);
     expect(manifest.files.map((f) => [f.file, f.jobType])).toEqual([
       ['base.model-evaluation.jsonl', 'model-evaluation'],
       ['fine-tuned.model-evaluation.jsonl', 'model-evaluation'],
@@ -45,7 +46,7 @@ describe('ftrag export bedrock-eval', () => {
   it('splits a system\'s answers into files of at most 1,000 prompts, named per system and part; failed items are left out and counted', async () => {
     const run = buildRunResult({ items: 2150 });
     const dir = mkdtempSync(join(tmpdir(), 'ftrag-bedrock-eval-'));
-    const manifest = await exportBedrockEval(run, dir, { systems: ['rag-fine-tuned'] });
+    const manifest = await exportBedrockEval({ run, items: itemStreamOf(run.items) }, dir, { systems: ['rag-fine-tuned'] });
     const failed = run.items.filter((i) => i.results['rag-fine-tuned'].error).length;
     expect(failed).toBeGreaterThan(0);
     expect(manifest.skippedFailed['rag-fine-tuned']).toBe(failed);
@@ -54,6 +55,6 @@ describe('ftrag export bedrock-eval', () => {
     const counts = files.map((f) => lines(join(dir, f)).length);
     expect(counts.every((n) => n <= 1000)).toBe(true);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2150 - failed);
-    await expect(exportBedrockEval(run, dir, { systems: ['nope'] })).rejects.toThrow(/no system "nope"/);
+    await expect(exportBedrockEval({ run, items: itemStreamOf(run.items) }, dir, { systems: ['nope'] })).rejects.toThrow(/no system "nope"/);
   });
 });

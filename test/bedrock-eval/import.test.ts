@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { itemStreamOf } from '../../src/schema/items.js';
 import { exportBedrockEval, type ExportManifest } from '../../src/bedrock-eval/export.js';
 import { importBedrockEval } from '../../src/bedrock-eval/import.js';
 import { readJobOutput } from '../../src/bedrock-eval/job-output.js';
@@ -29,7 +30,7 @@ describe('ftrag import bedrock-eval', () => {
   const manifestArg = () => ({ path: join(exportDir, 'bedrock-eval-manifest.json'), doc: manifest });
   beforeAll(async () => {
     exportDir = mkdtempSync(join(tmpdir(), 'ftrag-bei-export-'));
-    manifest = await exportBedrockEval(run, exportDir);
+    manifest = await exportBedrockEval({ run, items: itemStreamOf(run.items) }, exportDir);
   });
   const job = (edit?: Parameters<typeof writeJobOutput>[5]) => writeJobOutput(exportDir, manifest, mkdtempSync(join(tmpdir(), 'ftrag-bei-job-')), judge, metricsFor, edit);
 

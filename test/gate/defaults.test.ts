@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultGateRules, evaluateGate } from '../../src/gate/index.js';
 import type { RunResult } from '../../src/schema/run-result.js';
 import { buildRun, makeItems } from './fixtures.js';
+import { saved } from './saved.js';
 
 const items = () => makeItems({ n: 200, accuracy: { base: 0.3, rag: 0.8 }, latencyMs: { base: 400, rag: 900 } });
 
@@ -18,12 +19,12 @@ function withVerdict(run: RunResult, choice: 'rag' | 'base', category?: { name: 
 }
 
 describe('gate defaults: the configured SLO and the verdict', () => {
-  it('enforces workload.latencySloMs by default', () => {
+  it('enforces workload.latencySloMs by default', async () => {
     const baseline = withSlo(buildRun(items(), { runId: 'b' }), 600);
     const current = withSlo(buildRun(items(), { runId: 'c' }), 600);
     const rules = defaultGateRules(current);
     expect(rules).toContainEqual({ type: 'latency-p95', max: 600 });
-    const report = evaluateGate(baseline, current, rules, { seed: 1 });
+    const report = await evaluateGate(saved(baseline), saved(current), rules, { seed: 1 });
     const rag = report.outcomes.find((o) => o.type === 'latency-p95' && o.system === 'rag')!;
     expect(rag.passed).toBe(false);
     expect(rag.message).toMatch(/max 600 ms/);
@@ -31,25 +32,25 @@ describe('gate defaults: the configured SLO and the verdict', () => {
     expect(report.passed).toBe(false);
   });
 
-  it('judges the SLO on service latency when the run records it', () => {
+  it('judges the SLO on service latency when the run records it', async () => {
     const current = withSlo(buildRun(items(), { runId: 'c' }), 600);
     for (const s of current.systems) (s as unknown as { serviceLatencyMs: unknown }).serviceLatencyMs = { p50: 300, p95: 450, p99: 500, mean: 310, n: 200 };
-    const report = evaluateGate(current, current, defaultGateRules(current), { seed: 1 });
+    const report = await evaluateGate(saved(current), saved(current), defaultGateRules(current), { seed: 1 });
     const rag = report.outcomes.find((o) => o.type === 'latency-p95' && o.system === 'rag')!;
     expect(rag.passed).toBe(true);
     expect(rag.message).toMatch(/service latency/);
   });
 
-  it('reports a changed verdict, overall or per category, as a failed check; the same verdict passes', () => {
+  it('reports a changed verdict, overall or per category, as a failed check; the same verdict passes', async () => {
     const run = buildRun(items(), { runId: 'b' });
-    const same = evaluateGate(withVerdict(run, 'rag'), withVerdict(run, 'rag'), defaultGateRules(run), { seed: 1 });
+    const same = await evaluateGate(saved(withVerdict(run, 'rag')), saved(withVerdict(run, 'rag')), defaultGateRules(run), { seed: 1 });
     expect(same.outcomes.find((o) => o.type === 'verdict-unchanged')).toMatchObject({ passed: true });
-    const flipped = evaluateGate(withVerdict(run, 'rag'), withVerdict(run, 'base'), defaultGateRules(run), { seed: 1 });
+    const flipped = await evaluateGate(saved(withVerdict(run, 'rag')), saved(withVerdict(run, 'base')), defaultGateRules(run), { seed: 1 });
     const v = flipped.outcomes.find((o) => o.type === 'verdict-unchanged')!;
     expect(v.passed).toBe(false);
     expect(v.message).toMatch(/overall rag, high -> base, high/);
     expect(flipped.passed).toBe(false);
-    const category = evaluateGate(withVerdict(run, 'rag', { name: 'facts', choice: 'rag' }), withVerdict(run, 'rag', { name: 'facts', choice: 'base' }), defaultGateRules(run), { seed: 1 });
+    const category = await evaluateGate(saved(withVerdict(run, 'rag', { name: 'facts', choice: 'rag' })), saved(withVerdict(run, 'rag', { name: 'facts', choice: 'base' })), defaultGateRules(run), { seed: 1 });
     expect(category.outcomes.find((o) => o.type === 'verdict-unchanged')!.message).toMatch(/\[facts\] rag, high -> base, high/);
   });
 });

@@ -1,12 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGate, loadGateRules, renderGateJUnit, renderGateMarkdown, xmlEscape } from '../../src/gate/index.js';
 import { buildRun, makeItems } from './fixtures.js';
+import { saved } from './saved.js';
 
 describe('xmlEscape', () => {
-  it('escapes markup and drops characters XML 1.0 cannot carry', () => {
+  it('escapes markup and drops characters XML 1.0 cannot carry', async () => {
     expect(xmlEscape(`a<b>&"c'`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
     expect(xmlEscape('bell\u0007 tab\t nl\n esc\u001b lone\uD800 pair\uD83D\uDE00')).toBe('bell tab\t nl\n esc lone pair\uD83D\uDE00');
   });
@@ -17,9 +18,13 @@ describe('renderers', () => {
   const worse = makeItems({ n: 60, accuracy: { 'rag|x': 0.2 } }).map((i, k) =>
     k === 1 ? { ...i, prompt: 'line one\nline | two <b>bold</b> `code` *star*' } : i,
   );
-  const report = evaluateGate(buildRun(items, { runId: 'b' }), buildRun(worse, { runId: 'c<1>' }), [{ type: 'no-regression' }], { seed: 1 });
+  const reportOf = () => evaluateGate(saved(buildRun(items, { runId: 'b' })), saved(buildRun(worse, { runId: 'c<1>' })), [{ type: 'no-regression' }], { seed: 1 });
+  let report: Awaited<ReturnType<typeof reportOf>>;
+  beforeAll(async () => {
+    report = await reportOf();
+  });
 
-  it('JUnit escapes system ids and run ids in attributes', () => {
+  it('JUnit escapes system ids and run ids in attributes', async () => {
     const xml = renderGateJUnit(report);
     expect(xml).toContain('name="rag|x f1"');
     expect(xml).toContain('ftrag gate: b vs c&lt;1&gt;');
@@ -28,7 +33,7 @@ describe('renderers', () => {
     expect(xml.match(/<(?!\/?(testsuites|testsuite|testcase|failure|system-out|skipped)\b|\?xml)/g)).toBeNull();
   });
 
-  it('markdown keeps each table row on one line and neutralises HTML and markdown in prompts', () => {
+  it('markdown keeps each table row on one line and neutralises HTML and markdown in prompts', async () => {
     const md = renderGateMarkdown(report);
     const row = md.split('\n').find((l) => l.startsWith('| q0001 '))!;
     expect(row).toBe('| q0001 | style | line one line \\| two &lt;b&gt;bold&lt;/b&gt; \\`code\\` \\*star\\* |');

@@ -16,7 +16,7 @@ import {
   type MeasuredTokens,
 } from '../../cost/index.js';
 import { renderCostText, type CostReport } from '../../cost/render-text.js';
-import { readRunResult } from '../../schema/read.js';
+import { readRun } from '../../schema/items.js';
 import { InputError } from '../../util/errors.js';
 import { DEMO_CONFIG_PATH as DEMO_CONFIG } from '../../experiment/demo.js';
 import type { CommandModule } from '../command.js';
@@ -34,9 +34,10 @@ export function parseVolumes(raw: unknown): number[] {
 }
 
 async function measuredFromRun(file: string): Promise<Record<string, MeasuredTokens>> {
-  const run = await readRunResult(file);
+  const { run, items } = await readRun(file);
   const out: Record<string, MeasuredTokens> = {};
-  const prompts = run.items.map((i) => i.prompt);
+  const prompts: string[] = [];
+  for await (const item of items()) prompts.push(item.prompt);
   for (const s of run.systems) {
     if (s.items - s.errors <= 0) continue;
     out[s.id] = measuredTokensOfRun(s, prompts, `in run ${run.runId}`);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { exportBedrockEval, MANIFEST_NAME, MAX_PROMPTS_PER_JOB } from '../../bedrock-eval/export.js';
-import { readRunResult } from '../../schema/read.js';
+import { readRun } from '../../schema/items.js';
 import { InputError } from '../../util/errors.js';
 import type { CommandModule } from '../command.js';
 
@@ -19,13 +19,14 @@ const command: CommandModule = {
       .option('force', { type: 'boolean', default: false, describe: 'Write into a folder that already holds an export' }),
   run: async (args) => {
     const file = String(args.runJson);
-    const run = await readRunResult(file);
+    const saved = await readRun(file);
+    const { run } = saved;
     const outDir = resolve(typeof args.out === 'string' && args.out ? args.out : join(dirname(resolve(file)), 'bedrock-eval'));
     if (!args.force && existsSync(join(outDir, MANIFEST_NAME))) {
       throw new InputError('already holds an export; ftrag never overwrites one (pass --force or another --out)', { file: outDir, field: '--out' });
     }
     const systems = typeof args.systems === 'string' ? args.systems.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    const manifest = await exportBedrockEval(run, outDir, { systems });
+    const manifest = await exportBedrockEval(saved, outDir, { systems });
     for (const f of manifest.files) {
       const id = f.jobType === 'model-evaluation' ? 'precomputedInferenceSource.inferenceSourceIdentifier' : 'precomputedRagSourceConfig ragSourceIdentifier';
       process.stdout.write(`${join(outDir, f.file)}  ${f.itemIds.length} prompts, ${f.jobType} job, ${id} "${f.sourceIdentifier}"\n`);
