@@ -3,9 +3,9 @@
  * per item and system a flag byte and the primary score) and the items in compressed chunks (drilldown-data.ts).
  *  - Category, system, wrong-only, agreement and flip filters and the orders read only the index: no text decoded.
  *  - A page decodes only the chunks its items are in (DecompressionStream), a few kept in a small cache.
- *  - Text search reads a lower-cased haystack per chunk, built when the chunk is first decoded; after the first page is
- *    on screen the script builds the rest in the background. A search that reaches chunks not yet indexed shows its
- *    first matches as soon as a page is full and says how far it has got (data-state: busy, partial, ready).
+ *  - Text search reads only the word index (drilldown-words.ts), decoded once just after the first page is on screen:
+ *    the items holding every word of the query, the last word as a prefix (a word typed so far). It decodes no chunk
+ *    but those of the page it then shows (data-state: busy while it works, ready when the result is on screen).
  * Cards are built with DOM APIs and textContent only (drilldown-cards.ts). Kept free of "</" so it cannot end its
  * script element.
  */
@@ -37,7 +37,8 @@ export const DRILLDOWN_SCRIPT = `
   var host = document.getElementById('drill-items');
   var score = null, category = null, flags = null;
   var cache = {}, cached = [], pending = {};
-  var hay = new Array(blocks.length);
+  var wordIndex = null;
+  var WORD = /[\\p{L}\\p{N}]+/gu;
   var page = 0, matches = [], gen = 0, renders = 0;
 ${DRILLDOWN_CARDS}
   function bytesOf(text) {
@@ -64,18 +65,6 @@ ${DRILLDOWN_CARDS}
     }
     return out;
   }
-  function buildHay(items) {
-    var parts = new Array(items.length), starts = new Int32Array(items.length), at = 0;
-    for (var i = 0; i < items.length; i++) {
-      var it = items[i];
-      var p = [it[0], it[2]].concat(it[3]);
-      for (var s = 0; s < it[4].length; s++) if (it[4][s]) p.push(it[4][s][0]);
-      parts[i] = p.join(' ').toLowerCase();
-      starts[i] = at;
-      at += parts[i].length + 1;
-    }
-    return { text: parts.join('\\u0000'), starts: starts };
-  }
   /** The items of chunk c; keep puts them in the small cache of chunks on screen. */
   function chunk(c, keep) {
     if (cache[c]) {
@@ -87,7 +76,6 @@ ${DRILLDOWN_CARDS}
       pending[c] = gunzip(blocks[c].textContent).text().then(function (t) {
         var items = rows(JSON.parse(t));
         delete pending[c];
-        if (!hay[c]) hay[c] = buildHay(items);
         return items;
       });
     }
@@ -100,14 +88,68 @@ ${DRILLDOWN_CARDS}
       return items;
     });
   }
-  function textHits(c, text, out) {
-    var h = hay[c], pos = h.text.indexOf(text), i = 0, last = h.starts.length - 1;
-    while (pos >= 0) {
-      while (i < last && h.starts[i + 1] <= pos) i++;
-      out.push(c * K + i);
-      if (i >= last) break;
-      pos = h.text.indexOf(text, h.starts[i + 1]);
+  function varintReader(b) {
+    var r = { at: 0 };
+    r.next = function () {
+      var v = 0, shift = 0, x;
+      do { x = b[r.at++]; v += (x & 127) * Math.pow(2, shift); shift += 7; } while (x >= 128);
+      return v;
+    };
+    return r;
+  }
+  /** The word index block (drilldown-words.ts): words in code-unit order, each word's postings from o[i] to o[i + 1]. */
+  function parseWords(buf) {
+    var b = new Uint8Array(buf), r = varintReader(b);
+    var V = r.next(), L = r.next();
+    var w = V ? new TextDecoder().decode(b.subarray(r.at, r.at + L)).split('\\n') : [];
+    r.at += L;
+    var o = new Uint32Array(V + 1);
+    for (var i = 0; i < V; i++) o[i + 1] = o[i] + r.next();
+    for (i = 0; i <= V; i++) o[i] += r.at;
+    host.dataset.indexed = 'all';
+    return { w: w, o: o, b: b };
+  }
+  function words() {
+    if (!wordIndex) wordIndex = gunzip(document.getElementById('ftrag-words').textContent).arrayBuffer().then(parseWords);
+    return wordIndex;
+  }
+  /** The first word index at or after w (code-unit order). */
+  function lowerBound(W, w) {
+    var lo = 0, hi = W.w.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (W.w[mid] < w) lo = mid + 1; else hi = mid;
     }
+    return lo;
+  }
+  /** Items that held words 0..t-1 of the query (mark t) and hold word i get mark t + 1. */
+  function markPostings(W, i, mark, t) {
+    var b = W.b, at = W.o[i], end = W.o[i + 1], k = -1;
+    while (at < end) {
+      var v = 0, shift = 0, x;
+      do { x = b[at++]; v |= (x & 127) << shift; shift += 7; } while (x >= 128);
+      k += v;
+      if (mark[k] === t) mark[k] = t + 1;
+    }
+  }
+  /** Per item, whether it holds every word of the query (the last as a prefix); null when no item does. */
+  function searchItems(W, text) {
+    var lower = text.toLowerCase();
+    var terms = lower.match(WORD) || [];
+    // A query that is one whole id ("item-12") is that id alone, not the items holding "item" and a word "12…".
+    var whole = terms.length > 1 && !/\\s/.test(lower) && W.w[lowerBound(W, lower)] === lower;
+    if (whole) terms = [lower];
+    if (!terms.length) return null;
+    var T = Math.min(terms.length, 254), mark = new Uint8Array(N);
+    for (var t = 0; t < T; t++) {
+      var w = terms[t], lo = lowerBound(W, w), hi = lo;
+      if (t === T - 1 && !whole) while (hi < W.w.length && W.w[hi].lastIndexOf(w, 0) === 0) hi++;
+      else if (W.w[lo] === w) hi = lo + 1;
+      if (lo === hi) return null;
+      for (var i = lo; i < hi; i++) markPostings(W, i, mark, t);
+    }
+    for (var k = 0; k < N; k++) mark[k] = mark[k] === T ? 1 : 0;
+    return mark;
   }
 
   function predicate() {
@@ -163,45 +205,28 @@ ${DRILLDOWN_CARDS}
   function filter() {
     if (!flags) return;
     var my = ++gen;
-    var text = (q.value || '').trim().toLowerCase();
+    var text = (q.value || '').trim();
     var keep = predicate();
     page = 0;
     if (!text) {
       matches = [];
       for (var k = 0; k < N; k++) if (keep(k)) matches.push(k);
       sortMatches();
-      return render(my, null);
+      return render(my);
     }
     setState('busy');
-    var found = [], c = 0, shown = false;
-    function step() {
+    status.textContent = 'Searching…';
+    return words().then(function (W) {
       if (my !== gen) return;
-      while (c < blocks.length && hay[c]) {
-        var hits = [];
-        textHits(c, text, hits);
-        for (var h = 0; h < hits.length; h++) if (keep(hits[h])) found.push(hits[h]);
-        c++;
-      }
-      if (c >= blocks.length) {
-        matches = found;
-        sortMatches();
-        if (!shown) page = 0;
-        return render(my, null);
-      }
-      var progress = 'Searching… ' + found.length.toLocaleString('en-US') + ' matching so far, ' + Math.round((100 * c) / blocks.length) + '% of the answers searched.';
-      if (!order.value && !shown && found.length >= PAGE) {
-        shown = true;
-        matches = found.slice();
-        render(my, progress);
-      } else {
-        status.textContent = progress;
-      }
-      chunk(c, false).then(step, fail);
-    }
-    step();
+      var hit = searchItems(W, text);
+      matches = [];
+      if (hit) for (var k = 0; k < N; k++) if (hit[k] && keep(k)) matches.push(k);
+      sortMatches();
+      return render(my);
+    }, fail);
   }
 
-  function render(my, progress) {
+  function render(my) {
     var pages = Math.max(1, Math.ceil(matches.length / PAGE));
     if (page >= pages) page = pages - 1;
     var start = page * PAGE;
@@ -211,7 +236,7 @@ ${DRILLDOWN_CARDS}
       var c = Math.floor(matches[k] / K);
       if (wanted.indexOf(c) < 0) wanted.push(c);
     }
-    if (progress === null) setState('busy');
+    setState('busy');
     return Promise.all(wanted.map(function (c) { return chunk(c, true); })).then(function (loaded) {
       if (my !== gen) return;
       var onlySys = sys.value === '' ? -1 : Number(sys.value);
@@ -222,32 +247,20 @@ ${DRILLDOWN_CARDS}
       }
       while (host.firstChild) host.removeChild(host.firstChild);
       host.appendChild(frag);
-      status.textContent = progress !== null
-        ? progress
-        : matches.length === 0
+      status.textContent = matches.length === 0
           ? 'No questions match these filters.'
           : 'Showing ' + (start + 1) + '–' + end + ' of ' + matches.length + ' matching questions (' + N + ' in total).';
-      pageLabel.textContent = 'Page ' + (page + 1) + ' of ' + pages + (progress !== null ? ' so far' : '');
+      pageLabel.textContent = 'Page ' + (page + 1) + ' of ' + pages;
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
       host.dataset.renders = String(++renders);
-      setState(progress !== null ? 'partial' : 'ready');
+      setState('ready');
     }, fail);
   }
   function fail(err) {
     status.textContent = 'The answers could not be shown in this browser (' + err + '). Every answer is in run.json.';
     setState('ready');
   }
-  /** Builds the remaining search haystacks one chunk at a time, yielding between chunks so the page stays responsive. */
-  function warm(c) {
-    while (c < blocks.length && hay[c]) c++;
-    if (c >= blocks.length) {
-      host.dataset.indexed = 'all';
-      return;
-    }
-    chunk(c, false).then(function () { setTimeout(function () { warm(c + 1); }, 0); }, function () {});
-  }
-
   var timer = null;
   q.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(filter, 120); });
   cat.addEventListener('change', filter);
@@ -256,8 +269,8 @@ ${DRILLDOWN_CARDS}
   order.addEventListener('change', filter);
   wrong.addEventListener('change', filter);
   document.getElementById('drill-controls').addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); filter(); });
-  prev.addEventListener('click', function () { if (page > 0) { page--; render(gen, null).then(function () { host.scrollIntoView(); }); } });
-  next.addEventListener('click', function () { page++; render(gen, null).then(function () { host.scrollIntoView(); }); });
+  prev.addEventListener('click', function () { if (page > 0) { page--; render(gen).then(function () { host.scrollIntoView(); }); } });
+  next.addEventListener('click', function () { page++; render(gen).then(function () { host.scrollIntoView(); }); });
 
   Promise.all([
     gunzip(document.getElementById('ftrag-index').textContent).arrayBuffer(),
@@ -270,7 +283,8 @@ ${DRILLDOWN_CARDS}
     D.x = t.x;
     D.u = t.u;
     filter();
-    setTimeout(function () { warm(0); }, 0);
+    // The word index is decoded once the first page is up, so a search right after load finds it ready.
+    setTimeout(function () { words().then(null, function () {}); }, 0);
   }, fail);
 })();
 `;

@@ -1,7 +1,7 @@
 /**
- * Per-item drill-down: every item stays reachable at any run size. The page carries a small filter index and the
- * items' texts in compressed chunks (drilldown-data.ts); the browser decodes only the chunks it shows and renders them
- * with DOM APIs and textContent only (drilldown-script.ts). Above the controls, a summary of what a person cannot
+ * Per-item drill-down: every item stays reachable at any run size. The page carries a small filter index, a word
+ * index for search (drilldown-words.ts) and the items' texts in compressed chunks (drilldown-data.ts); the browser
+ * decodes only the chunks it shows and renders them with DOM APIs and textContent only (drilldown-script.ts). Above the controls, a summary of what a person cannot
  * read item by item (drilldown-summary.ts).
  */
 import type { RunResult } from '../schema/run-result.js';
@@ -54,7 +54,13 @@ export function indexBytes(d: ItemDigest): Buffer {
   return Buffer.concat([score, category, Buffer.from(d.flags.buffer, d.flags.byteOffset, d.flags.byteLength)]);
 }
 
-export function drilldownHtml(run: RunResult, d: ItemDigest, data: EncodedItems, indexBase64: string): string {
+/** The page's blocks beside the item chunks, base64 of gzip: the filter index (indexBytes) and the word index. */
+export interface DrilldownBlocks {
+  index: string;
+  words: string;
+}
+
+export function drilldownHtml(run: RunResult, d: ItemDigest, data: EncodedItems, blocks: DrilldownBlocks): string {
   const options = (values: string[], all: string) =>
     [`<option value="">${escapeHtml(all)}</option>`, ...values.map((v, i) => `<option value="${i}">${escapeHtml(v)}</option>`)].join('');
   const flipOptions =
@@ -64,12 +70,13 @@ export function drilldownHtml(run: RunResult, d: ItemDigest, data: EncodedItems,
   const header: DrilldownHeader = { s: d.systems, m: d.metrics, p: d.primary, c: d.categories, n: d.n, k: CHUNK_ITEMS };
   const primary = escapeHtml(run.primaryMetric);
   const shortened = [
-    data.textCap !== null ? ` To keep this file small, questions, references and answers longer than ${count(data.textCap)} characters are shortened here (marked “shortened”; search sees the shortened text); run.json has them in full.` : '',
+    data.textCap !== null ? ` To keep this file small, questions, references and answers longer than ${count(data.textCap)} characters are shortened here (marked “shortened”; search still finds the words of the full text); run.json has them in full.` : '',
     data.passagesShortened ? ` Retrieved passages are shortened to ${PASSAGE_TRUNCATE_TO} characters to keep this file small; run.json has them in full.` : '',
   ].join('');
   return `
 <p>Every question in the eval set with each system's answer, scores, latency, tokens and, for RAG, the retrieved passages and citations.
-An answer counts as <em>wrong</em> when it failed or its ${primary} score is below 0.5. ${PAGE_SIZE} questions per page.${shortened}</p>
+An answer counts as <em>wrong</em> when it failed or its ${primary} score is below 0.5. ${PAGE_SIZE} questions per page.
+Search finds the questions whose id, question, references or answers hold every word typed (the last word may be the start of one).${shortened}</p>
 ${drilldownSummaryHtml(d, run.primaryMetric)}
 <form id="drill-controls" class="controls" role="search" aria-label="Filter answers">
   <div><label for="drill-q">Search questions, references and answers</label><input id="drill-q" type="search" autocomplete="off" placeholder="e.g. q0012 or a word"></div>
@@ -84,7 +91,8 @@ ${drilldownSummaryHtml(d, run.primaryMetric)}
 <div id="drill-items" data-state="busy"></div>
 <noscript><p>Browsing answers needs JavaScript. Every answer is also in run.json.</p></noscript>
 <script type="application/json" id="ftrag-drill">${jsonForScript(header)}</script>
-<script type="application/octet-stream" id="ftrag-index">${indexBase64}</script>
+<script type="application/octet-stream" id="ftrag-index">${blocks.index}</script>
+<script type="application/octet-stream" id="ftrag-words">${blocks.words}</script>
 <script type="application/octet-stream" id="ftrag-passages">${data.passages}</script>
 ${data.chunks.map((c) => `<script type="application/octet-stream" class="ftrag-chunk">${c}</script>`).join('\n')}`;
 }

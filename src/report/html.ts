@@ -34,18 +34,18 @@ function chartFigure(c: Chart): string {
 
 /**
  * report.html for a run whose per-item results come from `items` (each call a fresh pass in item order). The items are
- * read in streaming passes (an index and latencies as numbers, then the compressed text chunks); no pass holds them all.
+ * read in streaming passes (the filter and word indexes and latencies, then the compressed text chunks); no pass holds them all.
  */
 export async function renderHtml(run: RunResult, items: ItemStream): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
   const digest = await digestItems(run, items);
-  const index = gzipSync(indexBytes(digest), { level: 9 }).toString('base64');
+  const blocks = { index: gzipSync(indexBytes(digest), { level: 9 }).toString('base64'), words: gzipSync(digest.words, { level: 9 }).toString('base64') };
   const charts = allCharts(run, digest.latencies);
   // The page without its item chunks, to give the chunks what is left of the page budget.
   const empty = { chunks: [], passages: '', textCap: null, passagesShortened: false, bytes: 0 };
-  const shell = Buffer.byteLength(renderPage(run, charts, drilldownHtml(run, digest, empty, index)));
+  const shell = Buffer.byteLength(renderPage(run, charts, drilldownHtml(run, digest, empty, blocks)));
   const encoded = await encodeItems(run, items, digest, Math.max(1_000_000, PAGE_BUDGET_BYTES - shell));
-  return renderPage(run, charts, drilldownHtml(run, digest, encoded, index));
+  return renderPage(run, charts, drilldownHtml(run, digest, encoded, blocks));
 }
 
 function renderPage(run: RunResult, charts: Chart[], drilldown: string): string {

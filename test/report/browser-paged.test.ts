@@ -19,7 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
 const required = process.env.FTRAG_REQUIRE_BROWSER === '1';
 const ITEMS = 2500;
-const LATE = 2345; // in the third chunk
+const LATE = 2345; // in a late chunk (the tenth)
 
 describe.runIf(present || required)('paged report.html in Chromium', () => {
   let browser: Browser;

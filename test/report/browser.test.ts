@@ -60,8 +60,9 @@ describe.runIf(present || required)('report.html in Chromium', () => {
     await page.fill('#drill-q', f.q ?? '');
     // Enter submits the form, which filters at once and cancels the typing debounce.
     await page.press('#drill-q', 'Enter');
-    // The page decodes the chunks it shows asynchronously and says when the result is on screen.
-    await page.waitForSelector('#drill-items[data-state="ready"]');
+    // The page decodes the chunks it shows asynchronously and says when the result is on screen (attached: an empty
+    // result leaves the list with no size, which Playwright calls hidden).
+    await page.waitForSelector('#drill-items[data-state="ready"]', { state: 'attached' });
   };
 
   it('shows the verdict and one scoreboard row per system; charts are SVG', async () => {
@@ -104,6 +105,15 @@ describe.runIf(present || required)('report.html in Chromium', () => {
     await expect(articles().first().locator('h3').textContent()).resolves.toMatch(/^q0077/);
     await setFilters({ q: 'the answer is 42' });
     await expect(articles().count()).resolves.toBe(1);
+  });
+
+  it('search finds the items holding every word in any order, the last word as a prefix', async () => {
+    await setFilters({ q: 'ANSWER the 4' });
+    await expect(articles().count()).resolves.toBe(1);
+    await expect(page.locator('#drill-items').textContent()).resolves.toContain('The answer is 42');
+    await setFilters({ q: 'answer the zq' });
+    await expect(articles().count()).resolves.toBe(0);
+    await expect(page.locator('#drill-status').textContent()).resolves.toBe('No questions match these filters.');
   });
 
   it('renders hostile answers, references and citations as text; no injected script ran; nothing was fetched', async () => {

@@ -4,6 +4,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { ChunkColumns } from '../../src/report/drilldown-data.js';
+import { readWordIndex } from '../../src/report/drilldown-words.js';
 import type { CompactItem, CompactResult, DrilldownHeader } from '../../src/report/drilldown.js';
 
 export interface DrillData {
@@ -11,6 +12,8 @@ export interface DrillData {
   items: CompactItem[];
   passages: { x: string[]; u: string[] };
   index: Buffer;
+  /** The word index: each word with the items (positions) that hold it. */
+  words: Map<string, number[]>;
   /** The raw text of every data block, as it sits in the page. */
   blocks: string[];
 }
@@ -33,13 +36,15 @@ export function readDrillData(page: string): DrillData {
   const header = /<script type="application\/json" id="ftrag-drill">([\s\S]*?)<\/script>/.exec(page);
   const index = /<script type="application\/octet-stream" id="ftrag-index">([\s\S]*?)<\/script>/.exec(page);
   const passages = /<script type="application\/octet-stream" id="ftrag-passages">([\s\S]*?)<\/script>/.exec(page);
-  if (!header || !index || !passages) throw new Error('no drill-down data blocks');
+  const words = /<script type="application\/octet-stream" id="ftrag-words">([\s\S]*?)<\/script>/.exec(page);
+  if (!header || !index || !passages || !words) throw new Error('no drill-down data blocks');
   const chunks = [...page.matchAll(/<script type="application\/octet-stream" class="ftrag-chunk">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
   return {
     header: JSON.parse(header[1]) as DrilldownHeader,
     items: chunks.flatMap(decodeChunk),
     passages: JSON.parse(gunzip64(passages[1]).toString('utf8')) as { x: string[]; u: string[] },
     index: gunzip64(index[1]),
-    blocks: [header[1], index[1], passages[1], ...chunks],
+    words: readWordIndex(gunzip64(words[1])),
+    blocks: [header[1], index[1], words[1], passages[1], ...chunks],
   };
 }

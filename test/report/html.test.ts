@@ -78,6 +78,7 @@ describe('renderHtml', () => {
     expect(scripts).toEqual([
       '<script type="application/json" id="ftrag-drill">',
       '<script type="application/octet-stream" id="ftrag-index">',
+      '<script type="application/octet-stream" id="ftrag-words">',
       '<script type="application/octet-stream" id="ftrag-passages">',
       '<script type="application/octet-stream" class="ftrag-chunk">',
       '<script>',
@@ -125,6 +126,23 @@ describe('renderHtml', () => {
 });
 
 describe('drill-down data', () => {
+  it('the word index lists, for every word, exactly the items whose id, question, references or answers hold it', () => {
+    const data = readDrillData(html);
+    const texts = run.items.map((it) => [it.id, it.prompt, ...it.references, ...Object.values(it.results).map((r) => r.output)].join('\n'));
+    // An oracle apart from the index's own tokenizer: the word standing alone, not inside a longer run of letters.
+    const holding = (word: string) => {
+      const alone = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu');
+      return texts.flatMap((t, k) => (alone.test(t) ? [k] : []));
+    };
+    expect(data.words.size).toBeGreaterThan(50);
+    for (const [word, items] of data.words) expect(items, word).toEqual(holding(word));
+    expect(data.words.get('q0012')).toEqual([run.items.findIndex((it) => it.id === 'q0012')]);
+    // The hostile text is indexed by its words, not as markup.
+    expect(data.words.get('pwned')!.length).toBeGreaterThan(0);
+    expect([...data.words.keys()].some((w) => /[<>]/.test(w))).toBe(false);
+  });
+
+
   it('flags wrong answers by the primary metric and failures, and shares passage text', () => {
     const data = readDrillData(html);
     const sys = data.header.s.indexOf('rag-fine-tuned');
