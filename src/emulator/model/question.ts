@@ -25,6 +25,10 @@ export interface QuestionAnalysis {
   rightWord?: string;
   /** Either-or options ("Is the water soft or hard?" -> ["soft", "hard"]), lower-cased. */
   choices?: [string, string];
+  /** "How often ...": the answer is a frequency ("every Friday", "twice a week"), not a bare time. */
+  frequency: boolean;
+  /** The noun after what/which is plural ("Which tools ..."): every item of a coordination answers. */
+  pluralHead: boolean;
 }
 
 const COPULAS = new Set(['is', 'was', 'are', 'were']);
@@ -41,6 +45,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const next = whAt >= 0 ? ws[whAt + 1] : undefined;
   let type: AnswerType = 'entity';
   let headNoun: string | undefined;
+  let pluralHead = false;
   if (wh === 'who' || wh === 'whom' || wh === 'whose') type = 'person';
   else if (wh === 'when') type = 'date';
   else if (wh === 'where') type = 'location';
@@ -60,7 +65,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const run: string[] = [];
     while (k < ws.length && run.length < 5 && !isStopword(ws[k])) run.push(ws[k++]);
     if (run.length > 0) {
-      headNoun = stem(run[run.length - 1]);
+      const head = run[run.length - 1];
+      headNoun = stem(head);
+      // An -s noun whose stem drops the s ("tools" -> "tool"); not "process", "status", "physics"-like -ss/-us/-cs.
+      pluralHead = head.length > 3 && /[^suic]s$/u.test(head) && !headNoun.endsWith('s');
       const typed = run.map((w) => TYPE_NOUNS[w]).find((t) => t !== undefined);
       if (typed) type = typed;
     }
@@ -81,7 +89,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   while (right < ws.length && isStopword(ws[right])) right++;
   const leftWord = whAt > 0 && left >= 0 ? stem(ws[left]) : undefined;
   const rightWord = whAt >= 0 && right < ws.length ? stem(ws[right]) : undefined;
-  return { type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question) };
+  const frequency = wh === 'how' && next === 'often';
+  return { type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question), frequency, pluralHead };
 }
 
 /** "... soft or hard?" -> ["soft", "hard"]: the single words either side of the last " or ". */

@@ -5,7 +5,8 @@
  */
 import type { ChatTurn } from './api.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
-import { tokenize } from './spans.js';
+import { tokenize, type Token } from './spans.js';
+import { widenSpan } from './span-widen.js';
 import { RANKER_MODEL, logAddExp, rankSpans, type SentenceView } from './span-ranker.js';
 import { readSentences, type ContextSource, type Sentence } from './layout.js';
 import { listAsked, tableCell } from './structure.js';
@@ -200,7 +201,7 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
     return { answer: listed, sentence: intro.text, coverage: coverages[order[0]], passageIndex: intro.passageIndex, evidence: [] };
   }
   const competing = competingSentences(r);
-  let best: { sentence: number; answer: string; score: number } | undefined;
+  let best: { sentence: number; answer: string; score: number; tokens?: Token[]; start?: number; end?: number } | undefined;
   let logSumExp = -Infinity;
   let chose = false;
   for (const [rank, i] of competing.entries()) {
@@ -217,7 +218,9 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
     }
     const ranked = rankSpans(view, undefined, weights);
     logSumExp = logAddExp(logSumExp, ranked.logSumExp);
-    if (ranked.best && (!best || ranked.best.score > best.score)) best = { sentence: i, answer: text.slice(ranked.best.start, ranked.best.end), score: ranked.best.score };
+    if (ranked.best && (!best || ranked.best.score > best.score)) {
+      best = { sentence: i, answer: text.slice(ranked.best.start, ranked.best.end), score: ranked.best.score, tokens: view.tokens, start: ranked.best.start, end: ranked.best.end };
+    }
   }
   // No candidate span anywhere: the best-covered sentence, trimmed of the question's words.
   if (!best) best = { sentence: order[0], answer: answerSpan(sentences[order[0]].text, question), score: -Infinity };
@@ -230,6 +233,7 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
     }
     const cell = tableCell(sentences, best.sentence, competing, coverages, r.qWeight, r.qBigrams);
     if (cell) best = { sentence: cell.sentence, answer: cell.answer, score: best.score };
+    else if (best.tokens !== undefined) best = { ...best, answer: widened(sentences[best.sentence].text, best.tokens, best.start!, best.end!, analysis) };
   }
   const chosen = sentences[best.sentence];
   const answer = longAnswer(sentences, best.sentence, analysis) ?? best.answer;
@@ -255,6 +259,15 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
     ];
   }
   return { answer, sentence: chosen.text, coverage: coverages[best.sentence], passageIndex: chosen.passageIndex, evidence };
+}
+
+/** The ranker's span widened to the phrase the question asks for (span-widen.ts), as text of the sentence. */
+function widened(text: string, tokens: Token[], start: number, end: number, q: QuestionAnalysis): string {
+  const first = tokens.findIndex((t) => t.start === start);
+  const last = tokens.findIndex((t) => t.end === end);
+  if (first < 0 || last < first) return text.slice(start, end);
+  const span = widenSpan(tokens, { first, last }, q);
+  return text.slice(tokens[span.first].start, tokens[span.last].end);
 }
 
 /**

@@ -29,7 +29,8 @@ export interface Token {
 }
 
 const YEAR_RE = /^(?:1\d{3}|20\d{2})s?$/u;
-const TOKEN_RE = /[\p{L}\p{N}]+(?:['’.,:/-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]/gu;
+// A degree sign with its scale letter ("°C", "°F") is one unit token, so "25 °C" and "25°C" end on the unit.
+const TOKEN_RE = /°[CFK](?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:['’.,:/-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]/gu;
 
 /** -ly nouns and adjectives that are not adverbs. */
 const NOT_ADVERBS = new Set(['family', 'supply', 'assembly', 'anomaly', 'monopoly', 'oligopoly', 'butterfly', 'italy', 'july', 'rally', 'reply', 'ally', 'homily', 'melancholy', 'panoply', 'holy', 'only', 'early', 'daily', 'weekly', 'monthly', 'yearly', 'quarterly', 'hourly', 'friendly', 'lovely', 'elderly', 'likely', 'unlikely', 'costly', 'deadly', 'lonely', 'ugly', 'silly']);
@@ -85,7 +86,7 @@ function wordInfo(lower: string): WordInfo {
     date: isDateWord(lower),
     year: YEAR_RE.test(lower),
     timeUnit,
-    unit: timeUnit || MEASURE_UNITS.has(lower) || lower === '%' || lower === '$' || lower === '£' || lower === '€',
+    unit: timeUnit || MEASURE_UNITS.has(lower) || lower.startsWith('°') || lower === '%' || lower === '$' || lower === '£' || lower === '€',
   };
   if (WORD_INFO.size >= WORD_INFO_LIMIT) WORD_INFO.clear();
   WORD_INFO.set(lower, info);

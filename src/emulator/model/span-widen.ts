@@ -1,0 +1,141 @@
+/**
+ * Widening the ranker's chosen span to the whole phrase some questions ask for, by general English rules applied
+ * after ranking (so the ranker's inputs do not change): a "how often" question gets the frequency phrase nearest
+ * the span ("every Friday", "twice a week", "daily"); a "when" question whose span is one end of a "from X to Y" /
+ * "between X and Y" range gets the range; a question about a plural noun ("Which tools ...") whose span is one item
+ * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item.
+ */
+import type { QuestionAnalysis } from './question.js';
+import type { Token } from './spans.js';
+
+/** A token span, first and last token index inclusive. */
+export interface TokenSpan {
+  first: number;
+  last: number;
+}
+
+const FREQUENCY_ADVERBS = new Set(['daily', 'weekly', 'monthly', 'yearly', 'annually', 'hourly', 'nightly', 'fortnightly', 'biweekly', 'quarterly', 'biannually']);
+const REPEATS = new Set(['once', 'twice', 'thrice']);
+const RATE_WORDS = new Set(['a', 'an', 'per', 'each', 'every']);
+const EVERY = new Set(['every', 'each']);
+const MERIDIEM_RE = /^[ap]\.?m\.?$/u;
+const RANGE_OPENERS: Record<string, Set<string>> = {
+  from: new Set(['to', 'until', 'till', 'through', 'thru', '-', '–', '—']),
+  between: new Set(['and', '-', '–']),
+};
+
+/** A word that names a time unit, a day, a month or a number: the stuff of frequency and date phrases. */
+const timeWord = (t: Token | undefined) => t !== undefined && (t.timeUnit || t.date || t.year || t.tag === 'N' || MERIDIEM_RE.test(t.lower));
+/** A weekday or other day/time word used in the plural ("on Fridays", "weekends") repeats by itself. */
+const pluralTime = (t: Token) => t.date && /[^s]s$/u.test(t.lower) && !t.year;
+
+/** The frequency phrases of a sentence: "every (other|N)? <time word>", "<once|twice|N times> <a|per|every> (N)? <time word>", "daily", plural days. */
+export function frequencyPhrases(tokens: Token[]): TokenSpan[] {
+  const out: TokenSpan[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (FREQUENCY_ADVERBS.has(t.lower) || pluralTime(t)) {
+      out.push({ first: i, last: i });
+      continue;
+    }
+    let j = -1;
+    if (EVERY.has(t.lower)) j = i + 1;
+    else if (REPEATS.has(t.lower) && RATE_WORDS.has(tokens[i + 1]?.lower ?? '')) j = i + 2;
+    else if (t.tag === 'N' && tokens[i + 1]?.lower === 'times' && RATE_WORDS.has(tokens[i + 2]?.lower ?? '')) j = i + 3;
+    if (j < 0) continue;
+    if (tokens[j]?.lower === 'other' || (tokens[j]?.tag === 'N' && timeWord(tokens[j + 1]))) j++;
+    // Up to the last time word of the phrase ("every six hours", "every Friday morning").
+    let last = -1;
+    for (let k = j; k < tokens.length && k <= j + 2 && timeWord(tokens[k]); k++) last = k;
+    if (last >= 0) {
+      out.push({ first: i, last });
+      i = last;
+    }
+  }
+  return out;
+}
+
+/** The date or time ranges of a sentence, without the opening preposition: "from X to Y" -> "X to Y". */
+export function dateRanges(tokens: Token[]): TokenSpan[] {
+  const out: TokenSpan[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const closers = RANGE_OPENERS[tokens[i].lower];
+    if (closers === undefined) continue;
+    const a = timeRun(tokens, i + 1);
+    if (a < 0 || !closers.has(tokens[a + 1]?.lower ?? '')) continue;
+    const b = timeRun(tokens, a + 2);
+    if (b < 0) continue;
+    out.push({ first: i + 1, last: b });
+    i = b;
+  }
+  return out;
+}
+
+/** The last token of a run of time words (commas allowed inside: "Saturday, 14 June") from k, or -1 when none holds a number or date. */
+function timeRun(tokens: Token[], k: number): number {
+  let last = -1;
+  let dated = false;
+  for (let j = k; j < tokens.length && j < k + 6; j++) {
+    const t = tokens[j];
+    if (timeWord(t)) {
+      last = j;
+      if (t.tag === 'N' || t.date || t.year) dated = true;
+    } else if (!(t.lower === ',' && timeWord(tokens[j + 1]))) break;
+  }
+  return dated ? last : -1;
+}
+
+/** The coordination the span is one item of ("A, B or C", "A and B"), or undefined when it is not in one. */
+export function coordination(tokens: Token[], span: TokenSpan): TokenSpan | undefined {
+  const item = (t: Token | undefined) => t !== undefined && (t.tag === 'X' || t.tag === 'N') && !t.inQuestion;
+  let { first, last } = span;
+  let joined = false;
+  // Rightwards: ", B", " and B", ", and B", each B a run of content words (an article allowed first).
+  for (;;) {
+    let k = last + 1;
+    if (tokens[k]?.lower === ',') k++;
+    const conj = tokens[k]?.lower === 'and' || tokens[k]?.lower === 'or';
+    if (conj) k++;
+    if (k === last + 1) break;
+    if (tokens[k]?.tag === 'D') k++;
+    if (!item(tokens[k])) break;
+    while (item(tokens[k + 1])) k++;
+    last = k;
+    if (conj) {
+      joined = true;
+      break;
+    }
+  }
+  // Leftwards: "A, " or "A and " before the span, while the items keep coming.
+  for (;;) {
+    let k = first - 1;
+    const sep = tokens[k]?.lower;
+    if (sep !== ',' && sep !== 'and' && sep !== 'or') break;
+    if (sep === 'and' || sep === 'or') joined = true;
+    k--;
+    if (tokens[k]?.lower === ',') k--;
+    if (!item(tokens[k])) break;
+    while (item(tokens[k - 1])) k--;
+    if (tokens[k - 1]?.tag === 'D') k--;
+    first = k;
+  }
+  return joined && (first < span.first || last > span.last) ? { first, last } : undefined;
+}
+
+const overlaps = (a: TokenSpan, b: TokenSpan) => a.first <= b.last && b.first <= a.last;
+const gap = (a: TokenSpan, b: TokenSpan) => (overlaps(a, b) ? 0 : a.last < b.first ? b.first - a.last : a.first - b.last);
+
+/** The span the question asks for, given the ranker's choice inside the sentence's tokens. */
+export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis): TokenSpan {
+  if (q.frequency) {
+    let best: TokenSpan | undefined;
+    for (const p of frequencyPhrases(tokens)) if (best === undefined || gap(p, span) < gap(best, span)) best = p;
+    return best ?? span;
+  }
+  if (q.type === 'date') {
+    const range = dateRanges(tokens).find((r) => overlaps(r, span));
+    return range ? { first: Math.min(range.first, span.first), last: Math.max(range.last, span.last) } : span;
+  }
+  if (q.pluralHead) return coordination(tokens, span) ?? span;
+  return span;
+}
