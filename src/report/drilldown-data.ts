@@ -3,7 +3,7 @@
  *  1. `digestItems`: a filter index (per item its category; per item and system a flag byte and the primary score),
  *     the word index for search (drilldown-words.ts), each system's latencies and the lengths of every text.
  *  2. `encodeItems`: the items' texts in compact positional JSON (the shape in drilldown.ts), CHUNK_ITEMS items a
- *     chunk, each chunk gzip-compressed and base64-encoded, so the page decodes only the chunks it shows. Passages and
+ *     chunk, each chunk gzip-compressed and base85-encoded (base85.ts), so the page decodes only the chunks it shows. Passages and
  *     URIs are shared tables (one compressed block). When the chunks would pass their share of PAGE_BUDGET_BYTES,
  *     texts are shortened to the longest cap that fits (chosen on sampled passes) and the pass runs again.
  */
@@ -12,6 +12,7 @@ import type { ItemResult, RunResult } from '../schema/run-result.js';
 import { isWrong } from './findings.js';
 import type { ItemStream } from './item-stream.js';
 import { WordIndex } from './drilldown-words.js';
+import { encodeBase85 } from './base85.js';
 
 /**
  * 250 items a chunk: a search's page of scattered matches decodes a quarter of what 1,000-item chunks cost, and the
@@ -160,9 +161,9 @@ class StringTable {
 }
 
 export interface EncodedItems {
-  /** base64 of gzip(JSON of ChunkColumns) per chunk of CHUNK_ITEMS items. */
+  /** base85 of gzip(JSON of ChunkColumns) per chunk of CHUNK_ITEMS items. */
   chunks: string[];
-  /** base64 of gzip(JSON {x: passages, u: uris}). */
+  /** base85 of gzip(JSON {x: passages, u: uris}). */
   passages: string;
   /** Characters every prompt, reference and answer was cut to, or null when nothing was shortened. */
   textCap: number | null;
@@ -193,7 +194,7 @@ export interface ChunkColumns {
   t: Array<Array<Array<[number, number[]]> | null>>;
 }
 
-const gzip64 = (value: unknown) => gzipSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 6 }).toString('base64');
+const gzip85 = (value: unknown) => encodeBase85(gzipSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 6 }));
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : Math.round(x));
 
 function emptyChunk(S: number, M: number): ChunkColumns {
@@ -223,7 +224,7 @@ async function encodeOnce(run: RunResult, items: ItemStream, d: ItemDigest, cap:
   let chunk = emptyChunk(S, M);
   const flush = () => {
     if (chunkCount % sampleEvery === 0) {
-      const encoded = gzip64(chunk);
+      const encoded = gzip85(chunk);
       sampledBytes += encoded.length;
       sampled++;
       if (sampleEvery === 1) chunks.push(encoded);
@@ -258,7 +259,7 @@ async function encodeOnce(run: RunResult, items: ItemStream, d: ItemDigest, cap:
   const total = passages.values.reduce((n, p) => n + p.length, 0);
   const passagesShortened = total > PASSAGE_CHAR_BUDGET;
   const x = passagesShortened ? passages.values.map((p) => (p.length > PASSAGE_TRUNCATE_TO ? `${p.slice(0, PASSAGE_TRUNCATE_TO)}…` : p)) : passages.values;
-  const table = gzip64({ x, u: uris.values });
+  const table = gzip85({ x, u: uris.values });
   const bytes = (sampled ? (sampledBytes * chunkCount) / sampled : 0) + table.length;
   return { chunks, passages: table, textCap: shortened ? cap : null, passagesShortened, bytes };
 }

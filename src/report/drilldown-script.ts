@@ -9,6 +9,7 @@
  * Cards are built with DOM APIs and textContent only (drilldown-cards.ts). Kept free of "</" so it cannot end its
  * script element.
  */
+import { BASE85_PAGE_DECODER } from './base85.js';
 import { DRILLDOWN_CARDS } from './drilldown-cards.js';
 
 export const DRILLDOWN_SCRIPT = `
@@ -41,12 +42,7 @@ export const DRILLDOWN_SCRIPT = `
   var WORD = /[\\p{L}\\p{N}]+/gu;
   var page = 0, matches = [], gen = 0, renders = 0;
 ${DRILLDOWN_CARDS}
-  function bytesOf(text) {
-    var bin = atob(text.trim());
-    var out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  }
+${BASE85_PAGE_DECODER}
   function gunzip(text) {
     return new Response(new Blob([bytesOf(text)]).stream().pipeThrough(new DecompressionStream('gzip')));
   }

@@ -4,7 +4,7 @@
  * hold it. Built from the full texts (a search also finds words the page shows shortened). Each item id is a word too,
  * whole, so an id with punctuation in it ("item-12") is found exactly.
  *
- * Block layout (little-endian, varints are unsigned LEB128), gzip-compressed and base64-encoded in the page:
+ * Block layout (little-endian, varints are unsigned LEB128), gzip-compressed and base85-encoded in the page:
  *   varint V (words), varint B (bytes of the word list), B bytes: the V words in UTF-16 code-unit order (the order of
  *   the page's string comparisons) joined by "\n" in UTF-8, then V varints: the byte length of each word's postings,
  *   then the postings: per word its items in ascending order as gaps (item + 1 for the first, then the difference).

@@ -54,7 +54,7 @@ export function indexBytes(d: ItemDigest): Buffer {
   return Buffer.concat([score, category, Buffer.from(d.flags.buffer, d.flags.byteOffset, d.flags.byteLength)]);
 }
 
-/** The page's blocks beside the item chunks, base64 of gzip: the filter index (indexBytes) and the word index. */
+/** The page's blocks beside the item chunks, base85 of gzip: the filter index (indexBytes) and the word index. */
 export interface DrilldownBlocks {
   index: string;
   words: string;

@@ -3,6 +3,7 @@
  * every fetch) that opens offline and prints. Built only from a RunResult.
  */
 import { gzipSync } from 'node:zlib';
+import { encodeBase85 } from './base85.js';
 import type { RunResult } from '../schema/run-result.js';
 import { allCharts, type Chart } from './charts.js';
 import { DRILLDOWN_SCRIPT } from './drilldown-script.js';
@@ -39,7 +40,7 @@ function chartFigure(c: Chart): string {
 export async function renderHtml(run: RunResult, items: ItemStream): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
   const digest = await digestItems(run, items);
-  const blocks = { index: gzipSync(indexBytes(digest), { level: 9 }).toString('base64'), words: gzipSync(digest.words, { level: 9 }).toString('base64') };
+  const blocks = { index: encodeBase85(gzipSync(indexBytes(digest), { level: 9 })), words: encodeBase85(gzipSync(digest.words, { level: 9 })) };
   const charts = allCharts(run, digest.latencies);
   // The page without its item chunks, to give the chunks what is left of the page budget.
   const empty = { chunks: [], passages: '', textCap: null, passagesShortened: false, bytes: 0 };

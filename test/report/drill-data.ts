@@ -1,8 +1,9 @@
 /**
- * Reads the drill-down data back out of a report.html the way the page's script does (base64, gzip, JSON), so tests
+ * Reads the drill-down data back out of a report.html the way the page's script does (base85, gzip, JSON), so tests
  * can check what the page carries without a browser.
  */
 import { gunzipSync } from 'node:zlib';
+import { decodeBase85 } from '../../src/report/base85.js';
 import type { ChunkColumns } from '../../src/report/drilldown-data.js';
 import { readWordIndex } from '../../src/report/drilldown-words.js';
 import type { CompactItem, CompactResult, DrilldownHeader } from '../../src/report/drilldown.js';
@@ -18,11 +19,11 @@ export interface DrillData {
   blocks: string[];
 }
 
-const gunzip64 = (text: string) => gunzipSync(Buffer.from(text.trim(), 'base64'));
+const gunzip85 = (text: string) => gunzipSync(decodeBase85(text.trim()));
 
 /** The items of one chunk block, turned from columns into rows as the page does. */
 export function decodeChunk(text: string): CompactItem[] {
-  const c = JSON.parse(gunzip64(text).toString('utf8')) as ChunkColumns;
+  const c = JSON.parse(gunzip85(text).toString('utf8')) as ChunkColumns;
   return c.i.map((id, i) => [
     id,
     c.c[i],
@@ -42,9 +43,9 @@ export function readDrillData(page: string): DrillData {
   return {
     header: JSON.parse(header[1]) as DrilldownHeader,
     items: chunks.flatMap(decodeChunk),
-    passages: JSON.parse(gunzip64(passages[1]).toString('utf8')) as { x: string[]; u: string[] },
-    index: gunzip64(index[1]),
-    words: readWordIndex(gunzip64(words[1])),
+    passages: JSON.parse(gunzip85(passages[1]).toString('utf8')) as { x: string[]; u: string[] },
+    index: gunzip85(index[1]),
+    words: readWordIndex(gunzip85(words[1])),
     blocks: [header[1], index[1], words[1], passages[1], ...chunks],
   };
 }

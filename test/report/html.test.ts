@@ -87,7 +87,7 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
     expect(html).not.toMatch(/href\s*=\s*["']?\s*javascript:/i);
     expect(html).not.toContain('<script>window.__pwned');
-    // The data blocks carry the hostile text only compressed (base64) or \u003c-escaped (JSON): no markup can form.
+    // The data blocks carry the hostile text only compressed (base85) or \u003c-escaped (JSON): no markup can form.
     const data = readDrillData(html);
     for (const b of data.blocks) expect(b).not.toMatch(/[<>]/);
     expect(data.items.map((it) => it[0])).toEqual(run.items.map((it) => it.id));
