@@ -27,14 +27,30 @@ function sha256(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-/** Stable JSON: object keys sorted, so key order in a config never changes the cache key. */
+/**
+ * Stable JSON: object keys sorted, so key order in a config never changes the cache key. Built with plain loops
+ * (no entries/filter/map arrays per object): it runs on every call's request, and the text must never change, since
+ * it is what existing caches are keyed by (a key pinned in test/runner/cache-key.test.ts).
+ */
 export function stableStringify(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stableStringify(value[i]);
+    return `${out}]`;
+  }
+  // Default sort compares UTF-16 code units, the order `a < b` gives.
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${stableStringify(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 function isResponse(value: unknown): value is TargetResponse {
