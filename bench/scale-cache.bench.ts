@@ -2,12 +2,17 @@
  * The response cache at scale: N responses written to and read back from the one-file store (src/util/cache-store.ts),
  * against the previous layout (one JSON file per entry, written to a temporary name and renamed), on the same
  * responses. Prints one JSON line per layout: {bench, case, entries, files, bytes, write_ms, read_ms} and a ratio line.
+ * The store's line also has what its index holds in memory once every entry has been read back (index_mb: heap plus
+ * off-heap buffers reachable after a full GC, less what remains once the reader is dropped; index_bytes_per_entry) and the
+ * process's peak RSS so far (peak_rss_mb): the part of a run's memory that grows with the cache.
  * Run: node --import tsx bench/scale-cache.bench.ts [entries]   (default 10000)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { CacheStore } from '../src/util/cache-store.js';
 
 const n = Number(process.argv[2] ?? 10_000);
@@ -25,6 +30,17 @@ function sizeOf(dir: string): { files: number; bytes: number } {
   return { files, bytes };
 }
 
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+/** Heap and off-heap (typed arrays, buffers) bytes still reachable after a full collection. */
+function retainedBytes(): number {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external + m.arrayBuffers;
+}
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
 const emit = (r: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'scale-cache', ...r, load1: Math.round(loadavg()[0] * 10) / 10 })}\n`);
 const root = mkdtempSync(join(tmpdir(), 'ftrag-cache-bench-'));
 try {
@@ -33,14 +49,29 @@ try {
   const store = new CacheStore(storeDir, 'responses');
   for (let i = 0; i < n; i++) store.set(key(i), response(i));
   const storeWrite = performance.now() - t;
-  t = performance.now();
-  const reader = new CacheStore<{ output: string }>(storeDir, 'responses');
-  for (let i = 0; i < n; i++) if (!reader.get(key(i))) throw new Error(`store lost entry ${i}`);
-  const storeRead = performance.now() - t;
   store.close();
+  const keys = Array.from({ length: n }, (_, i) => key(i));
+  t = performance.now();
+  let reader: CacheStore<{ output: string }> | undefined = new CacheStore<{ output: string }>(storeDir, 'responses');
+  for (let i = 0; i < n; i++) if (!reader.get(keys[i])) throw new Error(`store lost entry ${i}`);
+  const storeRead = performance.now() - t;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  // What the reader holds: reachable memory with it, less reachable memory once it is dropped.
+  const withReader = retainedBytes();
   reader.close();
+  reader = undefined;
+  const indexBytes = withReader - retainedBytes();
   const storeSize = sizeOf(storeDir);
-  emit({ case: 'one append-only store', entries: n, ...storeSize, write_ms: Math.round(storeWrite), read_ms: Math.round(storeRead) });
+  emit({
+    case: 'one append-only store',
+    entries: n,
+    ...storeSize,
+    write_ms: Math.round(storeWrite),
+    read_ms: Math.round(storeRead),
+    index_mb: mb(indexBytes),
+    index_bytes_per_entry: Math.round(indexBytes / n),
+    peak_rss_mb: Math.round(peakRssMb),
+  });
 
   const filesDir = join(root, 'files');
   t = performance.now();

@@ -1,6 +1,8 @@
 /**
  * A cache as one append-only file per store (`<dir>/<name>.log`) with an in-memory index, instead of one file per
  * entry (10,002 files and 41 MB for a 10k-item run). One record a line: `<sha256 key> <written ms> <JSON value>\n`.
+ * The index is typed arrays keyed by the digest's first 64 bits (./digest-index.ts), built from the bytes without a
+ * string per record, so a run's cache costs a few tens of bytes an entry, not a key string and an object.
  *
  * Safe under concurrent writers (two runs sharing a cache): every record is one write() on a descriptor opened with
  * O_APPEND, which the kernel places at the end of the file whole, so records never interleave. Readers index only
@@ -15,17 +17,12 @@
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { DigestIndex, hexWordOf } from './digest-index.js';
 
 const KEY = /^[0-9a-f]{64}$/;
 const CHUNK = 1 << 20;
 /** How often an open store checks whether a prune replaced its file. */
 const REPLACED_CHECK_MS = 1000;
-
-interface Location {
-  offset: number;
-  length: number;
-  writtenMs: number;
-}
 
 export interface StoreStats {
   file: string;
@@ -73,28 +70,45 @@ function parseHeader(bytes: Buffer): { key: string; writtenMs: number; valueStar
   return { key, writtenMs, valueStart: secondSpace + 1 };
 }
 
-interface RecordInfo {
-  /** Undefined for a line that is not a record (torn, or not written by this store). */
-  key?: string;
-  offset: number;
-  length: number;
-  writtenMs: number;
+/**
+ * A record's key (its first two 32-bit words) and written time, read from the bytes without making strings: the
+ * index is built from every line of a file that holds a record per call. Undefined for a line that is not a record.
+ */
+function scanHeader(bytes: Buffer): { hi: number; lo: number; writtenMs: number } | undefined {
+  if (bytes.length < 67 || bytes[64] !== 32) return undefined;
+  const hi = hexWordOf(bytes, 0);
+  const lo = hexWordOf(bytes, 8);
+  if (hi < 0 || lo < 0) return undefined;
+  for (let at = 16; at < 64; at += 8) if (hexWordOf(bytes, at) < 0) return undefined;
+  let writtenMs = 0;
+  let at = 65;
+  for (; at < bytes.length && bytes[at] !== 32; at++) {
+    const d = bytes[at] - 48;
+    if (d < 0 || d > 9) return undefined;
+    writtenMs = writtenMs * 10 + d;
+  }
+  if (at === 65 || at === bytes.length) return undefined;
+  return { hi, lo, writtenMs };
 }
 
-function readRecords(fd: number): { size: number; list: RecordInfo[] } {
+/** The newest record of every key in the file, and how many records (lines that are records) it holds. */
+function indexFile(fd: number): { size: number; records: number; index: DigestIndex } {
   const size = fstatSync(fd).size;
-  const list: RecordInfo[] = [];
+  const index = new DigestIndex(true);
+  let records = 0;
   scanLines(fd, 0, size, (offset, bytes) => {
-    const header = parseHeader(bytes);
-    list.push({ key: header?.key, offset, length: bytes.length, writtenMs: header?.writtenMs ?? 0 });
+    const header = scanHeader(bytes);
+    if (!header) return;
+    records++;
+    index.setWords(header.hi, header.lo, offset, bytes.length, header.writtenMs);
   });
-  return { size, list };
+  return { size, records, index };
 }
 
 export class CacheStore<T> {
   readonly file: string;
   private readonly lockFile: string;
-  private index = new Map<string, Location>();
+  private index = new DigestIndex();
   private readFd: number | undefined;
   private readIno = -1;
   private indexedTo = 0;
@@ -168,8 +182,8 @@ export class CacheStore<T> {
     const size = fstatSync(this.readFd!).size;
     if (size <= this.indexedTo) return;
     this.indexedTo = scanLines(this.readFd!, this.indexedTo, size, (offset, bytes) => {
-      const header = parseHeader(bytes);
-      if (header) this.index.set(header.key, { offset, length: bytes.length, writtenMs: header.writtenMs });
+      const header = scanHeader(bytes);
+      if (header) this.index.setWords(header.hi, header.lo, offset, bytes.length);
     });
   }
 
@@ -177,7 +191,7 @@ export class CacheStore<T> {
     this.readFd = openSync(this.file, 'r');
     this.readIno = fstatSync(this.readFd).ino;
     this.readCheckedAt = performance.now();
-    this.index = new Map();
+    this.index = new DigestIndex();
     this.indexedTo = 0;
   }
 
@@ -207,23 +221,22 @@ export class CacheStore<T> {
     if (!existsSync(this.file)) return { file: this.file, entries: 0, records: 0, bytes: 0, reclaimableBytes: 0 };
     const fd = openSync(this.file, 'r');
     try {
-      const { size, list } = readRecords(fd);
-      const newest = new Map<string, RecordInfo>();
-      for (const r of list) if (r.key) newest.set(r.key, r);
-      const live = [...newest.values()];
+      const { size, records, index } = indexFile(fd);
       let oldest = Infinity;
       let latest = -Infinity;
-      for (const r of live) {
+      let liveBytes = 0;
+      for (const r of index.entries()) {
         oldest = Math.min(oldest, r.writtenMs);
         latest = Math.max(latest, r.writtenMs);
+        liveBytes += r.length;
       }
       return {
         file: this.file,
-        entries: newest.size,
-        records: list.filter((r) => r.key).length,
+        entries: index.size,
+        records,
         bytes: size,
-        reclaimableBytes: size - live.reduce((s, r) => s + r.length, 0),
-        ...(live.length ? { oldest: new Date(oldest).toISOString(), newest: new Date(latest).toISOString() } : {}),
+        reclaimableBytes: size - liveBytes,
+        ...(index.size ? { oldest: new Date(oldest).toISOString(), newest: new Date(latest).toISOString() } : {}),
       };
     } finally {
       closeSync(fd);
@@ -241,10 +254,7 @@ export class CacheStore<T> {
       const fd = openSync(this.file, 'r');
       const tmp = `${this.file}.${process.pid}.tmp`;
       try {
-        const { list } = readRecords(fd);
-        const newest = new Map<string, RecordInfo>();
-        for (const r of list) if (r.key) newest.set(r.key, r);
-        let keep = [...newest.values()].filter((r) => options.olderThan === undefined || r.writtenMs >= options.olderThan);
+        let keep = [...indexFile(fd).index.entries()].filter((r) => options.olderThan === undefined || r.writtenMs >= options.olderThan);
         if (options.maxBytes !== undefined) {
           keep.sort((x, y) => y.writtenMs - x.writtenMs || y.offset - x.offset);
           let total = 0;

@@ -99,6 +99,46 @@ describe('cache store (one append-only file)', () => {
     expect(capped.after.entries).toBeGreaterThan(0);
     expect(store.prune({ olderThan: Date.now() + 60_000 }).after.entries).toBe(0);
   });
+
+  it('indexes thousands of keys, each to its newest record, and counts them in stats', () => {
+    const dir = fresh();
+    const store = new CacheStore<{ output: string }>(dir, 'responses');
+    for (let i = 0; i < 5000; i++) store.set(key(`many${i}`), { output: `first ${i}` });
+    for (let i = 0; i < 5000; i += 7) store.set(key(`many${i}`), { output: `second ${i}` });
+    const reader = new CacheStore<{ output: string }>(dir, 'responses');
+    for (let i = 0; i < 5000; i++) expect(reader.get(key(`many${i}`))?.output).toBe(i % 7 === 0 ? `second ${i}` : `first ${i}`);
+    expect(reader.get(key('never written'))).toBeUndefined();
+    expect(reader.stats()).toMatchObject({ entries: 5000, records: 5000 + Math.ceil(5000 / 7) });
+    reader.close();
+    store.close();
+  });
+
+  it('two keys that share their first 64 bits cost a miss, never the other key\'s value', () => {
+    const dir = fresh();
+    const store = new CacheStore<{ output: string }>(dir, 'responses');
+    const a = `${'ab'.repeat(8)}${'0'.repeat(48)}`;
+    const b = `${'ab'.repeat(8)}${'f'.repeat(48)}`;
+    store.set(a, { output: 'a' });
+    store.set(b, { output: 'b' });
+    const reader = new CacheStore<{ output: string }>(dir, 'responses');
+    expect(reader.get(b)).toEqual({ output: 'b' });
+    expect(reader.get(a)).toBeUndefined();
+    reader.close();
+    store.close();
+  });
+
+  it('lines that are not records are not indexed or counted', () => {
+    const dir = fresh();
+    const store = new CacheStore<{ output: string }>(dir, 'responses');
+    store.set(key('real'), { output: 'real' });
+    appendFileSync(store.file, `${'A'.repeat(64)} 1 {"output":"upper-case key"}\n${key('x')} 12x {"output":"bad time"}\nnot a record\n`);
+    const reader = new CacheStore<{ output: string }>(dir, 'responses');
+    expect(reader.get(key('real'))).toEqual({ output: 'real' });
+    expect(reader.get(key('x'))).toBeUndefined();
+    expect(reader.stats()).toMatchObject({ entries: 1, records: 1 });
+    reader.close();
+    store.close();
+  });
 });
 
 describe('response cache on the store, and the previous layout', () => {
