@@ -1,5 +1,5 @@
 /** Page-side scripts of the report-scale bench (plain JavaScript strings run in Chromium). */
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 export interface Action {
   q?: string;
@@ -52,6 +52,20 @@ export const TIME_ACTION = `async (a) => {
   return { ms: performance.now() - t, status: $('drill-status').textContent || '' };
 }`;
 
-export async function timeAction(page: Page, action: Action): Promise<{ ms: number; status: string }> {
-  return page.evaluate(`(${TIME_ACTION})(${JSON.stringify(action)})`) as Promise<{ ms: number; status: string }>;
+/** CPU seconds the renderer has used so far: its main thread and the whole process (Chromium's Performance metrics). */
+export async function rendererCpu(cdp: CDPSession): Promise<{ main: number; process: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+  return { main: get('ThreadTime'), process: get('ProcessTime') };
+}
+
+/**
+ * The action's wall time (the figure with a target) and, beside it, the CPU the renderer spent on it: on a shared
+ * machine the wall time also counts waiting for a core, the CPU time does not.
+ */
+export async function timeAction(page: Page, cdp: CDPSession, action: Action): Promise<{ ms: number; status: string; mainCpuMs: number; rendererCpuMs: number }> {
+  const before = await rendererCpu(cdp);
+  const r = (await page.evaluate(`(${TIME_ACTION})(${JSON.stringify(action)})`)) as { ms: number; status: string };
+  const after = await rendererCpu(cdp);
+  return { ...r, mainCpuMs: (after.main - before.main) * 1000, rendererCpuMs: (after.process - before.process) * 1000 };
 }
