@@ -52,6 +52,33 @@ export class Recorder {
     bySystem.set(r.systemId, r);
   }
 
+  /** Drop a kept record (a resumed pair whose later journal line failed). */
+  forget(itemId: string, systemId: string): void {
+    const bySystem = this.records?.get(itemId);
+    bySystem?.delete(systemId);
+    if (bySystem?.size === 0) this.records!.delete(itemId);
+  }
+
+  /**
+   * Puts the kept records in the set's order, each item's systems in `systemIds` order (records kept while a journal
+   * was read arrive in the order calls finished).
+   */
+  orderBy(items: readonly { id: string }[], systemIds: readonly string[]): void {
+    if (!this.records) return;
+    const kept = new Map(this.records);
+    this.records.clear();
+    for (const item of items) {
+      const bySystem = kept.get(item.id);
+      if (!bySystem) continue;
+      const ordered = new Map<string, JournalRecord>();
+      for (const id of systemIds) {
+        const r = bySystem.get(id);
+        if (r) ordered.set(id, r);
+      }
+      this.records.set(item.id, ordered);
+    }
+  }
+
   /** A pair this run finished: journal, count, keep, report. */
   finish(r: JournalRecord): void {
     this.journal.append(r);

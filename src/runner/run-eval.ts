@@ -17,11 +17,12 @@ import { Accounts, type SystemCounters } from './account.js';
 import { ResponseCache, type CacheOptions } from './cache.js';
 import { CallSupervisor } from './call.js';
 import { callPair, DEFAULT_BACKOFF, type BackoffOptions, type CallLane } from './call-pair.js';
-import { JournalWriter, journalHasContent, pairKey, readJournal, repairTornTail, type JournalRecord } from './journal.js';
+import { JournalWriter, journalHasContent, type JournalRecord } from './journal.js';
 import { AdaptiveLimit, TokenBucket } from './limits.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { seededOrder } from './random.js';
 import { recordOf, Recorder } from './record.js';
+import { FinishedPairs } from './resume.js';
 import { schedule } from './schedule.js';
 
 export type { BackoffOptions } from './call-pair.js';
@@ -104,15 +105,19 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
     throw new InputError('journal exists; use --resume to continue it, or choose another output directory', { file: opts.journalPath });
   }
 
-  // Read what an earlier run of this journal finished before anything is appended to it.
-  const prior = opts.resume && journalHasContent(opts.journalPath) ? await lastRecordOfEachPair(opts.journalPath) : new Map<string, JournalRecord>();
   const lanes = opts.targets.map((t) => laneOf(t, opts, backoff));
   const accounts = new Accounts(lanes.map((l) => l.id));
   const progress = opts.progressReporter ?? createProgress(opts.progress ?? 'auto');
   const journal = new JournalWriter(opts.journalPath);
   const recorder = new Recorder(journal, accounts, progress, keep, opts.onResult);
-  const done = takeFinishedPairs(prior, opts.items, lanes, accounts, recorder);
-  prior.clear(); // release
+  let done: FinishedPairs | undefined;
+  try {
+    done = opts.resume && journalHasContent(opts.journalPath) ? await resumed(opts.journalPath, opts.items, lanes, accounts, recorder) : undefined;
+  } catch (err) {
+    await journal.close();
+    throw err;
+  }
+  const laneIndex = new Map(lanes.map((l, i) => [l, i]));
 
   const stop = new AbortController();
   const runSignal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
@@ -126,7 +131,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
     await schedule({
       items: opts.items,
       order: (item) => seededOrder(lanes, opts.seed, item.id, (l) => l.id),
-      skip: (item, lane) => done.has(pairKey(item.id, lane.id)),
+      skip: (_item, lane, index) => done?.has(laneIndex.get(lane)!, index) ?? false,
       lookahead: opts.lookahead ?? Math.max(16, 4 * Math.max(opts.concurrency, ...lanes.map((l) => l.limit.current))),
       signal: runSignal,
       run: async (item, lane) => {
@@ -180,27 +185,16 @@ function laneOf(target: Target, opts: RunEvalOptions, backoff: BackoffOptions): 
   };
 }
 
-/** A journal being resumed, by pair: the last line wins (a pair that failed and later succeeded, or the reverse, counts once, as it ended). */
-async function lastRecordOfEachPair(path: string): Promise<Map<string, JournalRecord>> {
-  const last = new Map<string, JournalRecord>();
-  repairTornTail(path);
-  for await (const r of readJournal(path)) last.set(pairKey(r.itemId, r.systemId), r);
-  return last;
-}
-
-/** Answered pairs of this item set and these systems are counted and kept and will not run again; failed ones will. */
-function takeFinishedPairs(last: Map<string, JournalRecord>, items: readonly EvalItem[], lanes: readonly Lane[], accounts: Accounts, recorder: Recorder): Set<string> {
-  const done = new Set<string>();
-  for (const item of items) {
-    for (const lane of lanes) {
-      const key = pairKey(item.id, lane.id);
-      const r = last.get(key);
-      if (!r?.ok) continue;
-      accounts.countResumed(r, lane.id);
-      recorder.keep(r);
-      done.add(key);
-    }
-  }
+/**
+ * What an earlier run of this journal finished, read before anything is appended to it: answered pairs are counted
+ * and kept (when records are kept) and will not run again; failed ones will.
+ */
+async function resumed(path: string, items: readonly EvalItem[], lanes: readonly Lane[], accounts: Accounts, recorder: Recorder): Promise<FinishedPairs> {
+  // Only while the journal is read: the run itself finds pairs by the item's position.
+  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
+  const systemIds = lanes.map((l) => l.id);
+  const done = await FinishedPairs.read(path, itemIndex, systemIds, accounts, recorder);
+  recorder.orderBy(items, systemIds);
   return done;
 }
 

@@ -15,8 +15,8 @@ export interface ScheduleOptions<I, L extends ScheduledLane> {
   items: readonly I[];
   /** The lanes of one item, in the order their pairs are queued. */
   order: (item: I) => readonly L[];
-  /** Pairs already finished (e.g. by a resumed run) are not queued. */
-  skip: (item: I, lane: L) => boolean;
+  /** Pairs already finished (e.g. by a resumed run) are not queued. `index` is the item's position in `items`. */
+  skip: (item: I, lane: L, index: number) => boolean;
   lookahead: number;
   signal: AbortSignal;
   /** Runs one pair. Its slot is released when it settles; a rejection goes to `onError` (the runner's own failures). */
@@ -59,10 +59,12 @@ export async function schedule<I, L extends ScheduledLane>(opts: ScheduleOptions
   const backlogFull = () => [...backlog.values()].some((q) => q.length >= opts.lookahead);
   const anyQueued = () => [...backlog.values()].some((q) => q.length > 0);
 
+  let index = -1;
   dispatch: for (const item of opts.items) {
+    index++;
     for (const lane of opts.order(item)) {
       if (opts.signal.aborted) break dispatch;
-      if (opts.skip(item, lane)) continue;
+      if (opts.skip(item, lane, index)) continue;
       queueOf(lane).push(item);
       pump(lane);
     }

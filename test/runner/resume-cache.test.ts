@@ -82,6 +82,40 @@ describe('journal and resume', () => {
     expect(again).toMatchObject({ completed: 12, failed: 0, resumed: 12, retries: 5 });
   });
 
+  it('resumes by each pair\'s last line: answered-then-failed runs again, other sets\' pairs are ignored, counters are the last line\'s', async () => {
+    const items = makeItems(4);
+    const opts = base({ items });
+    writeFileSync(
+      opts.journalPath,
+      line('q0002', 'a', true, { retries: 3, throttles: 2, cached: true }) +
+        line('q0000', 'a', true) +
+        line('q0001', 'a', true) +
+        line('q0001', 'a', false, { retries: 0, throttles: 0 }) +
+        line('q0003', 'a', false) +
+        line('q0003', 'a', true, { retries: 0, throttles: 0 }) +
+        line('q9999', 'a', true) +
+        line('q0000', 'z', true),
+    );
+    const a = fakeTarget('a');
+    const out = await runEval({ ...opts, targets: [a], resume: true });
+    expect(a.calls.map((c) => c.itemId)).toEqual(['q0001']);
+    expect(out).toMatchObject({ total: 4, completed: 4, failed: 0, resumed: 3, retries: 4, throttles: 3, cacheHits: 1 });
+    // Resumed pairs kept in the set's order, not the journal's, then this run's: the re-run pair has its new answer.
+    expect([...out.records!.keys()]).toEqual(['q0000', 'q0002', 'q0003', 'q0001']);
+    expect(out.records!.get('q0001')!.get('a')!.response!.output).toBe('a:question 1');
+    expect(out.records!.get('q0002')!.get('a')!).toMatchObject({ cached: true, retries: 3 });
+  });
+
+  it('resumes without keeping records: counters only, the same pairs skipped', async () => {
+    const opts = base({ items: makeItems(3), keepRecords: false });
+    writeFileSync(opts.journalPath, line('q0000', 'a', true) + line('q0001', 'a', false));
+    const a = fakeTarget('a');
+    const out = await runEval({ ...opts, targets: [a], resume: true });
+    expect(out.records).toBeNull();
+    expect(a.calls.map((c) => c.itemId).sort()).toEqual(['q0001', 'q0002']);
+    expect(out).toMatchObject({ completed: 3, resumed: 1, retries: 1 });
+  });
+
   it('keeps a complete final line that only lacks its newline', () => {
     const path = join(tempDir(), 'j.jsonl');
     writeFileSync(path, line('q1', 'a', true) + line('q2', 'a', true).trimEnd());
