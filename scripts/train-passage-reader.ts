@@ -21,6 +21,7 @@ import { splitPrompt, readEachPassage } from '../src/emulator/model/reader.js';
 import {
   choosePassage, passageAbstains, PASSAGE_ABSTAIN_FEATURES, SELECT_FEATURES, selectionFeatures, splitPassages, type PassageReaderModel,
 } from '../src/emulator/model/passages.js';
+import { READER_ABSTAIN_SIGNS, SIGNED } from './abstain-signs.js';
 import { squadF1 } from '../src/scoring/squad.js';
 import { loadRagData, type RagCase } from './rag-data.js';
 
@@ -29,17 +30,10 @@ const STEPS = 300;
 const LEARNING_RATE = 0.05;
 const L2 = Number(process.env.PASSAGE_L2 ?? 1e-2);
 const ANSWERABLE_F1_KEPT = 0.95;
-/**
- * The direction each abstention feature may push confidence (+1: more of it, more confident; -1: less; 0: free).
- * SQuAD v2's unanswerable questions were written to overlap their paragraph, so an unconstrained fit learns that
- * covering more of the question means LESS answerable; on ordinary text a question nothing covers is the common
- * unanswerable one, so the fit is held to the signs that hold on any text (`--unsigned` lifts them).
- */
+/** The reader's signs (scripts/abstain-signs.ts) and the chooser's own evidence. */
 const ABSTAIN_SIGNS: Record<(typeof PASSAGE_ABSTAIN_FEATURES)[number], number> = {
-  topCoverage: 1, chosenCoverage: 1, coverageGap: 0, missingShare: -1, bestProbability: 1, bestScore: 1,
-  rarestUnmatchedInChosen: -1, unmatchedInChosen: -1, selectProbability: 1, logOtherPassagesWithAnswer: 1, chosenRank: -1,
+  ...READER_ABSTAIN_SIGNS, selectProbability: 1, logOtherPassagesWithAnswer: 1, chosenRank: -1,
 };
-const SIGNED = !process.argv.includes('--unsigned');
 const log = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const r4 = (x: number) => +x.toFixed(4);
 

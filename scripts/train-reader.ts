@@ -7,8 +7,8 @@
  * with the best F1 against its gold answers (questions whose best candidate has F1 < 0.5 are left out: no candidate
  * is right); the loss is -log of the probability the model gives that set, plus an L2 penalty; full-batch Adam
  * from zero weights, a fixed number of steps (deterministic).
- * Abstention: a logistic regression on answer-confidence evidence (reader.ts abstainEvidence), answerable vs
- * unanswerable, then the probability threshold that maximizes the official v2 F1 on the same first half.
+ * Abstention: a logistic regression on answer-confidence evidence (reader.ts readWithEvidence), held to the signs of
+ * scripts/abstain-signs.ts (`--unsigned` lifts them), answerable vs unanswerable, then the probability threshold that maximizes the official v2 F1 on the same first half.
  *
  * Run: npm run train:reader   (writes src/emulator/model/span-ranker.json; prints the fit figures as JSON lines)
  */
@@ -21,6 +21,7 @@ import { ABSTAIN_FEATURES, competingSentences, prepareReading, readWithEvidence,
 import { FEATURE_COUNT, FEATURE_NAMES } from '../src/emulator/model/span-features.js';
 import { analyzeQuestion } from '../src/emulator/model/question.js';
 import { rankSpans, type RankerModel } from '../src/emulator/model/span-ranker.js';
+import { READER_ABSTAIN_SIGNS, SIGNED } from './abstain-signs.js';
 import { squadExact, squadF1 } from '../src/scoring/squad.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -149,7 +150,12 @@ function fitAbstainer(x: number[][], y: number[]): { weights: number[]; bias: nu
       gb += e;
       for (let j = 0; j < d; j++) gw[j] += e * z[i][j];
     }
-    for (let j = 0; j < d; j++) w[j] -= 0.5 * (gw[j] / z.length + 1e-3 * w[j]);
+    for (let j = 0; j < d; j++) {
+      w[j] -= 0.5 * (gw[j] / z.length + 1e-3 * w[j]);
+      // Projected gradient: each weight keeps the sign its evidence can honestly have (scripts/abstain-signs.ts).
+      const sign = SIGNED ? READER_ABSTAIN_SIGNS[ABSTAIN_FEATURES[j]] : 0;
+      if (sign !== 0 && w[j] * sign < 0) w[j] = 0;
+    }
     b -= 0.5 * (gb / z.length);
   }
   const weights = w.map((wj, j) => wj / sd[j]);

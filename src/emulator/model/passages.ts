@@ -9,6 +9,7 @@
  */
 import trained from './passage-reader.json' with { type: 'json' };
 import type { ContextSource } from './layout.js';
+import { EDIT_FEATURES } from './abstain.js';
 import { words } from './text.js';
 
 /** A passage label at the start of a line, as ftrag's and Bedrock's RAG prompts number their search results. */
@@ -73,7 +74,7 @@ export const SELECT_FEATURES = [
 
 export const PASSAGE_ABSTAIN_FEATURES = [
   'topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen',
-  'selectProbability', 'logOtherPassagesWithAnswer', 'chosenRank',
+  ...EDIT_FEATURES, 'selectProbability', 'logOtherPassagesWithAnswer', 'chosenRank',
 ] as const;
 
 export interface PassageReaderModel {
@@ -88,6 +89,11 @@ const ABSTAIN = PASSAGE_MODEL.abstain && modelFits(PASSAGE_MODEL.abstain, PASSAG
 
 const normalized = (s: string) => words(s).join(' ');
 
+/** How many evidence values the chooser weighs (the first of ABSTAIN_FEATURES) and how many a read carries in all. */
+const SELECT_EVIDENCE = 8;
+const EVIDENCE_LENGTH = SELECT_EVIDENCE + EDIT_FEATURES.length;
+const noEvidence = (n: number) => new Array<number>(n).fill(0);
+
 /** The selection features of every read (same order as reads). */
 export function selectionFeatures(reads: PassageRead[], passageTexts: string[]): number[][] {
   const finiteScores = reads.map((r) => (r.evidence.length > 0 ? r.evidence[5] : -10));
@@ -95,7 +101,7 @@ export function selectionFeatures(reads: PassageRead[], passageTexts: string[]):
   const normTexts = passageTexts.map(normalized);
   const maxPooled = Math.max(...reads.map((r) => r.pooledCoverage[0]));
   return reads.map((r, i) => {
-    const ev = r.evidence.length > 0 ? r.evidence : [0, 0, 0, 0, 0, 0, 0, 0];
+    const ev = r.evidence.length > 0 ? r.evidence.slice(0, SELECT_EVIDENCE) : noEvidence(SELECT_EVIDENCE);
     const ans = normalized(r.answer);
     let others = 0;
     if (ans !== '') for (let j = 0; j < normTexts.length; j++) if (j !== i && ` ${normTexts[j]} `.includes(` ${ans} `)) others++;
@@ -126,7 +132,7 @@ export function choosePassage(reads: PassageRead[], passageTexts: string[], weig
   const z = scores.reduce((s, v) => s + Math.exp(v - max), 0);
   const probability = 1 / z;
   const r = reads[chosen];
-  const ev = r.evidence.length > 0 ? r.evidence : [0, 0, 0, 0, 0, 0, 0, 0];
+  const ev = r.evidence.length > 0 ? r.evidence : noEvidence(EVIDENCE_LENGTH);
   const f = feats[chosen];
   return { chosen, probability, abstainEvidence: [...ev, probability, f[SELECT_FEATURES.indexOf('logOtherPassagesWithAnswer')], r.rank === undefined ? RANKS : Math.min(r.rank, RANKS)] };
 }

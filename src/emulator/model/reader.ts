@@ -4,6 +4,7 @@
  * IDF-weighted overlap with the question, then trim the words the question already contains from both ends.
  */
 import type { ChatTurn } from './api.js';
+import { EDIT_FEATURES, editEvidence } from './abstain.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { tokenize, type Token } from './spans.js';
 import { widenSpan } from './span-widen.js';
@@ -145,7 +146,11 @@ export function sentenceView(r: Reading, sentence: number, rank: number): Senten
 }
 
 /** The names of the answer-confidence evidence the abstainer weighs (readWithEvidence), in order. */
-export const ABSTAIN_FEATURES = ['topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen'] as const;
+export const ABSTAIN_FEATURES = ['topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen', ...EDIT_FEATURES] as const;
+
+/** The committed abstainer, when it was fitted on today's evidence (else the reader never abstains on its own). */
+const GOLD_ABSTAINER = RANKER_MODEL.abstain && RANKER_MODEL.abstain.features.length === ABSTAIN_FEATURES.length
+  && RANKER_MODEL.abstain.features.every((f, i) => f === ABSTAIN_FEATURES[i]) ? RANKER_MODEL.abstain : undefined;
 
 /** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
 export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {
@@ -158,7 +163,7 @@ export function readAnswer(question: string, sources: ContextSource[]): ReadAnsw
   }
   const read = readWithEvidence(question, sources);
   if (read === undefined) return undefined;
-  const abstain = RANKER_MODEL.abstain;
+  const abstain = GOLD_ABSTAINER;
   if (abstain !== undefined && read.evidence.length > 0) {
     const z = abstain.bias + read.evidence.reduce((sum, v, j) => sum + v * abstain.weights[j], 0);
     if (1 / (1 + Math.exp(-z)) < abstain.threshold) return undefined;
@@ -256,6 +261,7 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
     evidence = [
       top, coverages[best.sentence], top - (order.length > 1 ? coverages[order[1]] : 0), 1 - found,
       finite ? Math.exp(best.score - logSumExp) : 0, finite ? best.score : -10, rarest, unmatched,
+      ...editEvidence(question, chosen, sentences),
     ];
   }
   return { answer, sentence: chosen.text, coverage: coverages[best.sentence], passageIndex: chosen.passageIndex, evidence };
