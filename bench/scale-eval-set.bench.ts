@@ -1,0 +1,50 @@
+/**
+ * What the eval set costs in memory at scale: N items (the scale-run bench's set, bench/lib/run-fixture.ts) loaded by
+ * loadEvalSet, as the runner and the statistics hold them for the whole run. Prints one JSON line per size:
+ * {items, file_mb, retained_mb (heap plus off-heap reachable after a full GC, over what was before the load),
+ * bytes_per_item, peak_rss_mb (the process so far, the load's transient copies included)}. Each size in its own
+ * process, so one size's peak does not hide the next's.
+ * Run: node --import tsx bench/scale-eval-set.bench.ts [items ...]   (default 10000 100000)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { loadEvalSet } from '../src/datasets/load.js';
+import { writeEvalSet } from './lib/run-fixture.js';
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+const [, , first, ...rest] = process.argv;
+
+if (first === '--one') {
+  const n = Number(rest[0]);
+  const dir = mkdtempSync(join(tmpdir(), 'ftrag-eval-set-bench-'));
+  try {
+    const file = writeEvalSet(join(dir, 'eval.jsonl'), n);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const retained = () => {
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external + m.arrayBuffers;
+    };
+    const before = retained();
+    const set = await loadEvalSet(file);
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const held = retained() - before;
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'scale-eval-set', items: set.items.length, file_mb: mb(statSync(file).size), retained_mb: mb(held), bytes_per_item: Math.round(held / set.items.length), peak_rss_mb: Math.round(peakRssMb), load1: Math.round(loadavg()[0] * 10) / 10 })}\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  for (const n of first ? [first, ...rest] : ['10000', '100000']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', n], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What resuming costs in memory: a journal of N items x S systems, every pair answered, resumed by runEval with
+ * `keepRecords: false` (counters only), so nothing is called and what the resume holds is all that grows. Prints
+ * {items, systems, journal_mb, resumed, resume_ms, peak_rss_mb, held_mb (heap plus off-heap reachable after a full GC
+ * once the journal has been read and the run is about to schedule, over what was reachable before)}. Each case in its own process.
+ * Run: node --import tsx bench/scale-resume.bench.ts [ITEMSxSYSTEMS ...]   (default 100000x4)
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { runEval } from '../src/runner/index.js';
+import type { Target } from '../src/targets/types.js';
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+const [, , first, ...rest] = process.argv;
+
+if (first === '--one') {
+  const [items, systems] = rest[0].split('x').map(Number);
+  const dir = mkdtempSync(join(tmpdir(), 'ftrag-resume-bench-'));
+  try {
+    const journalPath = join(dir, 'journal.jsonl');
+    const systemIds = Array.from({ length: systems }, (_, s) => `system-${s}`);
+    const fd = openSync(journalPath, 'w');
+    for (let i = 0; i < items; i++) {
+      for (const systemId of systemIds) {
+        const output = `answer ${i} ${'word '.repeat(20 + (i % 40))}`;
+        const record = { v: 1, itemId: `item-${i}`, systemId, ok: true, response: { output, latencyMs: 100 + (i % 500), usage: { inputTokens: 120, outputTokens: 40 } }, retries: 0, throttles: 0, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' };
+        writeSync(fd, `${JSON.stringify(record)}\n`);
+      }
+    }
+    closeSync(fd);
+    const evalItems = Array.from({ length: items }, (_, i) => ({ id: `item-${i}`, prompt: `question ${i}`, references: [`answer ${i}`] }));
+    const targets: Target[] = systemIds.map((id) => ({
+      id,
+      kind: 'base',
+      modelId: `model-${id}`,
+      invoke: () => Promise.reject(new Error('a resumed pair was called again')),
+    }));
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const retained = () => {
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external + m.arrayBuffers;
+    };
+    const before = retained();
+    let held = 0;
+    const t = performance.now();
+    const outcome = await runEval({
+      items: evalItems,
+      targets,
+      journalPath,
+      resume: true,
+      keepRecords: false,
+      concurrency: 8,
+      timeoutMs: 1000,
+      maxRetries: 0,
+      seed: 1,
+      // Started once the journal has been read, before any pair is scheduled: what the resume holds for the run.
+      progressReporter: { start: () => void (held = retained() - before), update() {}, stop() {} },
+    });
+    const resumeMs = performance.now() - t;
+    if (outcome.resumed !== items * systems) throw new Error(`resumed ${outcome.resumed} of ${items * systems} pairs`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'scale-resume', items, systems, journal_mb: mb(statSync(journalPath).size), resumed: outcome.resumed, resume_ms: Math.round(resumeMs), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), held_mb: mb(held), load1: Math.round(loadavg()[0] * 10) / 10 })}\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  for (const c of first ? [first, ...rest] : ['100000x4']) {
+    if (!/^\d+x\d+$/.test(c)) throw new Error(`a case is ITEMSxSYSTEMS, e.g. 100000x4 (got "${c}")`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--one', c], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
