@@ -10,7 +10,9 @@
  * a `ratio` (figure / target) that bench/run-all.ts collects; exits 1 when a target is missed. Beside each wall time,
  * `main_cpu_ms` and `renderer_cpu_ms`: of CPU the page's main thread and its whole renderer process spent
  * (Chromium's Performance metrics), the steadier figures on a shared machine (load counts, launch included).
- * Run: node --import tsx bench/report-scale.bench.ts [items] [--keep DIR]   (needs /usr/bin/chromium)
+ * Run: node --import tsx bench/report-scale.bench.ts [items] [--keep DIR] [--open FILE]   (needs /usr/bin/chromium)
+ * --open measures a report.html rendered before for the same items (by --keep, maybe by an older ftrag) instead of
+ * rendering one: A/B runs of two pages, alternated in the same minutes.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
@@ -27,7 +29,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
 const keepDir = keepAt >= 0 ? resolve(args[keepAt + 1]) : undefined;
-const count = Number(args.find((a, i) => /^\d+$/.test(a) && !(keepAt >= 0 && i === keepAt + 1)) ?? 100_000);
+const openAt = args.indexOf('--open');
+const openFile = openAt >= 0 ? resolve(args[openAt + 1]) : undefined;
+const count = Number(args.find((a, i) => /^\d+$/.test(a) && !(keepAt >= 0 && i === keepAt + 1) && !(openAt >= 0 && i === openAt + 1)) ?? 100_000);
 const TARGET = { mb: 25, loadMs: 3000, filterMs: 200 };
 
 let missed = 0;
@@ -46,13 +50,14 @@ const buildMs = performance.now() - built;
 const rare = rareWord(items);
 const dir = keepDir ?? (await mkdtemp(join(tmpdir(), 'ftrag-report-scale-')));
 await mkdir(dir, { recursive: true });
-const file = join(dir, 'report.html');
+const file = openFile ?? join(dir, 'report.html');
 const rssBefore = process.memoryUsage().rss;
 const t0 = performance.now();
-await renderReportHtml(run, items, file);
+if (!openFile) await renderReportHtml(run, items, file);
 const renderMs = performance.now() - t0;
 const bytes = (await stat(file)).size;
-process.stdout.write(`${JSON.stringify({ bench: 'report-scale', case: 'render', items: count, systems: 4, text_mb: +(textChars / 1e6).toFixed(1), build_ms: Math.round(buildMs), render_ms: Math.round(renderMs), rss_before_mb: Math.round(rssBefore / 1e6), rss_after_mb: Math.round(process.memoryUsage().rss / 1e6) })}\n`);
+if (openFile) process.stdout.write(`${JSON.stringify({ bench: 'report-scale', case: 'opened', file })}\n`);
+else process.stdout.write(`${JSON.stringify({ bench: 'report-scale', case: 'render', items: count, systems: 4, text_mb: +(textChars / 1e6).toFixed(1), build_ms: Math.round(buildMs), render_ms: Math.round(renderMs), rss_before_mb: Math.round(rssBefore / 1e6), rss_after_mb: Math.round(process.memoryUsage().rss / 1e6) })}\n`);
 line({ case: 'report.html size', mb: +(bytes / 1e6).toFixed(2), target_mb: TARGET.mb }, bytes / 1e6, TARGET.mb);
 
 if (!existsSync(CHROMIUM)) {
