@@ -30,6 +30,9 @@ describe.runIf(present || required)('paged report.html in Chromium', () => {
   const run = buildRunResult({ items: ITEMS, seed: 11 });
   run.items[LATE].results.base.output = `${HOSTILE.closeScript} late-needle ${HOSTILE.img}`;
   run.items[LATE].results.rag.contexts = [{ text: `${HOSTILE.jsLink} late passage`, uri: HOSTILE.jsUri, score: 0.5 }];
+  // An id with punctuation, a word of which ("q2000") is another item's whole id.
+  const PUNCT = 1998; // was q1999; q2000 stays
+  run.items[PUNCT].id = 'Q2000-b.7';
 
   beforeAll(async () => {
     if (!present) throw new Error(`FTRAG_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing`);
@@ -80,6 +83,13 @@ describe.runIf(present || required)('paged report.html in Chromium', () => {
     await expect(page.locator('#drill-items article.item').count()).resolves.toBe(50);
     await choose({ q: `q${String(ITEMS).padStart(4, '0')}` });
     await expect(cards()).resolves.toEqual([expect.objectContaining({ id: `q${ITEMS}` })]);
+  });
+
+  it('an id with punctuation is found whole; its words find it among the others that hold them', async () => {
+    await choose({ q: 'q2000-B.7' });
+    await expect(cards()).resolves.toEqual([expect.objectContaining({ id: 'Q2000-b.7' })]);
+    await choose({ q: 'q2000' });
+    await expect(cards().then((cs) => cs.map((c) => c.id))).resolves.toEqual(['Q2000-b.7', 'q2000']);
   });
 
   it('a hostile answer and passage in a late chunk are found by search and shown as text; no script ran; nothing fetched', async () => {
