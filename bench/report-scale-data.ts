@@ -10,7 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ItemResult, RunResult } from '../src/schema/run-result.js';
+import type { ItemResult } from '../src/schema/run-result.js';
+import type { InMemoryRun } from '../test/fixtures/run-results/in-memory.js';
 import { mulberry32 } from '../src/util/random.js';
 import { buildRunResult, HOSTILE } from '../test/fixtures/run-results/build-run-result.js';
 
@@ -47,7 +48,7 @@ function loadSquad(): { questions: Question[]; paragraphs: string[]; sentences: 
 }
 
 export interface ScaleRun {
-  run: RunResult;
+  run: InMemoryRun;
   items: ItemResult[];
   /** Characters of prompt, reference, output and passage text in the items (passages counted once per use). */
   textChars: number;

@@ -11,7 +11,8 @@
  * and is counted.
  */
 import { decide, decisionContextOf } from '../experiment/reprice.js';
-import type { BedrockEvalImport, RunResult, SystemSummary } from '../schema/run-result.js';
+import { collectItems, type RunWithItems } from '../schema/items.js';
+import type { BedrockEvalImport, ItemResult, RunSummary, SystemSummary } from '../schema/run-result.js';
 import { compareSystems, DEFAULT_EQUIVALENCE_MARGIN, summarizeMetric } from '../stats/index.js';
 import { InputError } from '../util/errors.js';
 import type { ExportManifest } from './export.js';
@@ -29,13 +30,15 @@ export interface ImportOptions {
 }
 
 export interface Imported {
-  run: RunResult;
+  run: RunSummary;
+  /** Every item with the imported scores added, in run order: the new run's sidecar. */
+  items: ItemResult[];
   summary: BedrockEvalImport;
 }
 
 const MAX_MISMATCHES = 50;
 
-function checkManifest(run: RunResult, manifest: ImportOptions['manifest']): void {
+function checkManifest(run: RunSummary, manifest: ImportOptions['manifest']): void {
   if (!manifest) return;
   const m = manifest.doc;
   if (m.format !== 'ftrag-bedrock-eval-export' || !Array.isArray(m.files)) throw new InputError('is not an ftrag bedrock-eval export manifest', { file: manifest.path, field: 'format' });
@@ -65,10 +68,15 @@ function toUnitScale(value: number, metric: BedrockMetric, out: JobOutput, file:
   throw new InputError(`is ${value}, outside 0..1${scale.length >= 2 ? ` and outside the metric's rating scale ${Math.min(...scale)}..${Math.max(...scale)}` : ''}`, { file, line, field });
 }
 
-export function importBedrockEval(run: RunResult, out: JobOutput, opts: ImportOptions = {}): Imported {
+/**
+ * The items are collected once: every item gains scores by id from records in any order, and the new summaries and
+ * comparisons need every score of a metric at once.
+ */
+export async function importBedrockEval({ run, items: stream }: RunWithItems, out: JobOutput, opts: ImportOptions = {}): Promise<Imported> {
   checkManifest(run, opts.manifest);
-  const mapped = mapRecords(run, out.records, opts.manifest?.doc, { system: opts.system });
-  const items = new Map(run.items.map((i) => [i.id, { ...i, results: Object.fromEntries(Object.entries(i.results).map(([k, v]) => [k, { ...v, scores: { ...v.scores } }])) }]));
+  const runItems = await collectItems(stream);
+  const mapped = mapRecords(run, runItems, out.records, opts.manifest?.doc, { system: opts.system });
+  const items = new Map(runItems.map((i) => [i.id, { ...i, results: Object.fromEntries(Object.entries(i.results).map(([k, v]) => [k, { ...v, scores: { ...v.scores } }])) }]));
   const already = new Set(run.metrics);
   const metrics = new Map<string, { metric: BedrockMetric; systems: Set<string> }>();
   const skipped = new Map<string, { records: number; reason: string }>();
@@ -99,7 +107,7 @@ export function importBedrockEval(run: RunResult, out: JobOutput, opts: ImportOp
   }
   if (metrics.size === 0) throw new InputError(`no metric to import${skipped.size ? ` (only ${[...skipped.keys()].join(', ')}, which ${skipped.size === 1 ? 'is' : 'are'} not per-item 0..1 scores)` : ''}`, { file: out.files[0] });
 
-  const itemList = run.items.map((i) => items.get(i.id)!);
+  const itemList = runItems.map((i) => items.get(i.id)!);
   const order = run.systems.map((s) => s.id);
   const importedMetrics: BedrockEvalImport['metrics'] = [];
   for (const { metric, systems } of metrics.values()) {
@@ -155,7 +163,7 @@ export function importBedrockEval(run: RunResult, out: JobOutput, opts: ImportOp
   if (opts.primaryMetric && !candidate && !run.metrics.includes(primary)) throw new InputError(`"${primary}" is neither a metric of this run nor one this import adds (${names.join(', ')})`, { field: '--primary' });
   if (candidate && !candidate.higherIsBetter) throw new InputError(`${primary} is lower-is-better (${candidate.bedrockName}); a verdict is decided on a quality metric`, { field: '--primary' });
 
-  const next: RunResult = { ...run, systems, comparisons: [...run.comparisons, ...added], metrics: [...run.metrics, ...names], primaryMetric: primary, items: itemList };
+  const next: RunSummary = { ...run, systems, comparisons: [...run.comparisons, ...added], metrics: [...run.metrics, ...names], primaryMetric: primary };
   const ctx = decisionContextOf(next);
   const recommendation = decide(ctx, systems);
   const verdicts = importedMetrics
@@ -184,5 +192,5 @@ export function importBedrockEval(run: RunResult, out: JobOutput, opts: ImportOp
   };
   const notes = [...run.notes, `Metrics ${names.join(', ')} were imported from Amazon Bedrock Evaluations job output (judge scores, not ftrag's own scoring); see the import section.`];
   if (primary !== primaryBefore) notes.push(`The verdict is decided on ${primary} (imported); the run was first decided on ${primaryBefore}${run.vectorStores ? ', and the vector-store table still reflects that first verdict' : ''}.`);
-  return { run: { ...next, recommendation, notes, imports: [...(run.imports ?? []), summary] }, summary };
+  return { run: { ...next, recommendation, notes, imports: [...(run.imports ?? []), summary] }, items: itemList, summary };
 }

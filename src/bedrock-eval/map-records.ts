@@ -7,7 +7,7 @@
  * whose prompt differs is mapped by its prompt instead and reported as a mismatch. Without a manifest every record is
  * mapped by its prompt. A record whose prompt is no item's is an error: the output belongs to another run.
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
 import type { ExportManifest } from './export.js';
 import type { JobRecord } from './job-output.js';
@@ -37,11 +37,11 @@ function systemOf(record: JobRecord, systems: Set<string>, override: string | un
   );
 }
 
-export function mapRecords(run: RunResult, records: JobRecord[], manifest: ExportManifest | undefined, opts: { system?: string } = {}): MappedRecord[] {
+export function mapRecords(run: RunSummary, items: readonly { id: string; prompt: string }[], records: JobRecord[], manifest: ExportManifest | undefined, opts: { system?: string } = {}): MappedRecord[] {
   const systems = new Set(run.systems.map((s) => s.id));
-  const promptOf = new Map(run.items.map((i) => [i.id, norm(i.prompt)]));
+  const promptOf = new Map(items.map((i) => [i.id, norm(i.prompt)]));
   const byPrompt = new Map<string, string[]>();
-  for (const item of run.items) {
+  for (const item of items) {
     const key = norm(item.prompt);
     byPrompt.set(key, [...(byPrompt.get(key) ?? []), item.id]);
   }

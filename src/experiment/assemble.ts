@@ -8,7 +8,7 @@ import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
 import { breakEvenPairs, catalogSummary, costForSystem, sageMakerCostInput, loadCatalog, measuredTokensOfRun, planKnowledgeBase, type CostInput } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
-import { type Comparison, RunResult, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
+import { type Comparison, type ItemResult, type RunResult, RunSummary, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
 import { DEFAULT_EQUIVALENCE_MARGIN } from '../stats/index.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
@@ -34,7 +34,13 @@ export interface AssembleInput {
   sideEvals?: SideEvals;
 }
 
-export async function assembleRun(input: AssembleInput): Promise<RunResult> {
+/** The run's summary (run.json without the sidecar reference) and its per-item results, in eval-set order. */
+export interface AssembledRun {
+  run: RunSummary;
+  items: ItemResult[];
+}
+
+export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
   const { config, evalSet, execution } = input;
   const items = evalSet.items;
   const descriptors: SystemDescriptor[] = input.systems.map((s) => ({
@@ -171,9 +177,8 @@ export async function assembleRun(input: AssembleInput): Promise<RunResult> {
     contamination,
     generalSet,
     notes,
-    items: buildItemResults(items, descriptors, execution.table),
   };
-  return RunResult.parse(run);
+  return { run: RunSummary.parse(run), items: buildItemResults(items, descriptors, execution.table) };
 }
 
 /**

@@ -27,6 +27,7 @@ import { assembleRun } from './assemble.js';
 import { loadGeneralSet, runSideEvals, sweepAsker } from './side-evals.js';
 import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
+import { itemStreamOf } from '../schema/items.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
 import { progressEvents, type ExperimentEventHandler } from './events.js';
 import { emulatorDefaultsFor, loadProvisionState } from './defaults.js';
@@ -231,7 +232,7 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
     });
 
     opts.emit({ type: 'stage', stage: 'assemble' });
-    const run = await assembleRun({
+    const { run, items } = await assembleRun({
       sideEvals,
       runId,
       createdAt,
@@ -250,7 +251,7 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       },
     });
     opts.emit({ type: 'stage', stage: 'reports' });
-    const runJsonPath = await writeAllReports(run, outDir, opts.cwd);
+    const runJsonPath = await writeAllReports(run, itemStreamOf(items), outDir, opts.cwd);
     if (config.cleanup === 'after-run') {
       // After the reports are written, so a failed delete never costs the run its results.
       opts.log('cleanup: after-run');

@@ -7,7 +7,7 @@
 import { VECTOR_STORE_TYPES, WorkloadSpec, type VectorStoreSpec } from '../config/schema.js';
 import { breakEvenPairs, catalogSummary, costForSystem, resolvedStore, VECTOR_STORE_LABEL, type CostInput, type PriceCatalog } from '../cost/index.js';
 import { recommend, type RecommendInput } from '../recommend/index.js';
-import { RunResult, type Comparison, type Recommendation, type SystemSummary, type VectorStoreComparison } from '../schema/run-result.js';
+import { RunSummary, type Comparison, type Recommendation, type SystemSummary, type VectorStoreComparison } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
 
 /** What a verdict is decided from, less the break-even inputs that re-pricing computes anew. */
@@ -18,7 +18,7 @@ export interface Decided {
   recommendation: Recommendation;
 }
 
-export function decisionContextOf(run: RunResult): DecisionContext {
+export function decisionContextOf(run: RunSummary): DecisionContext {
   return {
     systems: run.systems,
     comparisons: run.comparisons,
@@ -123,7 +123,7 @@ export function compareVectorStores(ctx: DecisionContext, catalog: PriceCatalog,
 }
 
 export interface Repriced {
-  run: RunResult;
+  run: RunSummary;
   recommendation?: Recommendation;
   verdictChanged: boolean;
 }
@@ -133,7 +133,7 @@ export interface Repriced {
  * inputs run.json recorded; scores, comparisons and answers untouched, no model called. The catalog the run was
  * first priced with and its verdict are kept in `priceCatalog.repricedFrom`.
  */
-export function repriceRun(run: RunResult, catalog: PriceCatalog): Repriced {
+export function repriceRun(run: RunSummary, catalog: PriceCatalog): Repriced {
   const withInputs = run.systems.filter((s) => s.cost);
   if (withInputs.length && withInputs.every((s) => !costInputOf(s))) {
     throw new InputError('this run.json records no cost inputs (it was written by an older ftrag): re-run it, or price it with `ftrag cost --run`', { field: 'systems[].cost.input' });
@@ -141,7 +141,7 @@ export function repriceRun(run: RunResult, catalog: PriceCatalog): Repriced {
   const ctx = decisionContextOf(run);
   const decided = priceAndDecide(ctx, catalog);
   const first = run.priceCatalog.repricedFrom ?? { id: run.priceCatalog.id, date: run.priceCatalog.date, choice: run.recommendation?.choice ?? 'none', systemId: run.recommendation?.systemId };
-  const next: RunResult = {
+  const next: RunSummary = {
     ...run,
     systems: decided.systems,
     recommendation: decided.recommendation,
@@ -149,5 +149,5 @@ export function repriceRun(run: RunResult, catalog: PriceCatalog): Repriced {
     vectorStores: compareVectorStores({ ...ctx, systems: decided.systems }, catalog, decided.recommendation),
   };
   const verdictChanged = first.choice !== decided.recommendation.choice || first.systemId !== decided.recommendation.systemId;
-  return { run: RunResult.parse(next), recommendation: decided.recommendation, verdictChanged };
+  return { run: RunSummary.parse(next), recommendation: decided.recommendation, verdictChanged };
 }

@@ -6,7 +6,7 @@
  */
 import type { GateRule } from '../config/schema.js';
 import type { RunWithItems } from '../schema/items.js';
-import type { RunResult, SystemSummary } from '../schema/run-result.js';
+import type { RunSummary, SystemSummary } from '../schema/run-result.js';
 import { comparePaired, deriveSeed, holm, isBinaryValues, percentiles } from '../stats/index.js';
 import { InputError } from '../util/errors.js';
 import { findFlips } from './flips.js';
@@ -30,7 +30,7 @@ function label(type: string, system: string, metric: string | undefined, categor
 }
 
 /** Refuse to compare runs on different held-out sets: the comparison would be meaningless. */
-export function assertSameEvalSet(baseline: RunResult, current: RunResult, files?: { baseline: string; current: string }): void {
+export function assertSameEvalSet(baseline: RunSummary, current: RunSummary, files?: { baseline: string; current: string }): void {
   if (baseline.evalSet.sha256 === current.evalSet.sha256) return;
   const b = files?.baseline ?? `run ${baseline.runId}`;
   const c = files?.current ?? `run ${current.runId}`;
@@ -42,8 +42,8 @@ export function assertSameEvalSet(baseline: RunResult, current: RunResult, files
 }
 
 interface Context {
-  baseline: RunResult;
-  current: RunResult;
+  baseline: RunSummary;
+  current: RunSummary;
   baselineItems: GateItem[];
   currentItems: GateItem[];
   baselineById: Map<string, GateItem>;
@@ -325,7 +325,7 @@ function forgettingOutcome(rule: GateRule, system: SystemSummary, ctx: Context):
 
 type WithService = { serviceLatencyMs?: unknown };
 
-function hasServiceLatency(run: RunResult, systemId: string): boolean {
+function hasServiceLatency(run: RunSummary, systemId: string): boolean {
   const s = run.systems.find((x) => x.id === systemId) as (SystemSummary & WithService) | undefined;
   const p = s?.serviceLatencyMs as { n?: number } | undefined;
   return !!p && (p.n ?? 0) > 0;

@@ -1,5 +1,5 @@
 /** Items that flipped from right to wrong between two runs: the first thing a reviewer wants to read. */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import type { GateItem } from './items.js';
 import type { SystemFlips } from './types.js';
 
@@ -14,7 +14,7 @@ function correctness(item: GateItem | undefined, system: string, basis: string):
 }
 
 /** Per system present in both runs, matched by item id and system id, in the current run's item order. */
-export function findFlips(baselineItems: ReadonlyMap<string, GateItem>, currentItems: readonly GateItem[], baseline: RunResult, current: RunResult): SystemFlips[] {
+export function findFlips(baselineItems: ReadonlyMap<string, GateItem>, currentItems: readonly GateItem[], baseline: RunSummary, current: RunSummary): SystemFlips[] {
   const baselineSystems = new Set(baseline.systems.map((s) => s.id));
   const flips: SystemFlips[] = [];
   for (const { id: system } of current.systems) {

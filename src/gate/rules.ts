@@ -4,7 +4,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { describeUnknownKey, findUnknownKeys, nearest } from '../config/strict.js';
 import { z } from 'zod';
 import { GateRule } from '../config/schema.js';
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
 import { defaultShadowRules } from './shadow.js';
 
@@ -19,7 +19,7 @@ export const DEFAULT_MAX_ERROR_RATE = 0.05;
  * has it) within the configured `workload.latencySloMs`, the same verdict as the baseline, and, when the run measured
  * a general set, no fine-tuned model with a significant general-set loss beyond the tolerance (`forgetting`).
  */
-export function defaultGateRules(run: RunResult): GateRule[] {
+export function defaultGateRules(run: RunSummary): GateRule[] {
   if (run.kind === 'shadow') return defaultShadowRules(run);
   const slo = (run.config as { workload?: { latencySloMs?: unknown } }).workload?.latencySloMs;
   return [
@@ -100,7 +100,7 @@ function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path
 }
 
 /** The current run's `config.gate.rules` when it has any, else the defaults. */
-export function rulesFromRun(run: RunResult): GateRule[] {
+export function rulesFromRun(run: RunSummary): GateRule[] {
   const gate = (run.config as { gate?: { rules?: unknown } }).gate;
   if (gate?.rules === undefined) return defaultGateRules(run);
   const parsed = z.array(GateRule).safeParse(gate.rules);

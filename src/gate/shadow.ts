@@ -5,7 +5,7 @@
  * with more losses than wins), i.e. the candidate's preference is significantly below 50%; no judge, no pass.
  */
 import type { GateRule } from '../config/schema.js';
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
 import { DEFAULT_ALPHA, DEFAULT_MAX_ERROR_RATE } from './rules.js';
 import type { GateOutcome } from './types.js';
@@ -14,12 +14,12 @@ export const SHADOW_RULES = new Set<GateRule['type']>(['agreement-floor', 'judge
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function shadowOf(run: RunResult, rule: GateRule, index: number): NonNullable<RunResult['shadow']> {
+function shadowOf(run: RunSummary, rule: GateRule, index: number): NonNullable<RunSummary['shadow']> {
   if (run.kind !== 'shadow' || !run.shadow) throw new InputError(`a ${rule.type} rule applies to shadow runs (ftrag shadow) only`, { field: `rules[${index}].type` });
   return run.shadow;
 }
 
-export function shadowOutcome(rule: GateRule, index: number, run: RunResult): GateOutcome {
+export function shadowOutcome(rule: GateRule, index: number, run: RunSummary): GateOutcome {
   const s = shadowOf(run, rule, index);
   const system = s.candidate.systemId;
   if (rule.type === 'agreement-floor') {
@@ -57,6 +57,6 @@ export function shadowOutcome(rule: GateRule, index: number, run: RunResult): Ga
 }
 
 /** Shadow runs have no baseline verdict or baseline items: replay errors, and the judge when there is one. */
-export function defaultShadowRules(run: RunResult): GateRule[] {
+export function defaultShadowRules(run: RunSummary): GateRule[] {
   return [{ type: 'error-rate', system: run.shadow?.candidate.systemId, max: DEFAULT_MAX_ERROR_RATE }, ...(run.shadow?.judge ? [{ type: 'judge-preference' as const, alpha: DEFAULT_ALPHA }] : [])];
 }

@@ -3,7 +3,7 @@
  * Each chart carries a one-paragraph text summary (for aria-label and figcaption) and a data table fallback.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { Percentiles, RunResult, SystemSummary } from '../schema/run-result.js';
+import type { Percentiles, RunSummary, SystemSummary } from '../schema/run-result.js';
 import { workloadOf } from './findings.js';
 import { count, ms, pct, usd } from './format.js';
 import { vegaLiteToSvg } from './vega-svg.js';
@@ -22,11 +22,11 @@ export const LATENCY_SAMPLE_MAX = 2000;
 
 const WIDTH = 760;
 
-function systemColor(run: RunResult) {
+function systemColor(run: RunSummary) {
   return { field: 'system', type: 'nominal', title: 'System', scale: { domain: run.systems.map((s) => s.id) } };
 }
 
-function intervalChart(run: RunResult, rows: Array<Record<string, unknown>>, groupField: string, groupTitle: string): TopLevelSpec {
+function intervalChart(run: RunSummary, rows: Array<Record<string, unknown>>, groupField: string, groupTitle: string): TopLevelSpec {
   const y = { field: groupField, type: 'nominal', title: groupTitle, sort: null };
   const yOffset = { field: 'system', type: 'nominal', sort: run.systems.map((s) => s.id) };
   const x = { field: 'mean', type: 'quantitative', title: 'Score (mean, 95% interval)', scale: { domain: [0, 1] }, axis: { format: '.0%' } };
@@ -42,7 +42,7 @@ function intervalChart(run: RunResult, rows: Array<Record<string, unknown>>, gro
   } as unknown as TopLevelSpec;
 }
 
-export function qualityChart(run: RunResult): Chart | null {
+export function qualityChart(run: RunSummary): Chart | null {
   const rows = run.systems.flatMap((s) =>
     run.metrics.filter((m) => s.metrics[m]).map((m) => ({ system: s.id, metric: m, mean: s.metrics[m].mean, lo: s.metrics[m].ci95[0], hi: s.metrics[m].ci95[1] })),
   );
@@ -61,7 +61,7 @@ export function qualityChart(run: RunResult): Chart | null {
   };
 }
 
-export function categoryChart(run: RunResult): Chart | null {
+export function categoryChart(run: RunSummary): Chart | null {
   const m = run.primaryMetric;
   const rows = run.systems.flatMap((s) =>
     Object.entries(s.byCategory)
@@ -94,7 +94,7 @@ export function quantileSample(sorted: number[], max: number): number[] {
 }
 
 /** `latencies`: per system id, the client latency of each successful result (read from the item stream). */
-export function latencyChart(run: RunResult, latencies: ReadonlyMap<string, readonly number[]>): Chart | null {
+export function latencyChart(run: RunSummary, latencies: ReadonlyMap<string, readonly number[]>): Chart | null {
   const rows: Array<{ system: string; ms: number }> = [];
   let sampled = false;
   for (const s of run.systems) {
@@ -150,7 +150,7 @@ export function latencyChart(run: RunResult, latencies: ReadonlyMap<string, read
   };
 }
 
-export function tokensChart(run: RunResult): Chart | null {
+export function tokensChart(run: RunSummary): Chart | null {
   if (run.systems.length === 0) return null;
   const rows = run.systems.flatMap((s) => [
     { system: s.id, direction: 'input', mean: s.tokens.input.mean },
@@ -223,7 +223,7 @@ function closeCostLines(systems: SystemSummary[], volumes: number[]): Array<{ a:
   return out;
 }
 
-export function costChart(run: RunResult): Chart | null {
+export function costChart(run: RunSummary): Chart | null {
   const priced = run.systems.filter((s) => s.cost);
   if (priced.length === 0) return null;
   const volume = workloadOf(run).monthlyQueries;
@@ -289,7 +289,7 @@ export function costChart(run: RunResult): Chart | null {
   };
 }
 
-export function lossChart(run: RunResult): Chart | null {
+export function lossChart(run: RunSummary): Chart | null {
   // Systems that share one custom model (fine-tuned and rag-fine-tuned) share one training run: draw it once.
   const byModel = new Map<string, { systems: string[]; training: NonNullable<SystemSummary['training']> }>();
   for (const s of run.systems) {
@@ -342,10 +342,10 @@ function lastPerEpoch<T extends { series: string; epoch: number }>(rows: T[]): T
   return [...map.values()];
 }
 
-function bestOn(run: RunResult, metric: string): SystemSummary | undefined {
+function bestOn(run: RunSummary, metric: string): SystemSummary | undefined {
   return [...run.systems].filter((s) => s.metrics[metric]).sort((a, b) => b.metrics[metric].mean - a.metrics[metric].mean)[0];
 }
 
-export function allCharts(run: RunResult, latencies: ReadonlyMap<string, readonly number[]>): Chart[] {
-  return [qualityChart, categoryChart, (r: RunResult) => latencyChart(r, latencies), tokensChart, costChart, lossChart].map((f) => f(run)).filter((c): c is Chart => c !== null);
+export function allCharts(run: RunSummary, latencies: ReadonlyMap<string, readonly number[]>): Chart[] {
+  return [qualityChart, categoryChart, (r: RunSummary) => latencyChart(r, latencies), tokensChart, costChart, lossChart].map((f) => f(run)).filter((c): c is Chart => c !== null);
 }

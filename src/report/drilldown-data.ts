@@ -8,7 +8,7 @@
  *     texts are shortened to the longest cap that fits (chosen on sampled passes) and the pass runs again.
  */
 import { gzipSync } from 'node:zlib';
-import type { ItemResult, RunResult } from '../schema/run-result.js';
+import type { ItemResult, RunSummary } from '../schema/run-result.js';
 import { isWrong } from './findings.js';
 import type { ItemStream } from './item-stream.js';
 import { WordIndex } from './drilldown-words.js';
@@ -68,11 +68,11 @@ export interface ItemDigest {
 const round4 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10_000) / 10_000);
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
 
-function primaryScore(run: RunResult, r: ItemResult['results'][string]): number | null | undefined {
+function primaryScore(run: RunSummary, r: ItemResult['results'][string]): number | null | undefined {
   return run.metrics.includes(run.primaryMetric) ? r.scores[run.primaryMetric] : r.scores.exact;
 }
 
-export async function digestItems(run: RunResult, items: ItemStream): Promise<ItemDigest> {
+export async function digestItems(run: RunSummary, items: ItemStream): Promise<ItemDigest> {
   const systems = run.systems.map((s) => s.id);
   const categories = [...run.evalSet.categories];
   const category: number[] = [];
@@ -206,7 +206,7 @@ function emptyChunk(S: number, M: number): ChunkColumns {
  * One encoding pass at text cap `cap`. With `sampleEvery` > 1 only every sampleEvery-th chunk is compressed and the
  * size is extrapolated (cheap passes to choose the cap); the passage table is always built in full.
  */
-async function encodeOnce(run: RunResult, items: ItemStream, d: ItemDigest, cap: number, sampleEvery = 1): Promise<EncodedItems> {
+async function encodeOnce(run: RunSummary, items: ItemStream, d: ItemDigest, cap: number, sampleEvery = 1): Promise<EncodedItems> {
   const passages = new StringTable();
   const uris = new StringTable();
   const chunks: string[] = [];
@@ -269,7 +269,7 @@ async function encodeOnce(run: RunResult, items: ItemStream, d: ItemDigest, cap:
  * do not fit, the cap is chosen by bisection on sampled passes (one chunk in SAMPLE_EVERY compressed), then checked
  * by the full pass (and lowered by a tenth until it fits, if the sample was optimistic).
  */
-export async function encodeItems(run: RunResult, items: ItemStream, d: ItemDigest, budget: number): Promise<EncodedItems> {
+export async function encodeItems(run: RunSummary, items: ItemStream, d: ItemDigest, budget: number): Promise<EncodedItems> {
   const chunksTotal = Math.ceil(d.n / CHUNK_ITEMS);
   const sampleEvery = chunksTotal >= 40 ? 8 : chunksTotal >= 16 ? 4 : 1;
   const first = await encodeOnce(run, items, d, Infinity, sampleEvery);

@@ -4,7 +4,7 @@
  * decodes only the chunks it shows and renders them with DOM APIs and textContent only (drilldown-script.ts). Above the controls, a summary of what a person cannot
  * read item by item (drilldown-summary.ts).
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { CHUNK_ITEMS, PASSAGE_TRUNCATE_TO, type EncodedItems, type ItemDigest } from './drilldown-data.js';
 import { drilldownSummaryHtml } from './drilldown-summary.js';
 import { escapeHtml, jsonForScript } from './escape.js';
@@ -60,7 +60,7 @@ export interface DrilldownBlocks {
   words: string;
 }
 
-export function drilldownHtml(run: RunResult, d: ItemDigest, data: EncodedItems, blocks: DrilldownBlocks): string {
+export function drilldownHtml(run: RunSummary, d: ItemDigest, data: EncodedItems, blocks: DrilldownBlocks): string {
   const options = (values: string[], all: string) =>
     [`<option value="">${escapeHtml(all)}</option>`, ...values.map((v, i) => `<option value="${i}">${escapeHtml(v)}</option>`)].join('');
   const flipOptions =

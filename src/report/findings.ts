@@ -1,8 +1,8 @@
 /**
  * What every report format says beyond the raw numbers: the warnings a reader must see and the pass/fail checks
- * CI shows. Derived only from the RunResult so the HTML, markdown and JUnit outputs never disagree.
+ * CI shows. Derived only from the RunSummary so the HTML, markdown and JUnit outputs never disagree.
  */
-import type { RunResult, SystemSummary } from '../schema/run-result.js';
+import type { RunSummary, SystemSummary } from '../schema/run-result.js';
 import { count, ms, pct, points, usd } from './format.js';
 import { decisionLatency } from './latency-labels.js';
 
@@ -16,7 +16,7 @@ export interface WorkloadView {
   knowledgeChangePerMonth?: number;
 }
 
-export function workloadOf(run: RunResult): WorkloadView {
+export function workloadOf(run: RunSummary): WorkloadView {
   const raw = run.config.workload;
   if (!raw || typeof raw !== 'object') return {};
   const w = raw as Record<string, unknown>;
@@ -38,7 +38,7 @@ export const EMULATOR_BANNER =
  * The banner at the top of every report whose answers did not come from Amazon Bedrock: the emulator's, or, when a
  * configured endpoint (config or AWS_ENDPOINT_URL_*) points elsewhere, which client went where and why.
  */
-export function endpointBanner(run: RunResult): string | undefined {
+export function endpointBanner(run: RunSummary): string | undefined {
   const elsewhere = run.endpoint.nonAws ?? [];
   if (run.endpoint.kind === 'aws' && elsewhere.length > 0) {
     const where = elsewhere.map((n) => `${n.client} -> ${n.url} (${n.source})`).join('; ');
@@ -48,7 +48,7 @@ export function endpointBanner(run: RunResult): string | undefined {
 }
 
 /** Warnings in the order a reader should see them, de-duplicated. */
-export function reportWarnings(run: RunResult): string[] {
+export function reportWarnings(run: RunSummary): string[] {
   const out: string[] = [];
   if (run.status === 'partial') out.push('This run is partial: not every item was attempted for every system.');
   const mdd = run.minimumDetectableDifference;
@@ -88,14 +88,14 @@ export interface Check {
 }
 
 /** One pass/fail check per system and requirement; only requirements the workload states are checked. */
-export function systemChecks(run: RunResult): Check[] {
+export function systemChecks(run: RunSummary): Check[] {
   const w = workloadOf(run);
   const checks: Check[] = [];
   for (const s of run.systems) checks.push(...checksFor(run, s, w));
   return checks;
 }
 
-function checksFor(run: RunResult, s: SystemSummary, w: WorkloadView): Check[] {
+function checksFor(run: RunSummary, s: SystemSummary, w: WorkloadView): Check[] {
   const checks: Check[] = [];
   checks.push({
     system: s.id,

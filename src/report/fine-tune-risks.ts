@@ -3,7 +3,7 @@
  * and catastrophic forgetting (general set against the base model). Rows come from run.json only, so HTML and
  * markdown say the same thing; model output never appears here, and every text is escaped by the caller.
  */
-import type { RunResult, SystemSummary } from '../schema/run-result.js';
+import type { RunSummary, SystemSummary } from '../schema/run-result.js';
 import { pct, points, pointsInterval, pValue } from './format.js';
 
 export interface RiskRow {
@@ -28,7 +28,7 @@ function generalText(s: SystemSummary): string {
   return `${pct(g.mean)} vs ${pct(g.baseMean)} for ${g.baseSystem}${via}: ${points(g.difference)} (95% CI ${pointsInterval(g.ci95)}, p ${pValue(g.pValue)}, n ${g.n}), ${verdict}`;
 }
 
-export function fineTuneRiskRows(run: RunResult): RiskRow[] {
+export function fineTuneRiskRows(run: RunSummary): RiskRow[] {
   return run.systems
     .filter((s) => s.training)
     .map((s) => {
@@ -43,14 +43,14 @@ export function fineTuneRiskRows(run: RunResult): RiskRow[] {
     });
 }
 
-export function generalSetSentence(run: RunResult): string | undefined {
+export function generalSetSentence(run: RunSummary): string | undefined {
   const g = run.generalSet;
   if (!g) return undefined;
   return `General set: ${g.name} (${g.size} items, ${g.metric}, sha256 ${g.sha256.slice(0, 12)}…), answered by ${g.systems.join(', ')}; paired test of each fine-tuned model against the base model.`;
 }
 
 /** The HTML section (empty when no system was fine-tuned). `e` escapes text for HTML. */
-export function fineTuneRisksHtml(run: RunResult, e: (x: unknown) => string): string {
+export function fineTuneRisksHtml(run: RunSummary, e: (x: unknown) => string): string {
   const rows = fineTuneRiskRows(run);
   if (rows.length === 0) return '';
   const general = generalSetSentence(run);
@@ -67,7 +67,7 @@ ${flags.length ? `<ul class="flags">${flags.join('')}</ul>` : ''}
 }
 
 /** The markdown section lines (none when no system was fine-tuned). */
-export function fineTuneRisksMarkdown(run: RunResult, cell: (x: unknown) => string, text: (x: unknown) => string): string[] {
+export function fineTuneRisksMarkdown(run: RunSummary, cell: (x: unknown) => string, text: (x: unknown) => string): string[] {
   const rows = fineTuneRiskRows(run);
   if (rows.length === 0) return [];
   const out = ['', '## Fine-tuning risks', ''];

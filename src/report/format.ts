@@ -1,6 +1,6 @@
 /** Number formatting shared by the HTML and markdown reports (en-US, fixed so reports are reproducible). */
 
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 const NBSP = '\u00a0';
 
 export function pct(x: number | null | undefined, digits = 1): string {
@@ -47,13 +47,13 @@ export function pValue(p: number): string {
 }
 
 /** What the run is called in titles: the experiment's name, else the eval set's. */
-export function runTitle(run: RunResult): string {
+export function runTitle(run: RunSummary): string {
   const name = (run.config as { name?: unknown }).name;
   return typeof name === 'string' && name ? name : run.evalSet.name;
 }
 
 /** The `label:` a system was given in the config, when it was given one that says more than its id. */
-export function systemLabel(run: RunResult, id: string): string | undefined {
+export function systemLabel(run: RunSummary, id: string): string | undefined {
   const systems = (run.config as { systems?: unknown }).systems;
   if (!Array.isArray(systems)) return undefined;
   const spec = systems.find((s): s is { id: string; label?: unknown } => typeof s === 'object' && s !== null && (s as { id?: unknown }).id === id);

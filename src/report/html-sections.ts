@@ -1,5 +1,5 @@
 /** The static sections of report.html. Every value that came from a run (ids, text, numbers) goes through escapeHtml. */
-import type { RunResult, SystemSummary } from '../schema/run-result.js';
+import type { RunSummary, SystemSummary } from '../schema/run-result.js';
 import { escapeHtml as e } from './escape.js';
 import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, systemLabel, usd } from './format.js';
@@ -17,7 +17,7 @@ function modelLabel(modelId: string): string {
   return `<span class="model arn" title="${e(modelId)}">${e(arn[1])}</span>`;
 }
 
-export function verdictSection(run: RunResult): string {
+export function verdictSection(run: RunSummary): string {
   const rec = run.recommendation;
   const headline = rec
     ? `<p class="headline">${e(rec.headline)}</p>
@@ -53,7 +53,7 @@ function latencyCell(s: SystemSummary, slo: number | undefined): string {
   return `<td class="num${over ? ' bad' : ''}">${main}${over ? `<div class="sub">${basis} p95 over the ${ms(slo)} objective</div>` : ''}${subs}${retries}</td>`;
 }
 
-export function scoreboardSection(run: RunResult): string {
+export function scoreboardSection(run: RunSummary): string {
   const metrics = scoreboardMetrics(run);
   const volume = workloadOf(run).monthlyQueries;
   const slo = workloadOf(run).latencySloMs;
@@ -100,7 +100,7 @@ ${rows}
 </section>`;
 }
 
-export function categorySection(run: RunResult): string {
+export function categorySection(run: RunSummary): string {
   const rec = run.recommendation;
   if (!rec) return '';
   const cats = Object.entries(rec.byCategory);
@@ -125,10 +125,10 @@ ${change}
 </section>`;
 }
 
-export function comparisonsSection(run: RunResult): string {
+export function comparisonsSection(run: RunSummary): string {
   if (run.comparisons.length === 0) return '';
   // The comparisons that decide the verdict (primary metric, whole set) come first, so the table reads like the headline.
-  const deciding = (c: RunResult['comparisons'][number]) => Number(c.metric === run.primaryMetric && c.category === undefined);
+  const deciding = (c: RunSummary['comparisons'][number]) => Number(c.metric === run.primaryMetric && c.category === undefined);
   const sorted = [...run.comparisons].sort((x, y) => deciding(y) - deciding(x) || Number(y.significant) - Number(x.significant) || x.pAdjusted - y.pAdjusted);
   const rows = sorted
     .map(
@@ -153,7 +153,7 @@ function dl(pairs: Array<[string, string]>): string {
   return `<dl class="facts">${pairs.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`;
 }
 
-export function methodsSection(run: RunResult): string {
+export function methodsSection(run: RunSummary): string {
   const w = workloadOf(run);
   const sources = new Map<string, string>();
   for (const s of run.systems) for (const l of s.cost?.lines ?? []) if (l.source) sources.set(l.source, l.asOf ?? '');

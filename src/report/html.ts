@@ -1,10 +1,10 @@
 /**
  * report.html: one self-contained file (inline CSS, inline SVG charts, inline script, a strict CSP that forbids
- * every fetch) that opens offline and prints. Built only from a RunResult.
+ * every fetch) that opens offline and prints. Built only from a RunSummary.
  */
 import { gzipSync } from 'node:zlib';
 import { encodeBase85 } from './base85.js';
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { allCharts, type Chart } from './charts.js';
 import { DRILLDOWN_SCRIPT } from './drilldown-script.js';
 import { digestItems, encodeItems, PAGE_BUDGET_BYTES } from './drilldown-data.js';
@@ -37,7 +37,7 @@ function chartFigure(c: Chart): string {
  * report.html for a run whose per-item results come from `items` (each call a fresh pass in item order). The items are
  * read in streaming passes (the filter and word indexes and latencies, then the compressed text chunks); no pass holds them all.
  */
-export async function renderHtml(run: RunResult, items: ItemStream): Promise<string> {
+export async function renderHtml(run: RunSummary, items: ItemStream): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
   const digest = await digestItems(run, items);
   const blocks = { index: encodeBase85(gzipSync(indexBytes(digest), { level: 9 })), words: encodeBase85(gzipSync(digest.words, { level: 9 })) };
@@ -49,7 +49,7 @@ export async function renderHtml(run: RunResult, items: ItemStream): Promise<str
   return renderPage(run, charts, drilldownHtml(run, digest, encoded, blocks));
 }
 
-function renderPage(run: RunResult, charts: Chart[], drilldown: string): string {
+function renderPage(run: RunSummary, charts: Chart[], drilldown: string): string {
   const title = `ftrag report: ${runTitle(run)}`;
   const nav = [
     ['verdict', 'Verdict'],

@@ -5,17 +5,17 @@
  * The scoreboard keeps ftrag's own metrics (and the primary, if an imported metric decides the verdict), so it stays
  * readable at 900 px; the imported columns live here.
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
 import { escapeHtml as e } from './escape.js';
 import { count, difference, differenceInterval, interval, pct, pValue } from './format.js';
 
-type Import = NonNullable<RunResult['imports']>[number];
+type Import = NonNullable<RunSummary['imports']>[number];
 
-const importedNames = (run: RunResult) => new Set((run.imports ?? []).flatMap((i) => i.metrics.map((m) => m.name)));
+const importedNames = (run: RunSummary) => new Set((run.imports ?? []).flatMap((i) => i.metrics.map((m) => m.name)));
 
 /** The metrics the scoreboard shows: the primary first, then ftrag's own (imported ones have their own section). */
-export function scoreboardMetrics(run: RunResult): string[] {
+export function scoreboardMetrics(run: RunSummary): string[] {
   const imported = importedNames(run);
   return [run.primaryMetric, ...run.metrics.filter((m) => m !== run.primaryMetric && !imported.has(m))];
 }
@@ -41,13 +41,13 @@ function gaps(m: Import['metrics'][number], system: string): string {
 }
 
 /** The verdict on one imported metric; a metric judged on only some systems decides only among them, and says so. */
-export function verdictText(v: Import['verdicts'][number], imp: Import, run: RunResult): string {
+export function verdictText(v: Import['verdicts'][number], imp: Import, run: RunSummary): string {
   const among = imp.metrics.find((m) => m.name === v.metric)?.systems ?? [];
   const subset = among.length < run.systems.length ? ` (among ${among.join(', ')} only: the others were not judged on it)` : '';
   return `${v.choice}${v.systemId && v.systemId !== v.choice ? ` (${v.systemId})` : ''}, ${v.confidence} confidence${subset}`;
 }
 
-export function importedHtml(run: RunResult): string {
+export function importedHtml(run: RunSummary): string {
   if (!run.imports?.length) return '';
   const parts = run.imports.map((imp) => {
     const head = imp.metrics.map((m) => `<th scope="col">${e(m.name)}<div class="sub">${e(m.bedrockName)}${m.higherIsBetter ? '' : ' · lower is better'}</div></th>`).join('');
@@ -89,7 +89,7 @@ ${parts.join('\n')}
 </section>`;
 }
 
-export function importedMarkdown(run: RunResult): string[] {
+export function importedMarkdown(run: RunSummary): string[] {
   if (!run.imports?.length) return [];
   const out: string[] = ['', '## Amazon Bedrock Evaluations metrics', ''];
   for (const imp of run.imports) {

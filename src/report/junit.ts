@@ -2,13 +2,13 @@
  * junit.xml: one <testsuite> per system, one <testcase> per check the workload asks for (errors, accuracy
  * target, latency SLO, budget). CI test UIs show a failed check with its numbers.
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { escapeXml as x } from './escape.js';
 import { EMULATOR_BANNER, systemChecks } from './findings.js';
 import { runTitle } from './format.js';
 import { renderShadowJUnit } from './shadow-text.js';
 
-export function renderJUnit(run: RunResult): string {
+export function renderJUnit(run: RunSummary): string {
   if (run.kind === 'shadow' && run.shadow) return renderShadowJUnit(run);
   const checks = systemChecks(run);
   const seconds = run.finishedAt ? Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000) : 0;

@@ -2,7 +2,7 @@
  * report.md: the verdict, the scoreboard and the significant differences, sized for a GitHub step summary.
  * Untrusted text is flattened to one line and stripped of HTML and markdown syntax (escape.ts).
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import { markdownCell as cell, markdownText as text } from './escape.js';
 import { endpointBanner, reportWarnings, workloadOf } from './findings.js';
 import { count, difference, differenceInterval, interval, ms, pct, points, pValue, runTitle, systemLabel, usd } from './format.js';
@@ -19,7 +19,7 @@ function table(head: string[], rows: string[][], align: Array<'l' | 'r'>): strin
   return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-export function renderMarkdown(run: RunResult): string {
+export function renderMarkdown(run: RunSummary): string {
   if (run.kind === 'shadow' && run.shadow) return renderShadowMarkdown(run);
   const out: string[] = [];
   const rec = run.recommendation;

@@ -4,7 +4,7 @@
  * training by instance-hours versus by tokens, the break-even volume, quality and latency as measured, and what
  * owning the weights means. Read from run.json only (systems[].sagemaker, cost lines, comparisons, break-even).
  */
-import type { RunResult, SystemSummary } from '../schema/run-result.js';
+import type { RunSummary, SystemSummary } from '../schema/run-result.js';
 import { escapeHtml as e, markdownText as text } from './escape.js';
 import { ms, pct, points, usd } from './format.js';
 
@@ -13,7 +13,7 @@ type System = SystemSummary;
 const line = (s: System, item: string) => s.cost?.lines.find((l) => l.item === item);
 const volume = (v: number) => Math.round(v).toLocaleString('en-US');
 
-function qualityOf(run: RunResult, s: System): string {
+function qualityOf(run: RunSummary, s: System): string {
   const m = s.metrics[run.config.primaryMetric as string] ?? Object.values(s.metrics)[0];
   return m ? `${pct(m.mean)} (95% CI ${pct(m.ci95[0])}–${pct(m.ci95[1])})` : '—';
 }
@@ -25,7 +25,7 @@ function latencyOf(s: System): string {
 }
 
 /** The paragraphs for one JumpStart system, each a plain sentence (escaped by the renderer). */
-export function jumpStartParagraphs(run: RunResult, js: System): string[] {
+export function jumpStartParagraphs(run: RunSummary, js: System): string[] {
   const sm = js.sagemaker!;
   const out: string[] = [];
   const bedrock = run.systems.filter((s) => !s.sagemaker);
@@ -68,7 +68,7 @@ export function jumpStartParagraphs(run: RunResult, js: System): string[] {
   return out;
 }
 
-export function sageMakerHtml(run: RunResult): string {
+export function sageMakerHtml(run: RunSummary): string {
   const systems = run.systems.filter((s) => s.sagemaker);
   if (systems.length === 0) return '';
   const blocks = systems.map((s) => `<h3>${e(s.id)}: ${e(s.sagemaker!.jumpStartModelId)} on ${e(s.sagemaker!.endpointName)} (${e(s.sagemaker!.containerFormat)} container)</h3>\n${jumpStartParagraphs(run, s).map((p) => `<p>${e(p)}</p>`).join('\n')}`);
@@ -78,7 +78,7 @@ ${blocks.join('\n')}
 </section>`;
 }
 
-export function sageMakerMarkdown(run: RunResult): string[] {
+export function sageMakerMarkdown(run: RunSummary): string[] {
   const systems = run.systems.filter((s) => s.sagemaker);
   if (systems.length === 0) return [];
   const out = ['', '## Bedrock or SageMaker JumpStart'];

@@ -4,7 +4,7 @@
  * disagreements side by side for a person to read, and what was left out of the logs (file and line). Every logged or
  * generated text is escaped; the same strict CSP as the experiment report forbids every fetch.
  */
-import type { ItemResult, RunResult } from '../schema/run-result.js';
+import type { ItemResult, RunSummary } from '../schema/run-result.js';
 import type { ShadowSummary } from '../schema/shadow.js';
 import { escapeHtml as e } from './escape.js';
 import { documentHead } from './html-head.js';
@@ -76,7 +76,7 @@ ${reason ? `<p class="judge">Judge: ${e(reason)}</p>` : ''}</article>`;
     .join('\n');
 }
 
-export async function renderShadowHtml(run: RunResult, items: ItemStream): Promise<string> {
+export async function renderShadowHtml(run: RunSummary, items: ItemStream): Promise<string> {
   const disagreementsHtml = await disagreements(items, run.shadow!);
   const s = run.shadow!;
   const title = `ftrag shadow report: ${s.candidate.systemId} vs production (${s.production.modelId})`;

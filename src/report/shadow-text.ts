@@ -1,5 +1,5 @@
 /** report.md and junit.xml of a shadow run. Untrusted text is flattened and stripped (escape.ts). */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 import type { ShadowSummary } from '../schema/shadow.js';
 import { escapeXml as x, markdownCell as cell, markdownText as text } from './escape.js';
 
@@ -10,7 +10,7 @@ function table(head: string[], rows: string[][]): string {
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-export function renderShadowMarkdown(run: RunResult): string {
+export function renderShadowMarkdown(run: RunSummary): string {
   const s = run.shadow!;
   const out: string[] = [];
   out.push(`# ftrag shadow: ${text(s.candidate.systemId)} vs production (${text(s.production.modelId)})`, '');
@@ -67,7 +67,7 @@ export function shadowChecks(s: ShadowSummary): Case[] {
   return cases;
 }
 
-export function renderShadowJUnit(run: RunResult): string {
+export function renderShadowJUnit(run: RunSummary): string {
   const cases = shadowChecks(run.shadow!);
   const failures = cases.filter((c) => !c.passed).length;
   const body = cases

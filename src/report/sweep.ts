@@ -2,7 +2,7 @@
  * The report's hyperparameter-sweep section (HTML and markdown): every point's losses, its validation score with
  * its interval (score-based selection), its own over-fitting flags, and which point was served and why.
  */
-import type { RunResult } from '../schema/run-result.js';
+import type { RunSummary } from '../schema/run-result.js';
 
 export interface SweepRow {
   system: string;
@@ -24,7 +24,7 @@ interface SweepBlock {
 }
 
 /** Every swept model's points (a model borrowed through generatorFrom is listed once). */
-function sweepBlocks(run: RunResult): SweepBlock[] {
+function sweepBlocks(run: RunSummary): SweepBlock[] {
   const seen = new Set<string>();
   const blocks: SweepBlock[] = [];
   for (const s of run.systems) {
@@ -53,7 +53,7 @@ function sweepBlocks(run: RunResult): SweepBlock[] {
   return blocks;
 }
 
-export function sweepRows(run: RunResult): SweepRow[] {
+export function sweepRows(run: RunSummary): SweepRow[] {
   return sweepBlocks(run).flatMap((b) => b.rows);
 }
 
@@ -96,7 +96,7 @@ function sweepChart(rows: SweepRow[], e: (x: unknown) => string): string {
   return `<figure><svg role="img" aria-label="${label}" width="${width}" height="${rows.length * h + 4}" viewBox="0 0 ${width} ${rows.length * h + 4}">${bars}</svg><figcaption>${caption}</figcaption></figure>`;
 }
 
-export function sweepHtml(run: RunResult, e: (x: unknown) => string): string {
+export function sweepHtml(run: RunSummary, e: (x: unknown) => string): string {
   const blocks = sweepBlocks(run);
   if (blocks.length === 0) return '';
   const rows = blocks.flatMap((b) => b.rows);
@@ -119,7 +119,7 @@ ${sweepChart(rows, e)}
 </section>`;
 }
 
-export function sweepMarkdown(run: RunResult, cell: (x: unknown) => string): string[] {
+export function sweepMarkdown(run: RunSummary, cell: (x: unknown) => string): string[] {
   const blocks = sweepBlocks(run);
   if (blocks.length === 0) return [];
   const rows = blocks.flatMap((b) => b.rows);

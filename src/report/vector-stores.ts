@@ -3,7 +3,7 @@
  * verdict would change (run.json `vectorStores`, decided by the same rule as the run). Also the re-pricing note
  * written by `ftrag report --prices`.
  */
-import type { RunResult, VectorStoreComparison } from '../schema/run-result.js';
+import type { RunSummary, VectorStoreComparison } from '../schema/run-result.js';
 import { escapeHtml as e, markdownCell as cell, markdownText as text } from './escape.js';
 import { usd } from './format.js';
 
@@ -42,7 +42,7 @@ function notes(v: VectorStoreComparison): string[] {
   return out;
 }
 
-export function vectorStoreHtml(run: RunResult): string {
+export function vectorStoreHtml(run: RunSummary): string {
   const v = run.vectorStores;
   if (!v) return '';
   const ids = v.stores[0]?.systems.map((s) => s.id) ?? [];
@@ -62,7 +62,7 @@ ${notes(v).map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
 </section>`;
 }
 
-export function vectorStoreMarkdown(run: RunResult): string[] {
+export function vectorStoreMarkdown(run: RunSummary): string[] {
   const v = run.vectorStores;
   if (!v) return [];
   const ids = v.stores[0]?.systems.map((s) => s.id) ?? [];
@@ -78,7 +78,7 @@ export function vectorStoreMarkdown(run: RunResult): string[] {
 }
 
 /** The re-pricing note: which catalog priced the run before, and whether the verdict moved. */
-export function repricedSentence(run: RunResult): string | undefined {
+export function repricedSentence(run: RunSummary): string | undefined {
   const from = run.priceCatalog.repricedFrom;
   if (!from || !run.recommendation) return undefined;
   const now = { choice: run.recommendation.choice, systemId: run.recommendation.systemId };

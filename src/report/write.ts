@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../schema/run-result.js';
+import { writeItemsFile } from '../schema/items.js';
+import { SCHEMA_VERSION, type RunResult, type RunSummary } from '../schema/run-result.js';
 import { renderHtml } from './html.js';
 import type { ItemStream } from './item-stream.js';
 import { renderJUnit } from './junit.js';
@@ -16,6 +17,8 @@ export interface ReportPaths {
 
 export interface WrittenReports extends ReportPaths {
   runJson: string;
+  /** The per-item sidecar beside run.json (items.jsonl). */
+  items: string;
 }
 
 export interface WriteOptions {
@@ -64,7 +67,7 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
 }
 
 /** Render all three reports first (so a rendering error writes nothing), then write them. */
-export async function writeReportFiles(run: RunResult, items: ItemStream, outDir: string): Promise<ReportPaths> {
+export async function writeReportFiles(run: RunSummary, items: ItemStream, outDir: string): Promise<ReportPaths> {
   const rendered = { html: await renderHtml(run, items), markdown: renderMarkdown(run), junit: renderJUnit(run) };
   await mkdir(outDir, { recursive: true });
   await removeStaleTempFiles(outDir);
@@ -75,12 +78,18 @@ export async function writeReportFiles(run: RunResult, items: ItemStream, outDir
   return paths;
 }
 
-/** run.json plus the three reports into outDir; the report reads the per-item results from `items`. */
-export async function writeReports(run: RunResult, items: ItemStream, outDir: string, options: WriteOptions = {}): Promise<WrittenReports> {
-  const json = `${JSON.stringify(run, null, options.prettyJson === false ? undefined : 2)}\n`;
+/**
+ * The per-item sidecar (items.jsonl, one pass over `items`), then run.json naming it with its count and sha256, then
+ * the three reports (another pass). run.json is last so that a run.json on disk always names a complete sidecar.
+ */
+export async function writeReports(run: RunSummary, items: ItemStream, outDir: string, options: WriteOptions = {}): Promise<WrittenReports> {
   await mkdir(outDir, { recursive: true });
   await removeStaleTempFiles(outDir);
+  const ref = await writeItemsFile(outDir, items);
+  // A caller may hand over an object that still carries items inline (a v1-shaped run built in memory): never copied.
+  const { items: _inline, ...summary } = run as RunSummary & { items?: unknown };
+  const doc: RunResult = { ...summary, schemaVersion: SCHEMA_VERSION, items: ref };
   const runJson = join(outDir, 'run.json');
-  await writeFileAtomic(runJson, json);
-  return { runJson, ...(await writeReportFiles(run, items, outDir)) };
+  await writeFileAtomic(runJson, `${JSON.stringify(doc, null, options.prettyJson === false ? undefined : 2)}\n`);
+  return { runJson, items: join(outDir, ref.path), ...(await writeReportFiles(doc, items, outDir)) };
 }

@@ -1,17 +1,25 @@
 /**
  * Per-item results are read through one re-iterable source, so no reader needs every item of a run in memory:
  * `ItemStream` is a function that starts a fresh pass over the items each time it is called (the cross-lane contract
- * in docs/api.md). `itemStreamOf` wraps items already in memory; `runItems` reads a saved run.
+ * in docs/api.md). `itemStreamOf` wraps items already in memory; `runItems` / `readRunItems` read a saved run's
+ * sidecar (items.jsonl) line by line; `writeItemsFile` writes one.
  */
-import { readRunResult } from './read.js';
-import type { ItemResult, RunResult } from './run-result.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { InputError } from './errors.js';
+import { itemLine, readRunFile, type ParsedRun } from './read.js';
+import { ITEMS_FILE, ItemResult, type ItemsRef, type RunSummary } from './run-result.js';
 
 /** A re-iterable source of a run's per-item results: each call starts a fresh pass, in the run's item order. */
 export type ItemStream = () => AsyncIterable<ItemResult>;
 
 /** A run's summary with its per-item results: what readers that need both (gate, export, import) take. */
 export interface RunWithItems {
-  run: RunResult;
+  run: RunSummary;
   items: ItemStream;
 }
 
@@ -23,20 +31,103 @@ export function itemStreamOf(items: readonly ItemResult[]): ItemStream {
 }
 
 /**
- * An ItemStream over a saved run's items. Each pass reads the file again, so the run is never held between passes;
- * a bad file fails the pass with an InputError naming it.
+ * One pass over a sidecar: each line validated as it is read (a bad one names file, line and field); the count and
+ * sha256 run.json recorded are checked when the pass reaches the end, so a truncated or edited file fails the pass.
+ */
+async function* readSidecar(file: string, ref: ItemsRef, runFile: string): AsyncGenerator<ItemResult> {
+  try {
+    await stat(file);
+  } catch (err) {
+    throw new InputError(`cannot read the per-item results ${runFile} names: ${(err as Error).message}`, { file, field: 'items.path' });
+  }
+  const input = createReadStream(file);
+  const hash = createHash('sha256');
+  input.on('data', (chunk) => hash.update(chunk));
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line++;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch (err) {
+        throw new InputError(`not valid JSON: ${(err as Error).message}`, { file, line });
+      }
+      const parsed = ItemResult.safeParse(doc);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new InputError(`invalid item: ${issue.message}`, { file, line, field: issue.path.join('.') || undefined });
+      }
+      yield parsed.data;
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+  if (line !== ref.count) throw new InputError(`holds ${line} items, ${runFile} says ${ref.count}: the file is incomplete or not this run's`, { file, field: 'items.count' });
+  const sha = hash.digest('hex');
+  if (sha !== ref.sha256) throw new InputError(`sha256 ${sha} differs from ${runFile}'s items.sha256 ${ref.sha256}: the file changed after the run was written`, { file, field: 'items.sha256' });
+}
+
+function streamOf(parsed: ParsedRun, runFile: string): ItemStream {
+  if (parsed.inlineItems) return itemStreamOf(parsed.inlineItems);
+  const file = join(dirname(runFile), parsed.run.items.path);
+  return () => readSidecar(file, parsed.run.items, runFile);
+}
+
+/**
+ * An ItemStream over a saved run's items. Each pass reads run.json (small) and then its sidecar line by line, so the
+ * run is never held between passes; a bad file fails the pass with an InputError naming it. A v1 run.json (items
+ * inline) is migrated on each pass.
  */
 export function runItems(runFile: string): ItemStream {
   return async function* itemsOfRunFile() {
-    const run = await readRunResult(runFile);
-    yield* run.items;
+    yield* streamOf(await readRunFile(runFile), runFile)();
   };
 }
 
-/** A saved run with its items: the summary read once, the items a stream. */
+/** runItems for a run folder or its run.json. */
+export async function readRunItems(runDirOrFile: string): Promise<ItemStream> {
+  const isDir = await stat(runDirOrFile).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return runItems(isDir ? join(runDirOrFile, 'run.json') : runDirOrFile);
+}
+
+/** A saved run with its items: the summary read once, the items a stream over its sidecar. */
 export async function readRun(runFile: string): Promise<RunWithItems> {
-  const run = await readRunResult(runFile);
-  return { run, items: itemStreamOf(run.items) };
+  const parsed = await readRunFile(runFile);
+  return { run: parsed.run, items: streamOf(parsed, runFile) };
+}
+
+/**
+ * Writes a run's sidecar into dir from one pass over `items`: to a temporary name first, renamed when complete, so a
+ * crash never leaves half a file under the name run.json refers to. Returns the reference run.json records.
+ */
+export async function writeItemsFile(dir: string, items: ItemStream): Promise<ItemsRef> {
+  const final = join(dir, ITEMS_FILE);
+  const tmp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const out = createWriteStream(tmp);
+  const hash = createHash('sha256');
+  let count = 0;
+  try {
+    for await (const item of items()) {
+      const line = itemLine(item);
+      hash.update(line);
+      count++;
+      if (!out.write(line)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    await rename(tmp, final);
+  } catch (err) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return { path: ITEMS_FILE, count, sha256: hash.digest('hex') };
 }
 
 /** Collects a stream into an array: for callers that truly need every item at once (small runs, tests). */

@@ -1,8 +1,11 @@
 /**
- * run.json, schema version 1: the one artifact reports and gates read.
+ * run.json, schema version 2: the one artifact reports and gates read. Its per-item results live in a sidecar JSONL
+ * file beside it (`items`: path, count, sha256), one ItemResult a line in run item order, so no reader needs a whole
+ * run in memory. v1 held them inline (`items: ItemResult[]`); read.ts migrates a v1 run in memory.
  * This zod schema is the single source: the TypeScript types are inferred from it and the committed
- * JSON Schema (`schema/run.v1.schema.json`) is generated from it (`npm run schema:generate`; a test checks they agree).
- * Within v1 fields may only be added (optional). Renaming or removing a field bumps SCHEMA_VERSION and adds a migration.
+ * JSON Schema (`schema/run.v2.schema.json`; v1's file stays for older readers) is generated from it
+ * (`npm run schema:generate`; a test checks they agree).
+ * Within v2 fields may only be added (optional). Renaming or removing a field bumps SCHEMA_VERSION and adds a migration.
  */
 import { z } from 'zod';
 import { Interval } from './interval.js';
@@ -11,7 +14,10 @@ import { GeneralSetResult, SageMakerInfo, TrainingInfo } from './training.js';
 
 export * from './training.js';
 
-export const SCHEMA_VERSION = 1 as const;
+export const SCHEMA_VERSION = 2 as const;
+
+/** The sidecar's file name, beside run.json. */
+export const ITEMS_FILE = 'items.jsonl';
 
 
 export const MetricSummary = z
@@ -275,6 +281,19 @@ export const BedrockEvalImport = z.object({
 });
 export type BedrockEvalImport = z.infer<typeof BedrockEvalImport>;
 
+export const ItemsRef = z
+  .object({
+    path: z
+      .string()
+      .regex(/^(?!\.\.?$)[^/\\]+$/, 'a file name beside run.json (no folders)')
+      .describe('The sidecar JSONL file, a name in run.json\'s folder'),
+    count: z.number().int().nonnegative().describe('Lines (items) in the file'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('sha256 of the file\'s bytes'),
+  })
+  .strict()
+  .describe('Per-item results: one ItemResult a line, in run item order');
+export type ItemsRef = z.infer<typeof ItemsRef>;
+
 export const RunResult = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   kind: z
@@ -362,6 +381,10 @@ export const RunResult = z.object({
     .optional()
     .describe('Metrics added after the run from Amazon Bedrock Evaluations job output (`ftrag import bedrock-eval`), oldest first'),
   shadow: ShadowSummary.optional().describe('Present when kind is shadow: the reference-free comparison with production'),
-  items: z.array(ItemResult),
+  items: ItemsRef,
 });
 export type RunResult = z.infer<typeof RunResult>;
+
+/** A run without its items reference: what readers take beside an ItemStream, and what a writer is given. */
+export type RunSummary = Omit<RunResult, 'items'>;
+export const RunSummary = RunResult.omit({ items: true });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { ProvisionedSystem } from '../experiment/provision.js';
-import type { ItemResult, RunResult, SystemSummary } from '../schema/run-result.js';
+import { SCHEMA_VERSION, type ItemResult, type RunResult, type RunSummary, type SystemSummary } from '../schema/run-result.js';
 import type { ShadowSummary } from '../schema/shadow.js';
 import { percentilesWithCi } from '../stats/index.js';
 import { TOOL_VERSION } from '../util/version.js';
@@ -43,7 +43,8 @@ const tokens = (xs: (number | undefined)[]) => {
   return { mean: v.length ? total / v.length : 0, total };
 };
 
-export function buildShadowRun(input: ShadowAssembleInput): RunResult {
+/** The shadow run's summary and its per-item pairs (the sidecar's lines). */
+export function buildShadowRun(input: ShadowAssembleInput): { run: RunSummary; items: ItemResult[] } {
   const { selection, replayed, config } = input;
   const mask = input.redact ? redactText : (s: string) => s;
   const candidateId = input.system.spec.id;
@@ -163,8 +164,8 @@ export function buildShadowRun(input: ShadowAssembleInput): RunResult {
     'Shadow comparison: production answers, tokens and latency come from the invocation log; the candidate answered the same requests. No references: agreement is between the two answers.',
     ...(input.redact ? ['Redacted: e-mail addresses, phone numbers and card-like numbers are masked in this file and the reports.'] : []),
   ];
-  return {
-    schemaVersion: 1,
+  const run: RunSummary = {
+    schemaVersion: SCHEMA_VERSION,
     kind: 'shadow',
     runId: input.runId,
     createdAt: input.createdAt,
@@ -182,8 +183,8 @@ export function buildShadowRun(input: ShadowAssembleInput): RunResult {
     comparisons: [],
     notes,
     shadow,
-    items,
   };
+  return { run, items };
 }
 
 function countBy(values: readonly string[]): Record<string, number> {

@@ -19,7 +19,8 @@ import { makeOutDir, refuseExistingOutput } from '../experiment/run-folder.js';
 import { ProvisionStateStore } from '../experiment/state.js';
 import { targetSpecOf } from '../experiment/execute.js';
 import type { ProgressReporter } from '../runner/progress.js';
-import { RunResult } from '../schema/run-result.js';
+import { itemStreamOf } from '../schema/items.js';
+import { RunSummary } from '../schema/run-result.js';
 import { createTarget } from '../targets/index.js';
 import { InputError } from '../util/errors.js';
 import { writeFileAtomic } from '../report/write.js';
@@ -60,7 +61,7 @@ export interface ShadowOutcome {
   runJsonPath: string;
   exitCode: number;
   headline: string;
-  run: RunResult;
+  run: RunSummary;
 }
 
 const SNAPSHOT = 'shadow-options.json';
@@ -175,7 +176,7 @@ async function replayWithEndpoint(config: ExperimentConfig, baseDir: string, opt
       monthlyQueries: traffic.monthlyQueries,
     });
 
-    const run = buildShadowRun({
+    const { run, items } = buildShadowRun({
       runId: opts.runId,
       createdAt: opts.createdAt,
       config,
@@ -192,7 +193,7 @@ async function replayWithEndpoint(config: ExperimentConfig, baseDir: string, opt
       endpoint: { kind: config.endpoint, region: config.region, emulated: endpoint.emulated, ...(endpoint.url ? { url: endpoint.url } : {}) },
       redact: opts.redact === true,
     });
-    const runJsonPath = await writeAllReports(RunResult.parse(run), ctx.outDir, ctx.cwd);
+    const runJsonPath = await writeAllReports(RunSummary.parse(run), itemStreamOf(items), ctx.outDir, ctx.cwd);
     return { outDir: ctx.outDir, runJsonPath, exitCode: 0, headline: run.shadow!.verdict.headline, run };
   } finally {
     await endpoint.close();

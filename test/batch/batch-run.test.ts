@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/experiment/experiment.js';
-import { readRunResult } from '../../src/schema/read.js';
+import { loadRun } from '../fixtures/run-results/in-memory.js';
 import { exitCodeOf } from '../../src/util/errors.js';
 import { DEMO, tempDir } from '../train/helpers.js';
 
@@ -66,7 +66,7 @@ describe('execution: batch, end to end on the emulator', () => {
     expect(log.join('\n')).toMatch(/batch: offline: 120 records in 1 file\(s\), job arn:aws:bedrock:[^ ]+:model-invocation-job\//);
     expect(log.join('\n')).toMatch(/batch: offline: Completed, 120 ok \/ 0 failed of 120/);
 
-    const result = await readRunResult(run.runJsonPath);
+    const result = await loadRun(run.runJsonPath);
     const online = result.systems.find((s) => s.id === 'online')!;
     const offline = result.systems.find((s) => s.id === 'offline')!;
     expect(offline).toMatchObject({ items: 120, errors: 0 });

@@ -6,12 +6,18 @@ import { itemStreamOf } from '../../src/schema/items.js';
 import { exportBedrockEval, type ExportManifest } from '../../src/bedrock-eval/export.js';
 import { importBedrockEval } from '../../src/bedrock-eval/import.js';
 import { readJobOutput } from '../../src/bedrock-eval/job-output.js';
-import { RunResult } from '../../src/schema/run-result.js';
+import { RunSummary } from '../../src/schema/run-result.js';
+import { saved, type InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
 import { likert, writeJobOutput, type Judge } from './job-output-fixture.js';
 
 const MODEL_METRICS = ['Builtin.Correctness', 'Builtin.Completeness', 'Builtin.Harmfulness'];
 const RAG_METRICS = ['Builtin.Correctness', 'Builtin.Faithfulness', 'Builtin.CitationPrecision'];
+/** The import with the new run's items beside its summary, as the tests read it. */
+async function imp(run: InMemoryRun, ...rest: Parameters<typeof importBedrockEval> extends [unknown, ...infer R] ? R : never) {
+  const r = await importBedrockEval(saved(run), ...rest);
+  return { ...r, run: { ...r.run, items: r.items } as InMemoryRun };
+}
 const metricsFor = (jobType: string) => (jobType === 'model-evaluation' ? MODEL_METRICS : RAG_METRICS);
 
 describe('ftrag import bedrock-eval', () => {
@@ -36,8 +42,8 @@ describe('ftrag import bedrock-eval', () => {
 
   it('maps every record back to its item and system and adds the metrics with paired statistics and a verdict', async () => {
     const out = await readJobOutput([job().dir]);
-    const { run: next, summary } = importBedrockEval(run, out, { manifest: manifestArg() });
-    expect(() => RunResult.parse(next)).not.toThrow();
+    const { run: next, summary } = await imp(run, out, { manifest: manifestArg() });
+    expect(() => RunSummary.parse(next)).not.toThrow();
     expect(summary.files.every((f) => f.byPrompt === 0 && f.byLineOrder === f.records)).toBe(true);
     expect(summary.mismatchCount).toBe(0);
     expect(next.metrics).toEqual([...run.metrics, 'bedrock.correctness', 'bedrock.completeness', 'bedrock.harmfulness', 'bedrock.faithfulness', 'bedrock.citationPrecision']);
@@ -78,17 +84,17 @@ describe('ftrag import bedrock-eval', () => {
 
   it('decides the verdict on an imported metric with --primary, and refuses a lower-is-better one', async () => {
     const out = await readJobOutput([job().dir]);
-    const { run: next, summary } = importBedrockEval(run, out, { manifest: manifestArg(), primaryMetric: 'bedrock.correctness' });
+    const { run: next, summary } = await imp(run, out, { manifest: manifestArg(), primaryMetric: 'bedrock.correctness' });
     expect(next.primaryMetric).toBe('bedrock.correctness');
     expect(summary.primaryMetricBefore).toBe(run.primaryMetric);
     expect(next.recommendation!.headline).toBe(summary.verdicts[0].headline);
-    expect(() => importBedrockEval(run, out, { manifest: manifestArg(), primaryMetric: 'bedrock.harmfulness' })).toThrow(/--primary.*lower-is-better/);
-    expect(() => importBedrockEval(run, out, { manifest: manifestArg(), primaryMetric: 'nope' })).toThrow(/--primary/);
+    await expect(imp(run, out, { manifest: manifestArg(), primaryMetric: 'bedrock.harmfulness' })).rejects.toThrow(/--primary.*lower-is-better/);
+    await expect(imp(run, out, { manifest: manifestArg(), primaryMetric: 'nope' })).rejects.toThrow(/--primary/);
   });
 
   it('maps shuffled records by prompt and reports them as mismatches; counts records the job did not return', async () => {
     const reversed = job((records, file) => (file.startsWith('base.') ? [...records].reverse().slice(0, records.length - 5) : records));
-    const { run: next, summary } = importBedrockEval(run, await readJobOutput([reversed.dir]), { manifest: manifestArg() });
+    const { run: next, summary } = await imp(run, await readJobOutput([reversed.dir]), { manifest: manifestArg() });
     const base = summary.files.find((f) => f.system === 'base')!;
     expect(base.byPrompt).toBeGreaterThan(0);
     expect(summary.mismatchCount).toBe(base.byPrompt);
@@ -99,7 +105,7 @@ describe('ftrag import bedrock-eval', () => {
       if (v !== undefined && !i.results.base.error) expect(v).toBe(likert(i.results.base.scores.f1 ?? 0));
     }
     // Without a manifest every record is matched by prompt.
-    const noManifest = importBedrockEval(run, await readJobOutput([job().dir]));
+    const noManifest = await imp(run, await readJobOutput([job().dir]));
     expect(noManifest.summary.files.every((f) => f.byLineOrder === 0)).toBe(true);
     expect(noManifest.run.systems[2].metrics['bedrock.correctness'].mean).toBeCloseTo(next.systems[2].metrics['bedrock.correctness'].mean, 12);
   });
@@ -129,28 +135,28 @@ describe('ftrag import bedrock-eval', () => {
     const unknown = JSON.parse(lines[2]);
     unknown.automatedEvaluationResult.scores[1].metricName = 'Builtin.Vibes';
     const out = await readJobOutput([variant(`${lines[0]}\n${lines[1]}\n${JSON.stringify(unknown)}\n`)]);
-    expect(() => importBedrockEval(run, out, { manifest: manifestArg() })).toThrow(/line 3, field "automatedEvaluationResult\.scores\[1\]\.metricName": unknown metric "Builtin\.Vibes"/);
+    await expect(imp(run, out, { manifest: manifestArg() })).rejects.toThrow(/line 3, field "automatedEvaluationResult\.scores\[1\]\.metricName": unknown metric "Builtin\.Vibes"/);
     // A record for an item this run does not have.
     const stranger = JSON.parse(lines[0]);
     stranger.inputRecord.prompt = 'A question from some other eval set?';
     const strange = await readJobOutput([variant(`${JSON.stringify(stranger)}\n`)]);
-    expect(() => importBedrockEval(run, strange, { manifest: manifestArg() })).toThrow(/line 1, field "inputRecord\.prompt": no item of run .* has the prompt/);
+    await expect(imp(run, strange, { manifest: manifestArg() })).rejects.toThrow(/line 1, field "inputRecord\.prompt": no item of run .* has the prompt/);
     // A system this run does not have.
     const other = JSON.parse(lines[0]);
     other.modelResponses[0].modelIdentifier = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0';
     const elsewhere = await readJobOutput([variant(`${JSON.stringify(other)}\n`)]);
-    expect(() => importBedrockEval(run, elsewhere)).toThrow(/field "modelResponses\[0\]\.modelIdentifier": names "arn:.*not a system of this run.*--system/);
-    expect(importBedrockEval(run, elsewhere, { system: 'base' }).summary.files[0].system).toBe('base');
+    await expect(imp(run, elsewhere)).rejects.toThrow(/field "modelResponses\[0\]\.modelIdentifier": names "arn:.*not a system of this run.*--system/);
+    expect((await imp(run, elsewhere, { system: 'base' })).summary.files[0].system).toBe('base');
     // The same score twice (the same job given twice), a re-import, and another run's manifest.
-    expect(() => importBedrockEval(run, { ...out, records: [...out.records.slice(0, 1), ...out.records.slice(0, 1)] }, { manifest: manifestArg() })).toThrow(/appears more often in this file/);
+    await expect(imp(run, { ...out, records: [...out.records.slice(0, 1), ...out.records.slice(0, 1)] }, { manifest: manifestArg() })).rejects.toThrow(/appears more often in this file/);
     const copy = mkdtempSync(join(tmpdir(), 'ftrag-bei-copy-'));
     cpSync(fixture.dir, copy, { recursive: true });
     const twice = await readJobOutput([fixture.dir, copy]);
-    expect(() => importBedrockEval(run, twice, { manifest: manifestArg() })).toThrow(/second Builtin\.Correctness score for item .* \(the first is at .*line 1\)/);
-    const once = importBedrockEval(run, await readJobOutput([fixture.dir]), { manifest: manifestArg() }).run;
+    await expect(imp(run, twice, { manifest: manifestArg() })).rejects.toThrow(/second Builtin\.Correctness score for item .* \(the first is at .*line 1\)/);
+    const once = (await imp(run, await readJobOutput([fixture.dir]), { manifest: manifestArg() })).run;
     const again = await readJobOutput([fixture.dir]);
-    expect(() => importBedrockEval(once, again)).toThrow(/bedrock\.correctness is already in this run/);
-    expect(() => importBedrockEval({ ...run, runId: 'another' }, out, { manifest: manifestArg() })).toThrow(/field "runId": is the export of run/);
+    await expect(imp(once, again)).rejects.toThrow(/bedrock\.correctness is already in this run/);
+    await expect(imp({ ...run, runId: 'another' }, out, { manifest: manifestArg() })).rejects.toThrow(/field "runId": is the export of run/);
   });
 
   it('reads custom metrics defined in custom_metrics/ and puts their rating scale on 0..1', async () => {
@@ -160,9 +166,9 @@ describe('ftrag import bedrock-eval', () => {
       join(fixture.dir, 'custom_metrics', 'PolicyTone.json'),
       JSON.stringify({ customMetricDefinition: { name: 'PolicyTone', instructions: 'Rate {{prediction}}', ratingScale: [1, 2, 3, 4, 5].map((v) => ({ definition: `level ${v}`, value: { floatValue: v } })) } }),
     );
-    const { run: next } = importBedrockEval(run, await readJobOutput([fixture.dir]), { manifest: manifestArg() });
+    const { run: next } = await imp(run, await readJobOutput([fixture.dir]), { manifest: manifestArg() });
     const item = next.items.find((i) => !i.results.rag.error)!;
     expect(item.results.rag.scores['bedrock.custom.PolicyTone']).toBe(Math.round(f1(item.id, 'rag') * 4) / 4);
-    await expect(readJobOutput([fixture.dir]).then((o) => importBedrockEval(run, { ...o, customMetrics: new Map() }))).rejects.toThrow(/unknown metric "PolicyTone"/);
+    await expect(readJobOutput([fixture.dir]).then((o) => imp(run, { ...o, customMetrics: new Map() }))).rejects.toThrow(/unknown metric "PolicyTone"/);
   });
 });

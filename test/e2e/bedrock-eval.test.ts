@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExportManifest } from '../../src/bedrock-eval/export.js';
 import { parseRunResult } from '../../src/schema/read.js';
+import { loadRun } from '../fixtures/run-results/in-memory.js';
 import { likert, writeJobOutput } from '../bedrock-eval/job-output-fixture.js';
 import { runCli, tempDir, writeDemoConfig } from './cli.js';
 
@@ -19,7 +20,7 @@ describe('Bedrock Evaluations out and back in, end to end', () => {
     expect(ran.code, ran.stderr).toBe(0);
     const runFile = join(work, 'out', 'run.json');
     const before = sha(runFile);
-    const run = parseRunResult(JSON.parse(readFileSync(runFile, 'utf8')));
+    const run = await loadRun(runFile);
 
     const exported = await runCli(['export', 'bedrock-eval', runFile], { cwd: work });
     expect(exported.code, exported.stderr).toBe(0);

@@ -1,15 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRunResult } from '../../src/schema/read.js';
-import type { RunResult } from '../../src/schema/run-result.js';
+import { loadRun, type InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { runCli, tempDir, writeDemoConfig } from './cli.js';
 
 const TTFT_MS = 20;
 const RETRIEVAL_MS = 10;
 
 /** base + rag on the demo set (no training), streaming or not. */
-async function runSmall(streaming: boolean | undefined): Promise<{ run: RunResult; markdown: string; html: string }> {
+async function runSmall(streaming: boolean | undefined): Promise<{ run: InMemoryRun; markdown: string; html: string }> {
   const work = tempDir('ftrag-latency-');
   // A flat profile, so the modelled service time of every call is known exactly.
   const profile = join(work, 'profile.json');
@@ -23,7 +22,7 @@ async function runSmall(streaming: boolean | undefined): Promise<{ run: RunResul
   const result = await runCli(['run', '--config', config, '--out', out, '--progress', 'none'], { cwd: work });
   expect(result.code, result.stderr).toBe(0);
   return {
-    run: parseRunResult(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')), 'run.json'),
+    run: await loadRun(join(out, 'run.json')),
     markdown: readFileSync(join(out, 'report.md'), 'utf8'),
     html: readFileSync(join(out, 'report.html'), 'utf8'),
   };

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRunResult } from '../../src/schema/read.js';
-import type { RunResult } from '../../src/schema/run-result.js';
+import { loadRun, type InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { runCli, tempDir, writeDemoConfig } from './cli.js';
 
-const readRun = (dir: string): RunResult => parseRunResult(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')), 'run.json');
+const readRun = (dir: string): Promise<InMemoryRun> => loadRun(join(dir, 'run.json'));
 const journalPairs = (dir: string) =>
   readFileSync(join(dir, 'journal.jsonl'), 'utf8')
     .split('\n')
@@ -14,7 +13,7 @@ const journalPairs = (dir: string) =>
 
 describe('ftrag run on the emulator, end to end through the real SDK', () => {
   let work: string;
-  let run: RunResult;
+  let run: InMemoryRun;
   let outDir: string;
 
   beforeAll(async () => {
@@ -24,13 +23,16 @@ describe('ftrag run on the emulator, end to end through the real SDK', () => {
     const result = await runCli(['run', '--config', config, '--out', outDir, '--progress', 'none'], { cwd: work });
     expect(result.stderr).not.toMatch(/Error:/);
     expect(result.code, result.stderr).toBe(0);
-    run = readRun(outDir);
+    run = await readRun(outDir);
   });
 
   it('writes run.json, the HTML report, markdown and JUnit', () => {
-    for (const f of ['run.json', 'report.html', 'report.md', 'junit.xml', 'journal.jsonl']) expect(existsSync(join(outDir, f)), f).toBe(true);
+    for (const f of ['run.json', 'items.jsonl', 'report.html', 'report.md', 'junit.xml', 'journal.jsonl']) expect(existsSync(join(outDir, f)), f).toBe(true);
     expect(run.systems.map((s) => s.id)).toEqual(['base', 'fine-tuned', 'rag', 'rag-fine-tuned']);
     expect(run.items).toHaveLength(72);
+    // The per-item results live in the sidecar, one a line; run.json only names it.
+    expect(JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')).items).toMatchObject({ path: 'items.jsonl', count: 72 });
+    expect(readFileSync(join(outDir, 'items.jsonl'), 'utf8').trim().split('\n')).toHaveLength(72);
     expect(run.endpoint.emulated).toBe(true);
     expect(run.notes.join(' ')).toMatch(/reference model/);
   });
@@ -85,7 +87,7 @@ describe('ftrag run on the emulator, end to end through the real SDK', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/reusing .*training data unchanged/);
     expect(result.stderr).toMatch(/reusing .*documents unchanged/);
-    expect(readRun(out2).systems.find((s) => s.id === 'fine-tuned')!.training?.reused).toBe(true);
+    expect((await readRun(out2)).systems.find((s) => s.id === 'fine-tuned')!.training?.reused).toBe(true);
   });
 });
 
@@ -100,7 +102,7 @@ describe('ftrag run survives faults', () => {
     const out = join(work, 'out');
     const result = await runCli(['run', '--config', config, '--out', out, '--limit', '30', '--progress', 'none'], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
-    const run = readRun(out);
+    const run = await readRun(out);
     const failures = run.items.flatMap((item) =>
       Object.entries(item.results).flatMap(([system, r]) => (r.error ? [`${item.id} ${system}: ${r.error.code} ${r.error.message}`] : [])),
     );
@@ -143,7 +145,7 @@ describe('ftrag run survives faults', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const pairs = journalPairs(out);
     expect(new Set(pairs.map((p) => `${p.itemId}/${p.systemId}`)).size).toBe(144);
-    const run = readRun(out);
+    const run = await readRun(out);
     expect(run.systems.every((s) => s.items === 72)).toBe(true);
     expect(readdirSync(out)).toContain('report.html');
   });

@@ -12,7 +12,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startHarness, userMessage } from '../emulator/helpers.js';
 import { runCli, tempDir } from './cli.js';
 import { itemStreamOf, renderHtml } from '../../src/report/index.js';
-import { parseRunResult } from '../../src/schema/read.js';
+import { loadRun } from '../fixtures/run-results/in-memory.js';
 
 const MODEL = 'amazon.nova-micro-v1:0';
 const places = ['Harbor Library', 'North Pool', 'Civic Museum', 'Elm Clinic', 'Rail Depot', 'Oak School', 'Bay Market', 'Hill Theater'];
@@ -77,7 +77,7 @@ describe('ftrag shadow on logged emulator traffic', () => {
     expect(r.stdout).toMatch(/agrees with production on 100%/);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.kind).toBe('shadow');
-    expect(run.schemaVersion).toBe(1);
+    expect(run.schemaVersion).toBe(2);
     const s = run.shadow;
     expect(s.logs.usable).toBe(32);
     expect(s.agreement.exact.mean).toBe(1);
@@ -96,6 +96,7 @@ describe('ftrag shadow on logged emulator traffic', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).not.toContain('<script>alert(1)');
     expect(readFileSync(join(out, 'run.json'), 'utf8')).not.toContain('ana@example.com');
+    expect(readFileSync(join(out, 'items.jsonl'), 'utf8')).not.toContain('ana@example.com');
     expect(html).toContain('Redacted');
     expect(readFileSync(join(out, 'gate.md'), 'utf8')).toMatch(/agreement-floor/);
     // ftrag gate on the saved shadow run agrees (here, not in another test: the shuffled CI run reorders tests).
@@ -107,10 +108,10 @@ describe('ftrag shadow on logged emulator traffic', () => {
     const out = join(work, 'broken');
     const r = await runCli(['shadow', '--config', config, '--logs', 's3://app-logs/prod', '--candidate', 'broken', '--out', out, '--rules', rules], { cwd: work });
     expect(r.code).toBe(1);
-    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    expect(run.shadow.agreement.f1.ci95[0]).toBeLessThan(0.9);
+    const run = await loadRun(join(out, 'run.json'));
+    expect(run.shadow!.agreement.f1.ci95[0]).toBeLessThan(0.9);
     // The agreement floor fails it; the judge ran on every pair (its direction is the emulator's grounding rule's).
-    expect(run.shadow.judge.n + run.shadow.judge.unparseable).toBe(32);
+    expect(run.shadow!.judge!.n + run.shadow!.judge!.unparseable).toBe(32);
     // The largest disagreements are shown side by side: logged and generated text is escaped, never markup.
     expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('<script>alert(1)');
     // The report shows the lowest scores first, ties by item id; request ids and arrival order vary from run to run,
@@ -118,8 +119,7 @@ describe('ftrag shadow on logged emulator traffic', () => {
     const shown = [...run.items].sort((a, b) => (a.id < b.id ? -1 : 1))[0];
     shown.results.broken.output = '<img src=x onerror=alert(2)>';
     shown.results.broken.scores.f1 = 0;
-    const parsed = parseRunResult(run);
-    const html = await renderHtml(parsed, itemStreamOf(parsed.items));
+    const html = await renderHtml(run, itemStreamOf(run.items));
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
     expect(html).not.toContain('<img src=x');
     const g = await runCli(['gate', '--current', join(out, 'run.json'), '--rules', rules], { cwd: work });
@@ -139,8 +139,8 @@ describe('ftrag shadow on logged emulator traffic', () => {
     const a = await runCli(['shadow', '--config', config, '--logs', 's3://app-logs/prod', '--candidate', 'same', '--sample', '10', '--out', join(work, 's1'), '-q'], { cwd: work });
     const b = await runCli(['shadow', '--config', config, '--logs', 's3://app-logs/prod', '--candidate', 'same', '--sample', '10', '--out', join(work, 's2'), '-q'], { cwd: work });
     expect([a.code, b.code]).toEqual([0, 0]);
-    const ids = (d: string) => JSON.parse(readFileSync(join(work, d, 'run.json'), 'utf8')).items.map((i: { id: string }) => i.id);
-    expect(ids('s1')).toHaveLength(10);
-    expect(ids('s1')).toEqual(ids('s2'));
+    const ids = async (d: string) => (await loadRun(join(work, d, 'run.json'))).items.map((i) => i.id);
+    expect(await ids('s1')).toHaveLength(10);
+    expect(await ids('s1')).toEqual(await ids('s2'));
   }, 300_000);
 });

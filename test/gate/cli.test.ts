@@ -3,14 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import gate from '../../src/cli/commands/gate.js';
+import { SCHEMA_VERSION } from '../../src/schema/run-result.js';
 import { buildRun, makeItems } from './fixtures.js';
 
 let dir: string;
 const SYSTEMS = { base: 0.3, rag: 0.8 };
 
-async function writeRun(name: string, run: unknown): Promise<string> {
+/**
+ * Several runs share this folder, and the sidecar's name is fixed, so they are written as schemaVersion 1 files
+ * (items inline), which also puts the v1 migration under every gate test here. A newer version is written as given.
+ */
+async function writeRun(name: string, run: { schemaVersion: number }): Promise<string> {
   const file = join(dir, name);
-  await writeFile(file, JSON.stringify(run));
+  await writeFile(file, JSON.stringify(run.schemaVersion > SCHEMA_VERSION ? run : { ...run, schemaVersion: 1 }));
   return file;
 }
 
@@ -152,9 +157,9 @@ describe('ftrag gate', () => {
 
   it('exits 2 for a newer schemaVersion', async () => {
     const io = capture();
-    const newer = await writeRun('newer.json', { ...buildRun(makeItems({ n: 10, accuracy: SYSTEMS })), schemaVersion: 2 });
+    const newer = await writeRun('newer.json', { ...buildRun(makeItems({ n: 10, accuracy: SYSTEMS })), schemaVersion: SCHEMA_VERSION + 1 });
     expect(await gate.run({ baseline: baselineFile, current: newer })).toBe(2);
-    expect(io.err()).toMatch(/schemaVersion 2 is newer/);
+    expect(io.err()).toMatch(new RegExp(`schemaVersion ${SCHEMA_VERSION + 1} is newer`));
   });
 
   it('exits 2 when the eval sets differ, naming both hashes and files', async () => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGateRules, evaluateGate } from '../../src/gate/index.js';
-import type { RunResult } from '../../src/schema/run-result.js';
+import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRun, makeItems } from './fixtures.js';
-import { saved } from './saved.js';
+import { saved } from '../fixtures/run-results/in-memory.js';
 
 const items = () => makeItems({ n: 200, accuracy: { base: 0.3, rag: 0.8 }, latencyMs: { base: 400, rag: 900 } });
 
-function withSlo(run: RunResult, slo: number): RunResult {
+function withSlo(run: InMemoryRun, slo: number): InMemoryRun {
   return { ...run, config: { ...run.config, workload: { latencySloMs: slo } } };
 }
 
-function withVerdict(run: RunResult, choice: 'rag' | 'base', category?: { name: string; choice: 'rag' | 'base' }): RunResult {
+function withVerdict(run: InMemoryRun, choice: 'rag' | 'base', category?: { name: string; choice: 'rag' | 'base' }): InMemoryRun {
   const byCategory = category ? { [category.name]: { choice: category.choice, systemId: category.choice, confidence: 'high' as const, reasons: [] } } : {};
   return {
     ...run,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GateRule } from '../../src/config/schema.js';
 import { defaultGateRules, evaluateGate } from '../../src/gate/index.js';
 import { buildRun, makeItems } from './fixtures.js';
-import { saved } from './saved.js';
+import { saved } from '../fixtures/run-results/in-memory.js';
 
 const SYSTEMS = { base: 0.3, rag: 0.8 };
 const baselineItems = makeItems({ n: 300, accuracy: SYSTEMS, latencyMs: { base: 400, rag: 900 } });

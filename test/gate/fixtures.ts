@@ -1,7 +1,8 @@
-/** Builders for small synthetic run.json documents, valid against the zod RunResult schema. */
+/** Builders for small synthetic runs (summary valid against the zod schema, items beside it). */
 import type { GateRule } from '../../src/config/schema.js';
-import { RunResult, SCHEMA_VERSION } from '../../src/schema/run-result.js';
-import type { ItemResult, SystemSummary } from '../../src/schema/run-result.js';
+import { ItemResult, RunSummary, SCHEMA_VERSION } from '../../src/schema/run-result.js';
+import type { SystemSummary } from '../../src/schema/run-result.js';
+import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { createRng, percentiles, summarizeMetric } from '../../src/stats/index.js';
 
 export interface SyntheticResult {
@@ -102,7 +103,7 @@ function systemSummary(id: string, items: SyntheticItem[], metrics: string[], co
   };
 }
 
-export function buildRun(items: SyntheticItem[], options: RunOptions = {}): RunResult {
+export function buildRun(items: SyntheticItem[], options: RunOptions = {}): InMemoryRun {
   const metrics = options.metrics ?? ['exact', 'f1'];
   const seed = options.seed ?? 42;
   const systemIds = [...new Set(items.flatMap((i) => Object.keys(i.results)))];
@@ -147,9 +148,8 @@ export function buildRun(items: SyntheticItem[], options: RunOptions = {}): RunR
     systems: systemIds.map((s) => systemSummary(s, items, metrics, options.costPer1k?.[s], seed)),
     comparisons: [],
     notes: [],
-    items: itemResults,
   };
-  const run = RunResult.parse(doc);
+  const run: InMemoryRun = { ...RunSummary.parse(doc), items: itemResults.map((i) => ItemResult.parse(i)) };
   if (options.schemaVersion !== undefined) (run as { schemaVersion: number }).schemaVersion = options.schemaVersion;
   return run;
 }

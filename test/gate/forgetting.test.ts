@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGateRules, evaluateGate } from '../../src/gate/index.js';
-import type { GeneralSetResult, RunResult } from '../../src/schema/run-result.js';
+import type { GeneralSetResult } from '../../src/schema/run-result.js';
+import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRun, makeItems } from './fixtures.js';
-import { saved } from './saved.js';
+import { saved } from '../fixtures/run-results/in-memory.js';
 
 const items = makeItems({ n: 100, accuracy: { base: 0.3, tuned: 0.7 }, latencyMs: { base: 400, tuned: 420 } });
 
@@ -15,7 +16,7 @@ function general(difference: number, pValue: number): GeneralSetResult {
   };
 }
 
-function withGeneral(run: RunResult, g: GeneralSetResult | undefined): RunResult {
+function withGeneral(run: InMemoryRun, g: GeneralSetResult | undefined): InMemoryRun {
   return { ...run, systems: run.systems.map((s) => (s.id === 'tuned' && g ? { ...s, generalSet: g } : s)) };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateGate, loadGateRules, renderGateJUnit, renderGateMarkdown, xmlEscape } from '../../src/gate/index.js';
 import { buildRun, makeItems } from './fixtures.js';
-import { saved } from './saved.js';
+import { saved } from '../fixtures/run-results/in-memory.js';
 
 describe('xmlEscape', () => {
   it('escapes markup and drops characters XML 1.0 cannot carry', async () => {

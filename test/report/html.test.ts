@@ -4,7 +4,7 @@ import { FLAG_WRONG } from '../../src/report/drilldown-data.js';
 import { DRILLDOWN_SCRIPT } from '../../src/report/drilldown-script.js';
 import { CSP, itemStreamOf, renderHtml } from '../../src/report/index.js';
 import { vegaLiteToSvg, vegaLiteToSvgAsync } from '../../src/report/vega-svg.js';
-import type { RunResult } from '../../src/schema/run-result.js';
+import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
 import { readDrillData } from './drill-data.js';
 
@@ -97,7 +97,7 @@ describe('renderHtml', () => {
   });
 
   it('escapes hostile ids and category names in the static sections and inside the SVG charts', async () => {
-    const hostile: RunResult = structuredClone(run);
+    const hostile: InMemoryRun = structuredClone(run);
     hostile.evalSet.name = HOSTILE.script;
     for (const s of hostile.systems) s.byCategory = { [HOSTILE.img]: s.byCategory.format };
     const page = await renderHtml(hostile, itemStreamOf(hostile.items));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderJUnit } from '../../src/report/index.js';
-import type { RunResult } from '../../src/schema/run-result.js';
+import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
 import { parseXml, type XmlNode } from './xml.js';
 
@@ -46,13 +46,13 @@ describe('renderJUnit', () => {
   });
 
   it('only adds target and SLO checks when the workload sets them', () => {
-    const bare: RunResult = { ...run, config: { workload: { monthlyQueries: 1000 } } };
+    const bare: InMemoryRun = { ...run, config: { workload: { monthlyQueries: 1000 } } };
     const names = parseXml(renderJUnit(bare)).children.flatMap((s) => cases(s)).map((c) => c.attrs.name);
     expect(names).toEqual(run.systems.map((s) => `${s.id} errors == 0`));
   });
 
   it('escapes hostile names and messages and stays well-formed', () => {
-    const hostile: RunResult = structuredClone(run);
+    const hostile: InMemoryRun = structuredClone(run);
     hostile.config = { ...hostile.config, name: `${HOSTILE.closeScript} & "quotes" \u0001` };
     hostile.systems[0].kind = HOSTILE.img;
     hostile.systems[0].modelId = ']]><x/>';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/index.js';
-import type { RunResult } from '../../src/schema/run-result.js';
+import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
 
 const run = buildRunResult();
@@ -46,7 +46,7 @@ describe('renderMarkdown', () => {
   });
 
   it('escapes pipes, newlines and HTML from untrusted text in cells and lists', () => {
-    const hostile: RunResult = structuredClone(run);
+    const hostile: InMemoryRun = structuredClone(run);
     hostile.systems[0].kind = 'a | b\nc';
     hostile.recommendation!.reasons = [`${HOSTILE.script} | and\nnew line`];
     hostile.recommendation!.headline = HOSTILE.img;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { itemStreamOf, renderHtml, writeReports } from '../../src/report/index.js';
-import { readRunResult } from '../../src/schema/read.js';
+import { loadRun } from '../fixtures/run-results/in-memory.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
 
 let dir: string;
@@ -31,12 +31,12 @@ async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; stderr: strin
 }
 
 describe('writeReports', () => {
-  it('writes run.json and the three reports, with no temporary files left', async () => {
+  it('writes items.jsonl, run.json and the three reports, with no temporary files left', async () => {
     const run = buildRunResult();
     const out = join(dir, 'run1');
     const paths = await writeReports(run, itemStreamOf(run.items), out);
-    expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'run.json']);
-    expect(await readRunResult(paths.runJson)).toEqual(run);
+    expect((await readdir(out)).sort()).toEqual(['items.jsonl', 'junit.xml', 'report.html', 'report.md', 'run.json']);
+    expect(await loadRun(paths.runJson)).toEqual(run);
     expect(await readFile(paths.html, 'utf8')).toBe(await renderHtml(run, itemStreamOf(run.items)));
   });
 });

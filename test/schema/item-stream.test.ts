@@ -17,15 +17,16 @@ describe('ItemStream (the library items API)', () => {
     expect(second).toEqual(run.items);
   });
 
-  it('runItems reads a saved run.json item by item, a fresh pass per call', async () => {
+  it('runItems reads a v1 run.json (items inline) item by item, a fresh pass per call', async () => {
     const run = buildRunResult();
     const file = join(dir, 'run.json');
-    writeFileSync(file, JSON.stringify(run));
+    writeFileSync(file, JSON.stringify({ ...run, schemaVersion: 1 }));
     const stream = runItems(file);
     const ids: string[] = [];
     for await (const item of stream()) ids.push(item.id);
     expect(ids).toEqual(run.items.map((i) => i.id));
-    expect(await collectItems(stream)).toEqual((await readRunResult(file)).items);
+    expect(await collectItems(stream)).toEqual(run.items);
+    expect((await readRunResult(file)).items).toMatchObject({ path: 'items.jsonl', count: run.items.length });
   });
 
   it('a bad run file fails the pass with exit 2 naming the file', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRunResult } from '../../src/schema/read.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
+import { loadRun, writeRunDir } from '../fixtures/run-results/in-memory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftrag-read-run-'));
 function write(name: string, content: string): string {
@@ -24,7 +25,7 @@ async function rejection(p: Promise<unknown>): Promise<Error & { exitCode?: numb
 describe('readRunResult on a full run (four systems, loss curves, costs, comparisons, hostile text)', () => {
   it('reads back exactly what was written, hostile text byte for byte', async () => {
     const run = buildRunResult();
-    const read = await readRunResult(write('run.json', JSON.stringify(run, null, 2)));
+    const read = await loadRun(await writeRunDir(mkdtempSync(join(dir, 'v2-')), run));
     expect(read).toEqual(run);
     const text = JSON.stringify(read);
     for (const h of Object.values(HOSTILE)) expect(text).toContain(JSON.stringify(h).slice(1, -1));
@@ -33,7 +34,7 @@ describe('readRunResult on a full run (four systems, loss curves, costs, compari
   it('refuses a run with a wrong-typed field, exit 2, naming the file and the field path', async () => {
     const run = buildRunResult() as unknown as { systems: Record<string, unknown>[] };
     run.systems[1].items = 'forty';
-    const file = write('bad-type.json', JSON.stringify(run));
+    const file = write('bad-type.json', JSON.stringify({ ...run, schemaVersion: 1 }));
     const err = await rejection(readRunResult(file));
     expect(err.exitCode).toBe(2);
     expect(err.location).toMatchObject({ file, field: 'systems.1.items' });
@@ -43,7 +44,7 @@ describe('readRunResult on a full run (four systems, loss curves, costs, compari
   it('refuses a run missing a required field, naming it', async () => {
     const run = buildRunResult() as unknown as Record<string, unknown>;
     delete run.primaryMetric;
-    const err = await rejection(readRunResult(write('missing.json', JSON.stringify(run))));
+    const err = await rejection(readRunResult(write('missing.json', JSON.stringify({ ...run, schemaVersion: 1 }))));
     expect(err.exitCode).toBe(2);
     expect(err.location?.field).toBe('primaryMetric');
   });

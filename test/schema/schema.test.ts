@@ -16,9 +16,15 @@ function thrownBy(fn: () => unknown): unknown {
 }
 
 describe('committed JSON Schemas', () => {
-  it('run.v1.schema.json is generated from the zod source (run `npm run schema:generate`)', () => {
-    const committed = JSON.parse(readFileSync('schema/run.v1.schema.json', 'utf8'));
+  it('run.v2.schema.json is generated from the zod source (run `npm run schema:generate`)', () => {
+    const committed = JSON.parse(readFileSync('schema/run.v2.schema.json', 'utf8'));
     expect(committed).toEqual(runResultJsonSchema());
+  });
+  it('run.v1.schema.json stays for readers of v1 files: items inline, where v2 names the sidecar', () => {
+    const v1 = JSON.parse(readFileSync('schema/run.v1.schema.json', 'utf8'));
+    expect(v1.properties.schemaVersion.const).toBe(1);
+    expect(v1.properties.items.type).toBe('array');
+    expect(runResultJsonSchema()).toMatchObject({ properties: { schemaVersion: { const: 2 }, items: { type: 'object', required: ['path', 'count', 'sha256'] } } });
   });
   it('config.schema.json is generated from the zod source', () => {
     const committed = JSON.parse(readFileSync('schema/config.schema.json', 'utf8'));
@@ -40,7 +46,7 @@ describe('src/schema is a leaf', () => {
 
 describe('readRunResult versioning', () => {
   it('refuses a newer schemaVersion with exit code 2 and names the field', () => {
-    expect(() => parseRunResult({ schemaVersion: 2 }, 'x/run.json')).toThrowError(/schemaVersion 2 is newer/);
+    expect(() => parseRunResult({ schemaVersion: 3 }, 'x/run.json')).toThrowError(/schemaVersion 3 is newer/);
     const err = thrownBy(() => parseRunResult({ schemaVersion: 99 }, 'x/run.json'));
     expect(err).toMatchObject({ exitCode: 2 });
     expect((err as Error).message).toContain('x/run.json');

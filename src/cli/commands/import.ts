@@ -6,10 +6,10 @@ import type { Argv } from 'yargs';
 import { MANIFEST_NAME, type ExportManifest } from '../../bedrock-eval/export.js';
 import { importBedrockEval } from '../../bedrock-eval/import.js';
 import { readJobOutput } from '../../bedrock-eval/job-output.js';
-import { itemStreamOf, writeReports } from '../../report/index.js';
+import { writeReports } from '../../report/index.js';
 import { verdictText } from '../../report/imported.js';
-import { readRunResult } from '../../schema/read.js';
-import { RunResult } from '../../schema/run-result.js';
+import { itemStreamOf, readRun } from '../../schema/items.js';
+import { ItemResult, RunSummary } from '../../schema/run-result.js';
 import { InputError } from '../../util/errors.js';
 import type { CommandModule } from '../command.js';
 
@@ -39,7 +39,8 @@ const command: CommandModule = {
   run: async (args) => {
     const runArg = resolve(String(args.run));
     const runFile = existsSync(runArg) && statSync(runArg).isDirectory() ? join(runArg, 'run.json') : runArg;
-    const run = await readRunResult(runFile);
+    const saved = await readRun(runFile);
+    const { run } = saved;
     const runDir = dirname(runFile);
     const manifestFile = typeof args.manifest === 'string' ? resolve(args.manifest) : join(runDir, 'bedrock-eval', MANIFEST_NAME);
     const manifest = typeof args.manifest === 'string' || existsSync(manifestFile) ? await readManifest(manifestFile) : undefined;
@@ -48,13 +49,12 @@ const command: CommandModule = {
       throw new InputError('a run.json is already there; an import never replaces a run: choose another --out', { file: join(outDir, 'run.json'), field: '--out' });
     }
     const output = await readJobOutput((args.jobOutput as string[]).map((p) => resolve(p)));
-    const { run: next, summary } = importBedrockEval(run, output, {
+    const { run: next, items, summary } = await importBedrockEval(saved, output, {
       manifest,
       system: typeof args.system === 'string' ? args.system : undefined,
       primaryMetric: typeof args.primary === 'string' ? args.primary : undefined,
     });
-    const parsed = RunResult.parse(next);
-    const written = await writeReports(parsed, itemStreamOf(parsed.items), outDir);
+    const written = await writeReports(RunSummary.parse(next), itemStreamOf(items.map((i) => ItemResult.parse(i))), outDir);
 
     const lines = [`Imported ${summary.files.reduce((n, f) => n + f.records, 0)} records from ${summary.files.length} file(s) into run ${run.runId}; ${runFile} is unchanged.`];
     if (!manifest) lines.push(`warning: no export manifest (${manifestFile}): every record was matched by its prompt text.`);

@@ -3,24 +3,24 @@ import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { formatUsd, loadCatalog } from '../../cost/index.js';
 import { repriceRun } from '../../experiment/reprice.js';
-import { itemStreamOf, writeReportFiles, writeReports } from '../../report/index.js';
-import { readRunResult } from '../../schema/read.js';
-import type { RunResult } from '../../schema/run-result.js';
+import { writeReportFiles, writeReports } from '../../report/index.js';
+import { readRun, type ItemStream } from '../../schema/items.js';
+import type { RunSummary } from '../../schema/run-result.js';
 import { InputError } from '../../util/errors.js';
 import type { CommandModule } from '../command.js';
 
-const verdict = (r: RunResult['recommendation'] | { choice: string; systemId?: string } | undefined) =>
+const verdict = (r: RunSummary['recommendation'] | { choice: string; systemId?: string } | undefined) =>
   r ? `${r.choice}${r.systemId && r.systemId !== r.choice ? ` (${r.systemId})` : ''}` : 'none';
 
 /** `--prices`: the run priced again with another catalog, written beside it (never over it), and what moved. */
-async function reprice(file: string, run: RunResult, catalogFile: string, out: unknown): Promise<number> {
+async function reprice(file: string, run: RunSummary, items: ItemStream, catalogFile: string, out: unknown): Promise<number> {
   const catalog = await loadCatalog(catalogFile);
   const { run: next, verdictChanged } = repriceRun(run, catalog);
   const outDir = typeof out === 'string' && out !== '' ? out : join(dirname(resolve(file)), `repriced-${catalog.id}`);
   if (resolve(outDir) === dirname(resolve(file)) || existsSync(join(outDir, 'run.json'))) {
     throw new InputError('a run.json is already there; re-pricing never replaces a run: choose another --out', { file: join(outDir, 'run.json'), field: '--out' });
   }
-  const written = await writeReports(next, itemStreamOf(next.items), outDir);
+  const written = await writeReports(next, items, outDir);
   const lines = [`Re-priced run ${run.runId} with ${catalog.id} (${catalog.date}); first priced with ${next.priceCatalog.repricedFrom!.id} (${next.priceCatalog.repricedFrom!.date}). No model was called.`];
   for (const s of next.systems) {
     const before = run.systems.find((x) => x.id === s.id)?.cost;
@@ -46,10 +46,10 @@ const command: CommandModule = {
       .example('ftrag report out/run.json --prices prices-2026-12.json', 're-price a saved run with newer prices'),
   run: async (args) => {
     const file = String(args.runJson);
-    const run = await readRunResult(file);
-    if (typeof args.prices === 'string') return reprice(file, run, args.prices, args.out);
+    const { run, items } = await readRun(file);
+    if (typeof args.prices === 'string') return reprice(file, run, items, args.prices, args.out);
     const outDir = typeof args.out === 'string' && args.out !== '' ? args.out : dirname(resolve(file));
-    const paths = await writeReportFiles(run, itemStreamOf(run.items), outDir);
+    const paths = await writeReportFiles(run, items, outDir);
     process.stdout.write(`${paths.html}\n${paths.markdown}\n${paths.junit}\n`);
     return 0;
   },
