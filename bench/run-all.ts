@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark script in its own process, one after another (they measure time and memory,
  * so they must not share the machine), and prints their JSON lines. `npm run bench -- scoring runner` runs a subset;
- * `npm run bench -- issue20` runs issue 20's (statistics, cache, harness ratio, whole-run scale and peak RSS, report).
+ * `npm run bench -- issue20` runs issue 20's (statistics, cache, resume, eval set, harness ratio, whole-run scale and peak
+ * RSS, report).
  * Performance targets live here, never in tests.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 /** Named sets of benches: `npm run bench -- issue20` prints every figure of issue 20 in one closing table. */
 const GROUPS: Record<string, string[]> = {
-  issue20: ['scale-stats', 'scale-cache', 'harness', 'scale-run', 'report-scale'],
+  issue20: ['scale-stats', 'scale-cache', 'scale-resume', 'scale-eval-set', 'harness', 'scale-run', 'report-scale'],
 };
 const wanted = process.argv.slice(2).flatMap((w) => GROUPS[w] ?? [w]);
 const isExact = (w: string) => readdirSync(here).includes(`${w}.bench.ts`);

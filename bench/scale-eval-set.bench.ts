@@ -30,7 +30,8 @@ if (first === '--one') {
       gc();
       gc();
       const m = process.memoryUsage();
-      return m.heapUsed + m.external + m.arrayBuffers;
+      // `external` already includes `arrayBuffers` (typed arrays), so they are not added again.
+      return m.heapUsed + m.external;
     };
     const before = retained();
     const set = await loadEvalSet(file);
