@@ -177,3 +177,17 @@ describe('phrases a question asks for as a whole', () => {
     expectSpan(inPrompt(BYLAW, 'When are the quiet hours?'), '10 p.m. to 7 a.m.', 0);
   });
 });
+
+describe('frequency phrases of several shapes', () => {
+  const ROTA = `Cleaning rota for the shared kitchen
+
+The fridge is cleaned twice a week by the morning shift. The floors are mopped daily after closing.
+The extractor filters are replaced three times a year. Bins are emptied on Mondays and Thursdays by the caretaker.
+`;
+  it('answers "twice a week", "daily", "three times a year" and plural days with the whole phrase', () => {
+    expectSpan(inPrompt(ROTA, 'How often is the fridge cleaned?'), 'twice a week', 0);
+    expectSpan(inPrompt(ROTA, 'How often are the floors mopped?'), 'daily', 0);
+    expectSpan(inPrompt(ROTA, 'How often are the extractor filters replaced?'), 'three times a year', 0);
+    expect(inPrompt(ROTA, 'How often are the bins emptied?')).toMatch(/Mondays/u);
+  });
+});

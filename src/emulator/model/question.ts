@@ -3,7 +3,7 @@
  * how many / how much / why / which or what <noun>), the head noun after what/which, whether a list is asked for,
  * and an either-or choice ("soft or hard?"). Rules are general English question forms.
  */
-import { HOW_QUANTITY, NUMBER_WORDS, PREPOSITIONS, TYPE_NOUNS, WH_WORDS } from './lexicon.js';
+import { AUXILIARIES, HOW_QUANTITY, NUMBER_WORDS, PREPOSITIONS, TYPE_NOUNS, WH_WORDS } from './lexicon.js';
 import { isStopword, stem, words } from './text.js';
 
 export type AnswerType = 'person' | 'date' | 'number' | 'location' | 'reason' | 'manner' | 'entity';
@@ -29,6 +29,8 @@ export interface QuestionAnalysis {
   frequency: boolean;
   /** The noun after what/which is plural ("Which tools ..."): every item of a coordination answers. */
   pluralHead: boolean;
+  /** A yes-no question: it opens with an auxiliary and has no wh-word ("Does it work without Wi-Fi?"). */
+  yesNo: boolean;
 }
 
 const COPULAS = new Set(['is', 'was', 'are', 'were']);
@@ -90,7 +92,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const leftWord = whAt > 0 && left >= 0 ? stem(ws[left]) : undefined;
   const rightWord = whAt >= 0 && right < ws.length ? stem(ws[right]) : undefined;
   const frequency = wh === 'how' && next === 'often';
-  return { type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question), frequency, pluralHead };
+  const yesNo = whAt < 0 && ws.length > 1 && AUXILIARIES.has(ws[0]);
+  return { type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question), frequency, pluralHead, yesNo };
 }
 
 /** "... soft or hard?" -> ["soft", "hard"]: the single words either side of the last " or ". */

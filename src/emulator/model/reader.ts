@@ -193,7 +193,7 @@ export function readEachPassage(question: string, passages: Passage[]): (Passage
 
 /**
  * The reader's answer before abstention, with the evidence the abstainer weighs (ABSTAIN_FEATURES; empty for list
- * and either-or answers, which are not abstained on).
+ * either-or and yes-no answers, which are not abstained on).
  */
 export function readWithEvidence(question: string, sources: ContextSource[], weights?: ArrayLike<number>): (ReadAnswer & { evidence: number[] }) | undefined {
   const r = prepareReading(question, sources);
@@ -204,6 +204,12 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
   if (listed !== undefined) {
     const intro = sentences[order[0]];
     return { answer: listed, sentence: intro.text, coverage: coverages[order[0]], passageIndex: intro.passageIndex, evidence: [] };
+  }
+  // A yes-no question the text asks itself and answers in the next sentence, as an FAQ does ("Does it ...? Yes.").
+  const replied = analysis.yesNo ? yesNoReply(sentences, order[0]) : undefined;
+  if (replied !== undefined) {
+    const asked = sentences[order[0]];
+    return { answer: replied, sentence: asked.text, coverage: coverages[order[0]], passageIndex: asked.passageIndex, evidence: [] };
   }
   const competing = competingSentences(r);
   let best: { sentence: number; answer: string; score: number; tokens?: Token[]; start?: number; end?: number } | undefined;
@@ -265,6 +271,15 @@ export function readWithEvidence(question: string, sources: ContextSource[], wei
     ];
   }
   return { answer, sentence: chosen.text, coverage: coverages[best.sentence], passageIndex: chosen.passageIndex, evidence };
+}
+
+/** "Yes" or "No" when the sentence at `at` is a question and the next one in its source opens with that word. */
+function yesNoReply(sentences: Sentence[], at: number): string | undefined {
+  const asked = sentences[at];
+  const next = sentences[at + 1];
+  if (!asked.text.trimEnd().endsWith('?') || next === undefined || next.source !== asked.source) return undefined;
+  const m = /^\s*(yes|no)\b/iu.exec(next.text);
+  return m ? m[1][0].toUpperCase() + m[1].slice(1).toLowerCase() : undefined;
 }
 
 /** The ranker's span widened to the phrase the question asks for (span-widen.ts), as text of the sentence. */

@@ -2,7 +2,7 @@
  * Widening the ranker's chosen span to the whole phrase some questions ask for, by general English rules applied
  * after ranking (so the ranker's inputs do not change): a "how often" question gets the frequency phrase nearest
  * the span ("every Friday", "twice a week", "daily"); a "when" question whose span is one end of a "from X to Y" /
- * "between X and Y" range gets the range; a question about a plural noun ("Which tools ...") whose span is one item
+ * "between X and Y" range gets the range (a quantity question too: "from 1.5 mm to 13 mm"), and a bare number its unit; a question about a plural noun ("Which tools ...") whose span is one item
  * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item.
  */
 import type { QuestionAnalysis } from './question.js';
@@ -55,34 +55,67 @@ export function frequencyPhrases(tokens: Token[]): TokenSpan[] {
   return out;
 }
 
-/** The date or time ranges of a sentence, without the opening preposition: "from X to Y" -> "X to Y". */
-export function dateRanges(tokens: Token[]): TokenSpan[] {
+/**
+ * The ranges of a sentence, without the opening preposition: "from X to Y" / "between X and Y" -> "X to Y", where
+ * X and Y are runs of numbers, dates, times and units; and a bare "X to Y" when both ends are clock times or days
+ * ("10:00 to 16:00", "Monday to Friday"), which read as a range without an opener.
+ */
+export function ranges(tokens: Token[]): TokenSpan[] {
   const out: TokenSpan[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const closers = RANGE_OPENERS[tokens[i].lower];
-    if (closers === undefined) continue;
-    const a = timeRun(tokens, i + 1);
-    if (a < 0 || !closers.has(tokens[a + 1]?.lower ?? '')) continue;
-    const b = timeRun(tokens, a + 2);
-    if (b < 0) continue;
-    out.push({ first: i + 1, last: b });
-    i = b;
+    if (closers !== undefined) {
+      const a = quantityRun(tokens, i + 1);
+      if (a < 0 || !closers.has(tokens[a + 1]?.lower ?? '')) continue;
+      const b = quantityRun(tokens, a + 2);
+      if (b < 0) continue;
+      out.push({ first: i + 1, last: b });
+      i = b;
+    } else if (clockOrDay(tokens[i]) && BARE_RANGE.has(tokens[i + 1]?.lower ?? '') && clockOrDay(tokens[i + 2]) && clockOrDay(tokens[i]) === clockOrDay(tokens[i + 2])) {
+      let last = i + 2;
+      if (MERIDIEM_RE.test(tokens[last + 1]?.lower ?? '')) last++;
+      out.push({ first: i, last });
+      i = last;
+    }
   }
   return out;
 }
 
-/** The last token of a run of time words (commas allowed inside: "Saturday, 14 June") from k, or -1 when none holds a number or date. */
-function timeRun(tokens: Token[], k: number): number {
+const BARE_RANGE = new Set(['to', '-', '–']);
+const CLOCK_RE = /^\d{1,2}[:.]\d{2}$/u;
+/** "clock" for a clock time ("16:00"), "day" for a weekday, else undefined: the ends of a bare range must match. */
+const clockOrDay = (t: Token | undefined): 'clock' | 'day' | undefined =>
+  t === undefined ? undefined : CLOCK_RE.test(t.lower) ? 'clock' : t.date && !t.year && t.tag === 'X' && !/^\d/u.test(t.lower) && WEEKDAY_RE.test(t.lower) ? 'day' : undefined;
+const WEEKDAY_RE = /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$/u;
+
+/** The last token of a run of number, date, time and unit words (commas allowed inside: "Saturday, 14 June") from k, or -1 when none holds a number or date. */
+function quantityRun(tokens: Token[], k: number): number {
   let last = -1;
   let dated = false;
+  const quantity = (t: Token | undefined) => timeWord(t) || (t !== undefined && t.unit);
   for (let j = k; j < tokens.length && j < k + 6; j++) {
     const t = tokens[j];
-    if (timeWord(t)) {
+    if (quantity(t)) {
       last = j;
       if (t.tag === 'N' || t.date || t.year) dated = true;
-    } else if (!(t.lower === ',' && timeWord(tokens[j + 1]))) break;
+    } else if (!(t.lower === ',' && quantity(tokens[j + 1]))) break;
   }
   return dated ? last : -1;
+}
+
+/**
+ * A bare number followed by up to two words ending in a unit the question does not name ("two" -> "two working
+ * days", "3" -> "3 kg"): a quantity answer is the number with what it counts in.
+ */
+function withUnit(tokens: Token[], span: TokenSpan): TokenSpan {
+  if (span.first !== span.last || tokens[span.last].tag !== 'N') return span;
+  for (let k = span.last + 1; k <= span.last + 3 && k < tokens.length; k++) {
+    const t = tokens[k];
+    // Modifiers between ("working", "extra") may be tagged as verb forms.
+    if ((t.tag !== 'X' && t.tag !== 'V') || t.inQuestion) return span;
+    if (t.unit) return { first: span.first, last: k };
+  }
+  return span;
 }
 
 /** The coordination the span is one item of ("A, B or C", "A and B"), or undefined when it is not in one. */
@@ -132,9 +165,11 @@ export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis)
     for (const p of frequencyPhrases(tokens)) if (best === undefined || gap(p, span) < gap(best, span)) best = p;
     return best ?? span;
   }
-  if (q.type === 'date') {
-    const range = dateRanges(tokens).find((r) => overlaps(r, span));
-    return range ? { first: Math.min(range.first, span.first), last: Math.max(range.last, span.last) } : span;
+  if (q.type === 'date' || q.type === 'number') {
+    // The range the span is one end of, or (for a day or date) the range right after it ("weekdays from 8 a.m. to 6 p.m.").
+    const range = ranges(tokens).find((r) => overlaps(r, span) || (q.type === 'date' && r.first === span.last + 2 && RANGE_OPENERS[tokens[span.last + 1].lower] !== undefined));
+    if (range) return { first: Math.min(range.first, span.first), last: Math.max(range.last, span.last) };
+    return q.type === 'number' ? withUnit(tokens, span) : span;
   }
   if (q.pluralHead) return coordination(tokens, span) ?? span;
   return span;
