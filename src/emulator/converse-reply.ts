@@ -71,6 +71,10 @@ function readingOrder(p: ParsedConverse): Pick<ParsedConverse, 'system' | 'messa
   let q = last - 1;
   while (q >= 0 && (p.messages[q].role !== 'user' || p.toolResultTurns[q])) q--;
   const question = q >= 0 ? p.messages[q].text : '';
-  const context = [p.system ?? '', p.messages[last].text].filter((t) => t.trim() !== '').join('\n');
+  // The results stand under the calls that asked for them, as a heading: a weather tool's "weather: light rain." does
+  // not repeat the city, yet it is the answer about the city the call named.
+  const calls = p.messages.slice(q + 1, last).filter((m) => m.role === 'assistant').map((m) => m.text).join(' ').replace(/\s+/gu, ' ').trim();
+  const results = calls === '' ? p.messages[last].text : `# ${calls}\n${p.messages[last].text}`;
+  const context = [p.system ?? '', results].filter((t) => t.trim() !== '').join('\n');
   return { system: context, messages: [{ role: 'user', text: question }] };
 }
