@@ -56,7 +56,8 @@ describe('reading real prose (SQuAD 2.0 slice, held-out articles)', () => {
 });
 
 // Measured with the span ranker and abstainer of span-ranker.json (npm run train:reader; coordinated candidates,
-// expected-F1 choice, sign-held abstainer with edit evidence): F1 0.468, EM 0.385, correct abstentions 0.141 on this slice.
+// expected-F1 choice, sign-held abstainer with edit evidence, same-clause question words): F1 0.472, EM 0.390,
+// correct abstentions 0.160 on this slice.
 const F1_FLOOR = 0.44;
 const EXACT_FLOOR = 0.35;
-const ABSTENTION_FLOOR = 0.11;
+const ABSTENTION_FLOOR = 0.13;

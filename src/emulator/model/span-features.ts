@@ -54,6 +54,8 @@ export const F = {
   idfWindow: add('span.idfWithin8'),
   /** Share of the question's content bigrams matched within 6 tokens outside the span. */
   bigramNear: add('span.bigramsWithin6'),
+  /** IDF-weighted share of the question matched outside the span but inside its clause (no , ; : ( ) — between). */
+  idfClause: add('span.idfSameClause'),
   innerVerbs: add('span.innerVerbCount'),
   innerCommas: add('span.innerCommaCount'),
   innerCommasList: add('span.innerCommaCountListQuestion'),

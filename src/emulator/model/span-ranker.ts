@@ -50,6 +50,7 @@ const RANKER_WEIGHTS: Float64Array | undefined =
 const FAR = 12;
 const LOG_DISTANCE = Float64Array.from({ length: FAR + 1 }, (_, d) => Math.log(Math.max(1, d)));
 const MAX_SPAN = { person: 6, date: 6, number: 6, location: 6, entity: 8, reason: 16, manner: 12 } as const;
+const CLAUSE_BREAKS = new Set([',', ';', ':', '(', ')', '[', ']', '—']);
 const INNER_PUNCT = new Set(['-', '–', '%', '$', '£', '€', "'", '’', '‘', '"', '“', '”', '(', ')', '&', '/']);
 
 /** Called for every candidate while training: its character span and feature vector. */
@@ -78,6 +79,9 @@ export function rankSpans(view: SentenceView, visit?: CandidateVisitor, weights:
   const prefixWeight = new Float64Array(n + 1);
   const prefixBigram = new Int32Array(n + 1);
   const cls = new Int32Array(n + 2);
+  // Clause segments: runs of tokens between clause punctuation; clauseFirst/clauseEnd give each token's segment bounds.
+  const clauseFirst = new Int32Array(n);
+  const clauseEnd = new Int32Array(n);
   let last = -1;
   let firstVerb = n;
   let lastVerb = -1;
@@ -99,6 +103,14 @@ export function rankSpans(view: SentenceView, visit?: CandidateVisitor, weights:
     prefixBigram[i + 1] = prefixBigram[i] + bigram;
     if (t.tag === 'X' || t.tag === 'N' || t.tag === 'V') prevContent = i;
     cls[i + 1] = neighbourClass(t);
+  }
+  for (let i = 0, open = 0; i < n; i++) {
+    if (CLAUSE_BREAKS.has(tokens[i].lower)) open = i + 1;
+    clauseFirst[i] = open;
+  }
+  for (let i = n - 1, close = n; i >= 0; i--) {
+    clauseEnd[i] = close;
+    if (CLAUSE_BREAKS.has(tokens[i].lower)) close = i;
   }
   cls[0] = neighbourClass(undefined);
   cls[n + 1] = cls[0];
@@ -208,6 +220,8 @@ export function rankSpans(view: SentenceView, visit?: CandidateVisitor, weights:
       fv.put(F.idfNear, idfNear);
       fv.put(F.idfWindow, idfWindow);
       fv.put(F.bigramNear, Math.min(1, (prefixBigram[Math.min(n, j + 7)] - prefixBigram[j + 1] + prefixBigram[i] - prefixBigram[Math.max(0, i - 6)]) / bigramTotal));
+      const idfClause = Math.min(1, headWeight + prefixWeight[clauseEnd[j]] - prefixWeight[j + 1] + prefixWeight[i] - prefixWeight[clauseFirst[i]]);
+      fv.put(F.idfClause, idfClause);
       fv.put(F.innerVerbs, clause ? 0 : verbs);
       fv.put(q.wantsList ? F.innerCommasList : F.innerCommas, commas);
       fv.put(F.innerAnd, ands > 0 ? 1 : 0);
