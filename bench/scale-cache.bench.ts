@@ -11,9 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { CacheStore } from '../src/util/cache-store.js';
+import { retainedBytes } from './lib/retained.js';
 
 const n = Number(process.argv[2] ?? 10_000);
 const key = (i: number) => createHash('sha256').update(`item ${i}`).digest('hex');
@@ -30,16 +29,6 @@ function sizeOf(dir: string): { files: number; bytes: number } {
   return { files, bytes };
 }
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-/** Heap and off-heap (typed arrays, buffers) bytes still reachable after a full collection. */
-function retainedBytes(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  // `external` already includes `arrayBuffers` (typed arrays), so they are not added again.
-  return m.heapUsed + m.external;
-}
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 const emit = (r: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: 'scale-cache', ...r, load1: Math.round(loadavg()[0] * 10) / 10 })}\n`);

@@ -11,10 +11,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { loadEvalSet } from '../src/datasets/load.js';
 import { writeEvalSet } from './lib/run-fixture.js';
+import { retainedBytes } from './lib/retained.js';
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const [, , first, ...rest] = process.argv;
@@ -24,15 +23,7 @@ if (first === '--one') {
   const dir = mkdtempSync(join(tmpdir(), 'ftrag-eval-set-bench-'));
   try {
     const file = writeEvalSet(join(dir, 'eval.jsonl'), n);
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const retained = () => {
-      gc();
-      gc();
-      const m = process.memoryUsage();
-      // `external` already includes `arrayBuffers` (typed arrays), so they are not added again.
-      return m.heapUsed + m.external;
-    };
+    const retained = retainedBytes;
     const before = retained();
     const set = await loadEvalSet(file);
     const peakRssMb = process.resourceUsage().maxRSS / 1024;

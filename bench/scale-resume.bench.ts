@@ -10,10 +10,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { runEval } from '../src/runner/index.js';
 import type { Target } from '../src/targets/types.js';
+import { retainedBytes } from './lib/retained.js';
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const [, , first, ...rest] = process.argv;
@@ -40,15 +39,7 @@ if (first === '--one') {
       modelId: `model-${id}`,
       invoke: () => Promise.reject(new Error('a resumed pair was called again')),
     }));
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const retained = () => {
-      gc();
-      gc();
-      const m = process.memoryUsage();
-      // `external` already includes `arrayBuffers` (typed arrays), so they are not added again.
-      return m.heapUsed + m.external;
-    };
+    const retained = retainedBytes;
     const before = retained();
     let held = 0;
     const t = performance.now();
