@@ -153,6 +153,12 @@ const sailing: ContextVocab = {
     (t, p, l, w) => ({ ctx: `${t}: berth ${p}; wind limit ${l}; keys with ${w}.`, q: `What is the wind limit for ${t}?`, a: l }),
   ],
 };
+/** Last year's storage register: every substance with a place, limit and sign-off drawn afresh, so most disagree with the current notes the prompts carry. */
+function staleRegister(v: ContextVocab, seed: number): Entity[] {
+  const r = mulberry32(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  return v.things.map((t) => ({ name: t, kind: 'a reagent in last year\'s storage register', facts: { place: pick(v.places), limit: pick(v.limits), signoff: pick(v.people) } }));
+}
 function contextItems(v: ContextVocab, prefix: string, n: number, seed: number): TestItem[] {
   const r = mulberry32(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
@@ -281,10 +287,10 @@ export const CASES: DecisionCase[] = [
     expected: { choice: 'rag', confidence: 'high' },
   },
   {
-    why: 'each prompt carries its own context: the base model reads it; RAG adds retrieved passages that distract the reader, so the base model is significantly better',
+    why: 'each prompt carries the current storage note; the Knowledge Base holds last year\'s register, whose places, limits and sign-offs mostly disagree: the base model reads only the note, RAG also retrieves the stale entry and sometimes answers from it, so the base model is significantly better',
     scenario: {
       name: 'lab-context-in-prompt',
-      documents: { entities: [{ name: 'Thornfield Laboratory', kind: 'an analytical chemistry lab', facts: { hours: '07:00 to 19:00', safety: 'Dr Amsel' } }], attributes: { hours: { label: 'opening hours', ask: [] }, safety: { label: 'safety officer', ask: [] } } },
+      documents: { entities: staleRegister(lab, 4242), attributes: { place: { label: 'storage place', ask: [] }, limit: { label: 'bench limit', ask: [] }, signoff: { label: 'withdrawal sign-off', ask: [] } } },
       test: contextItems(lab, 'ctx', 60, 777),
       systems: ['base', 'rag'],
     },

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { initExperiment } from '../../src/init/init.js';
+import { collectItems, readRunItems } from '../../src/index.js';
 import { parseRunResult } from '../../src/schema/read.js';
 import { REPO, runCli, tempDir } from '../e2e/cli.js';
 import { writeNewUserFiles } from './fixtures.js';
@@ -32,7 +33,9 @@ describe('ftrag init, from an empty folder to a run on the emulator', () => {
     expect(run.code, run.stderr).toBe(0);
     const result = parseRunResult(JSON.parse(readFileSync(join(work, 'out', 'run.json'), 'utf8')), 'run.json');
     expect(result.systems.map((s) => s.id)).toEqual(['base', 'fine-tuned', 'rag', 'rag-fine-tuned']);
-    expect(result.items).toHaveLength(12);
+    // run.json names its per-item sidecar; the library reads it back whole (count and sha256 checked).
+    expect(result.items).toMatchObject({ path: 'items.jsonl', count: 12 });
+    expect(await collectItems(await readRunItems(join(work, 'out')))).toHaveLength(12);
     const html = readFileSync(join(work, 'out', 'report.html'), 'utf8');
     // One price for one run: `ftrag cost --run` over the saved run gives the run's own cost lines.
     const cost = await runCli(['cost', '--run', join('out', 'run.json'), '--json'], { cwd: work });
