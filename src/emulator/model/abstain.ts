@@ -8,7 +8,15 @@
 import type { Sentence } from './layout.js';
 import { isStopword, stem } from './text.js';
 
-/** The names of editEvidence's values, in order (appended to reader.ts ABSTAIN_FEATURES). */
+/**
+ * The reader's overlap evidence, in the order readWithEvidence computes it (reader.ts): the first part of both
+ * abstainers' evidence and of the passage chooser's features (passages.ts), which cannot import reader.ts.
+ */
+export const OVERLAP_FEATURES = [
+  'topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen',
+] as const;
+
+/** The names of editEvidence's values, in order (after OVERLAP_FEATURES in reader.ts ABSTAIN_FEATURES). */
 export const EDIT_FEATURES = ['namesMissingInChosen', 'namesMissingInContext', 'questionHasNames', 'negationOnOneSide'] as const;
 
 // The same word split as text.ts words(), so a number here is the term a sentence holds ("1,200" -> "1", "200").

@@ -9,7 +9,7 @@
  */
 import trained from './passage-reader.json' with { type: 'json' };
 import type { ContextSource } from './layout.js';
-import { EDIT_FEATURES } from './abstain.js';
+import { EDIT_FEATURES, OVERLAP_FEATURES } from './abstain.js';
 import { words } from './text.js';
 
 /** A passage label at the start of a line, as ftrag's and Bedrock's RAG prompts number their search results. */
@@ -67,14 +67,13 @@ export interface PassageRead {
 const RANKS = 5;
 
 export const SELECT_FEATURES = [
-  'topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen',
+  ...OVERLAP_FEATURES,
   'structuredAnswer', 'unranked', ...Array.from({ length: RANKS }, (_, k) => `rank${k + 1}`), 'logOtherPassagesWithAnswer', 'bestScoreMinusMax',
   'pooledTopCoverage', 'pooledChosenCoverage', 'pooledTopMinusMax',
 ] as const;
 
 export const PASSAGE_ABSTAIN_FEATURES = [
-  'topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen',
-  ...EDIT_FEATURES, 'selectProbability', 'logOtherPassagesWithAnswer', 'chosenRank',
+  ...OVERLAP_FEATURES, ...EDIT_FEATURES, 'selectProbability', 'logOtherPassagesWithAnswer', 'chosenRank',
 ] as const;
 
 export interface PassageReaderModel {
@@ -89,8 +88,8 @@ const ABSTAIN = PASSAGE_MODEL.abstain && modelFits(PASSAGE_MODEL.abstain, PASSAG
 
 const normalized = (s: string) => words(s).join(' ');
 
-/** How many evidence values the chooser weighs (the first of ABSTAIN_FEATURES) and how many a read carries in all. */
-const SELECT_EVIDENCE = 8;
+/** How many evidence values the chooser weighs (the overlap part of a read's evidence) and how many a read carries in all. */
+const SELECT_EVIDENCE = OVERLAP_FEATURES.length;
 const EVIDENCE_LENGTH = SELECT_EVIDENCE + EDIT_FEATURES.length;
 const noEvidence = (n: number) => new Array<number>(n).fill(0);
 

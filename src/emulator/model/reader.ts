@@ -4,7 +4,7 @@
  * IDF-weighted overlap with the question, then trim the words the question already contains from both ends.
  */
 import type { ChatTurn } from './api.js';
-import { EDIT_FEATURES, editEvidence } from './abstain.js';
+import { EDIT_FEATURES, editEvidence, OVERLAP_FEATURES } from './abstain.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { tokenize, type Token } from './spans.js';
 import { widenSpan } from './span-widen.js';
@@ -146,7 +146,7 @@ export function sentenceView(r: Reading, sentence: number, rank: number): Senten
 }
 
 /** The names of the answer-confidence evidence the abstainer weighs (readWithEvidence), in order. */
-export const ABSTAIN_FEATURES = ['topCoverage', 'chosenCoverage', 'coverageGap', 'missingShare', 'bestProbability', 'bestScore', 'rarestUnmatchedInChosen', 'unmatchedInChosen', ...EDIT_FEATURES] as const;
+export const ABSTAIN_FEATURES = [...OVERLAP_FEATURES, ...EDIT_FEATURES] as const;
 
 /** The committed abstainer, when it was fitted on today's evidence (else the reader never abstains on its own). */
 const GOLD_ABSTAINER = RANKER_MODEL.abstain && RANKER_MODEL.abstain.features.length === ABSTAIN_FEATURES.length
