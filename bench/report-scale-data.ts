@@ -14,6 +14,7 @@ import type { ItemResult } from '../src/schema/run-result.js';
 import type { InMemoryRun } from '../test/fixtures/run-results/in-memory.js';
 import { mulberry32 } from '../src/util/random.js';
 import { buildRunResult, HOSTILE } from '../test/fixtures/run-results/build-run-result.js';
+import { searchWords } from '../src/report/drilldown-words.js';
 
 interface Question {
   question: string;
@@ -108,8 +109,6 @@ export function buildScaleRun(count: number, seed = 7): ScaleRun {
 }
 
 /** Words as the report's search sees them: lower-cased runs of letters and digits. */
-export const searchWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-
 /**
  * A rare word that is really in the run, for the bench's rare-word search: of the words (six letters or more) found in
  * between 5 and 20 items' question, references or answers, the one in the most items, ties broken alphabetically.

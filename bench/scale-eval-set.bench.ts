@@ -23,11 +23,10 @@ if (first === '--one') {
   const dir = mkdtempSync(join(tmpdir(), 'ftrag-eval-set-bench-'));
   try {
     const file = writeEvalSet(join(dir, 'eval.jsonl'), n);
-    const retained = retainedBytes;
-    const before = retained();
+    const before = retainedBytes();
     const set = await loadEvalSet(file);
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    const held = retained() - before;
+    const held = retainedBytes() - before;
     process.stdout.write(
       `${JSON.stringify({ bench: 'scale-eval-set', items: set.items.length, file_mb: mb(statSync(file).size), retained_mb: mb(held), bytes_per_item: Math.round(held / set.items.length), peak_rss_mb: Math.round(peakRssMb), load1: Math.round(loadavg()[0] * 10) / 10 })}\n`,
     );

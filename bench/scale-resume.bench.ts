@@ -39,8 +39,7 @@ if (first === '--one') {
       modelId: `model-${id}`,
       invoke: () => Promise.reject(new Error('a resumed pair was called again')),
     }));
-    const retained = retainedBytes;
-    const before = retained();
+    const before = retainedBytes();
     let held = 0;
     const t = performance.now();
     const outcome = await runEval({
@@ -54,7 +53,7 @@ if (first === '--one') {
       maxRetries: 0,
       seed: 1,
       // Started once the journal has been read, before any pair is scheduled: what the resume holds for the run.
-      progressReporter: { start: () => void (held = retained() - before), update() {}, stop() {} },
+      progressReporter: { start: () => void (held = retainedBytes() - before), update() {}, stop() {} },
     });
     const resumeMs = performance.now() - t;
     if (outcome.resumed !== items * systems) throw new Error(`resumed ${outcome.resumed} of ${items * systems} pairs`);

@@ -87,13 +87,18 @@ export function runItems(runFile: string): ItemStream {
   };
 }
 
-/** runItems for a run folder or its run.json. */
-export async function readRunItems(runDirOrFile: string): Promise<ItemStream> {
+/** The run.json of a run folder, or the path itself when it is not a folder (a run.json, or a path to report missing). */
+export async function runFileOf(runDirOrFile: string): Promise<string> {
   const isDir = await stat(runDirOrFile).then(
     (s) => s.isDirectory(),
     () => false,
   );
-  return runItems(isDir ? join(runDirOrFile, 'run.json') : runDirOrFile);
+  return isDir ? join(runDirOrFile, 'run.json') : runDirOrFile;
+}
+
+/** runItems for a run folder or its run.json. */
+export async function readRunItems(runDirOrFile: string): Promise<ItemStream> {
+  return runItems(await runFileOf(runDirOrFile));
 }
 
 /** A saved run with its items: the summary read once, the items a stream over its sidecar. */

@@ -51,12 +51,10 @@ export class DigestIndex {
     return this.used;
   }
 
-  /** Records `key` at `offset`; a later record of the same key replaces the earlier one. */
-  set(key: string, offset: number, length: number, writtenMs = 0): void {
-    this.setWords(word(key, 0), word(key, 8), offset, length, writtenMs);
-  }
-
-  /** As set(), with the key's first two 32-bit words already parsed (hexWordOf), so a scan makes no strings. */
+  /**
+   * Records a key, given as its first two 32-bit words (hexWordOf, so a scan makes no strings), at `offset`; a later
+   * record of the same key replaces the earlier one.
+   */
   setWords(hi: number, lo: number, offset: number, length: number, writtenMs = 0): void {
     let slot = this.slotOf(hi, lo);
     let entry = this.table[slot] - 1;

@@ -1,5 +1,5 @@
 /** `ftrag import bedrock-eval JOB_OUTPUT... --run RUN`: Bedrock Evaluations job results added to a run as per-item metrics. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -8,7 +8,7 @@ import { importBedrockEval } from '../../bedrock-eval/import.js';
 import { readJobOutput } from '../../bedrock-eval/job-output.js';
 import { writeReports } from '../../report/index.js';
 import { verdictText } from '../../report/imported.js';
-import { itemStreamOf, readRun } from '../../schema/items.js';
+import { itemStreamOf, readRun, runFileOf } from '../../schema/items.js';
 import { ItemResult, RunSummary } from '../../schema/run-result.js';
 import { InputError } from '../../util/errors.js';
 import type { CommandModule } from '../command.js';
@@ -38,7 +38,7 @@ const command: CommandModule = {
       .example('ftrag import bedrock-eval eval-output/ --run reports/latest', 'add the judge metrics to the latest run'),
   run: async (args) => {
     const runArg = resolve(String(args.run));
-    const runFile = existsSync(runArg) && statSync(runArg).isDirectory() ? join(runArg, 'run.json') : runArg;
+    const runFile = await runFileOf(runArg);
     const saved = await readRun(runFile);
     const { run } = saved;
     const runDir = dirname(runFile);
