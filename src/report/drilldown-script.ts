@@ -11,6 +11,7 @@
  */
 import { BASE85_PAGE_DECODER } from './base85.js';
 import { DRILLDOWN_CARDS } from './drilldown-cards.js';
+import { SEARCH_WORD_RE } from './drilldown-words.js';
 
 export const DRILLDOWN_SCRIPT = `
 (function () {
@@ -40,7 +41,7 @@ export const DRILLDOWN_SCRIPT = `
   var score = null, category = null, flags = null;
   var cache = {}, cached = [], pending = {};
   var wordIndex = null;
-  var WORD = /[\\p{L}\\p{N}]+/gu;
+  var WORD = /${SEARCH_WORD_RE.source}/gu;
   var page = 0, matches = [], gen = 0, renders = 0;
 ${DRILLDOWN_CARDS}
 ${BASE85_PAGE_DECODER}

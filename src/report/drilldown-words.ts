@@ -11,7 +11,9 @@
  */
 
 /** The search's words of a text; the page's script splits a query the same way (drilldown-script.ts). */
-export const searchWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+/** A search word: a run of letters and digits (the page's script splits a query with the same pattern). */
+export const SEARCH_WORD_RE = /[\p{L}\p{N}]+/gu;
+export const searchWords = (text: string): string[] => text.toLowerCase().match(SEARCH_WORD_RE) ?? [];
 
 class Postings {
   last = -1;

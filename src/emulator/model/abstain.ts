@@ -6,7 +6,7 @@
  * capitalisation, digits and a closed list of negators, nothing chosen for a data set.
  */
 import type { Sentence } from './layout.js';
-import { isStopword, stem } from './text.js';
+import { isStopword, normalizeWord, stem, WORD_RE } from './text.js';
 
 /**
  * The reader's overlap evidence, in the order readWithEvidence computes it (reader.ts): the first part of both
@@ -19,8 +19,6 @@ export const OVERLAP_FEATURES = [
 /** The names of editEvidence's values, in order (after OVERLAP_FEATURES in reader.ts ABSTAIN_FEATURES). */
 export const EDIT_FEATURES = ['namesMissingInChosen', 'namesMissingInContext', 'questionHasNames', 'negationOnOneSide'] as const;
 
-// The same word split as text.ts words(), so a number here is the term a sentence holds ("1,200" -> "1", "200").
-const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 // English negators; contractions ("isn't", "didn't") end in n't.
 const NEGATION_RE = /\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot)\b|n['’]t\b/iu;
 
@@ -31,13 +29,14 @@ const NEGATION_RE = /\b(?:not|no|never|none|nobody|nothing|neither|nor|without|c
 export function questionNames(question: string): string[] {
   const out = new Set<string>();
   let first = true;
+  // The reader's own word split (text.ts), so a number here is the term a sentence holds ("1,200" -> "1", "200").
   for (const m of question.matchAll(WORD_RE)) {
     const raw = m[0];
     const isFirst = first;
     first = false;
     const numeric = /^\p{N}/u.test(raw);
     if (!numeric && (isFirst || !/^\p{Lu}/u.test(raw))) continue;
-    const lower = raw.toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+    const lower = normalizeWord(raw.toLowerCase());
     if (!numeric && isStopword(lower)) continue;
     out.add(stem(lower));
   }

@@ -82,7 +82,8 @@ export interface PassageReaderModel {
 }
 
 export const PASSAGE_MODEL = trained as PassageReaderModel;
-const modelFits = (m: { features: string[] }, names: readonly string[]) => m.features.length === names.length && m.features.every((f, i) => f === names[i]);
+/** Whether committed weights were fitted on these feature names, in this order. */
+export const modelFits = (m: { features: string[] }, names: readonly string[]) => m.features.length === names.length && m.features.every((f, i) => f === names[i]);
 const SELECT_WEIGHTS = modelFits(PASSAGE_MODEL.select, SELECT_FEATURES) ? PASSAGE_MODEL.select.weights : undefined;
 const ABSTAIN = PASSAGE_MODEL.abstain && modelFits(PASSAGE_MODEL.abstain, PASSAGE_ABSTAIN_FEATURES) ? PASSAGE_MODEL.abstain : undefined;
 

@@ -11,7 +11,7 @@ import { widenSpan } from './span-widen.js';
 import { RANKER_MODEL, logAddExp, rankSpans, type SentenceView } from './span-ranker.js';
 import { readSentences, type ContextSource, type Sentence } from './layout.js';
 import { listAsked, tableCell } from './structure.js';
-import { choosePassage, passageAbstains, splitPassages, type Passage, type PassageRead } from './passages.js';
+import { choosePassage, modelFits, passageAbstains, splitPassages, type Passage, type PassageRead } from './passages.js';
 import { contentTerms, isStopword, sentenceSpans, stem, words } from './text.js';
 
 export type { ContextSource };
@@ -149,8 +149,7 @@ export function sentenceView(r: Reading, sentence: number, rank: number): Senten
 export const ABSTAIN_FEATURES = [...OVERLAP_FEATURES, ...EDIT_FEATURES] as const;
 
 /** The committed abstainer, when it was fitted on today's evidence (else the reader never abstains on its own). */
-const GOLD_ABSTAINER = RANKER_MODEL.abstain && RANKER_MODEL.abstain.features.length === ABSTAIN_FEATURES.length
-  && RANKER_MODEL.abstain.features.every((f, i) => f === ABSTAIN_FEATURES[i]) ? RANKER_MODEL.abstain : undefined;
+const GOLD_ABSTAINER = RANKER_MODEL.abstain && modelFits(RANKER_MODEL.abstain, ABSTAIN_FEATURES) ? RANKER_MODEL.abstain : undefined;
 
 /** The best-supported answer in the sources, or undefined when no sentence covers the question well enough. */
 export function readAnswer(question: string, sources: ContextSource[]): ReadAnswer | undefined {

@@ -24,15 +24,18 @@ export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
 
-const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+/** A word as the reader splits text: letters and digits, with inner apostrophes ("don't", "Alder's"). */
+export const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 
-/** Lower-cased words; possessive 's dropped and inner apostrophes removed ("don't" -> "dont"). */
+/** A lower-cased WORD_RE match as a word: possessive 's dropped and inner apostrophes removed ("don't" -> "dont"). */
+export function normalizeWord(lower: string): string {
+  return lower.includes("'") || lower.includes('’') ? lower.replace(/['’]s$/u, '').replace(/['’]/gu, '') : lower;
+}
+
+/** Lower-cased words (normalizeWord). */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(WORD_RE)) {
-    const w = m[0];
-    out.push(w.includes("'") || w.includes('’') ? w.replace(/['’]s$/u, '').replace(/['’]/gu, '') : w);
-  }
+  for (const m of text.toLowerCase().matchAll(WORD_RE)) out.push(normalizeWord(m[0]));
   return out;
 }
 
