@@ -87,8 +87,11 @@ export function rankSpans(view: SentenceView, visit?: CandidateVisitor, weights:
   let lastVerb = -1;
   let prevContent = -1;
   let bigramsInSentence = 0;
+  let clauseOpen = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[i];
+    if (CLAUSE_BREAKS.has(t.lower)) clauseOpen = i + 1;
+    clauseFirst[i] = clauseOpen;
     leftDist[i] = last < 0 ? 1000 : i - last;
     if (t.inQuestion) last = i;
     if (t.inQuestion && t.tag === 'V') {
@@ -104,20 +107,14 @@ export function rankSpans(view: SentenceView, visit?: CandidateVisitor, weights:
     if (t.tag === 'X' || t.tag === 'N' || t.tag === 'V') prevContent = i;
     cls[i + 1] = neighbourClass(t);
   }
-  for (let i = 0, open = 0; i < n; i++) {
-    if (CLAUSE_BREAKS.has(tokens[i].lower)) open = i + 1;
-    clauseFirst[i] = open;
-  }
-  for (let i = n - 1, close = n; i >= 0; i--) {
-    clauseEnd[i] = close;
-    if (CLAUSE_BREAKS.has(tokens[i].lower)) close = i;
-  }
   cls[0] = neighbourClass(undefined);
   cls[n + 1] = cls[0];
   last = -1;
-  for (let i = n - 1; i >= 0; i--) {
+  for (let i = n - 1, clauseClose = n; i >= 0; i--) {
     rightDist[i] = last < 0 ? 1000 : last - i;
     if (tokens[i].inQuestion) last = i;
+    clauseEnd[i] = clauseClose;
+    if (CLAUSE_BREAKS.has(tokens[i].lower)) clauseClose = i;
   }
   const anyMatch = last >= 0;
   const matchedTotal = prefixMatched[n];
