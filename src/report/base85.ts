@@ -5,6 +5,7 @@
  * element, form markup, or break the string literal the page's decoder keeps the alphabet in.
  * Groups are big-endian; a last group of n bytes (1-3) is written as its first n + 1 characters (as Ascii85 does).
  */
+import { gzipSync } from 'node:zlib';
 
 const EXCLUDED = `"&'<>\\\``;
 
@@ -39,6 +40,15 @@ export function encodeBase85(bytes: Uint8Array): string {
     code(v, rest + 1);
   }
   return out.toString('latin1');
+}
+
+/**
+ * A data block of the page: base85 of gzip (the page reads it back with bytesOf and DecompressionStream). A string is
+ * its UTF-8 bytes. Level 9 for the small binary indexes, where it pays; the default 6 for the large text chunks, where
+ * 9 costs render time for little.
+ */
+export function gzipBase85(data: Uint8Array | string, level = 6): string {
+  return encodeBase85(gzipSync(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { level }));
 }
 
 /** The inverse of encodeBase85; throws on a character outside the alphabet or a dangling single character. */

@@ -7,12 +7,11 @@
  *     URIs are shared tables (one compressed block). When the chunks would pass their share of PAGE_BUDGET_BYTES,
  *     texts are shortened to the longest cap that fits (chosen on sampled passes) and the pass runs again.
  */
-import { gzipSync } from 'node:zlib';
 import type { ItemResult, RunSummary } from '../schema/run-result.js';
 import { isWrong } from './findings.js';
 import type { ItemStream } from './item-stream.js';
 import { WordIndex } from './drilldown-words.js';
-import { encodeBase85 } from './base85.js';
+import { gzipBase85 } from './base85.js';
 
 /**
  * 250 items a chunk: a search's page of scattered matches decodes a quarter of what 1,000-item chunks cost, and the
@@ -194,7 +193,7 @@ export interface ChunkColumns {
   t: Array<Array<Array<[number, number[]]> | null>>;
 }
 
-const gzip85 = (value: unknown) => encodeBase85(gzipSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 6 }));
+const gzip85 = (value: unknown) => gzipBase85(JSON.stringify(value));
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : Math.round(x));
 
 function emptyChunk(S: number, M: number): ChunkColumns {

@@ -2,8 +2,7 @@
  * report.html: one self-contained file (inline CSS, inline SVG charts, inline script, a strict CSP that forbids
  * every fetch) that opens offline and prints. Built only from a RunSummary.
  */
-import { gzipSync } from 'node:zlib';
-import { encodeBase85 } from './base85.js';
+import { gzipBase85 } from './base85.js';
 import type { RunSummary } from '../schema/run-result.js';
 import { allCharts, type Chart } from './charts.js';
 import { DRILLDOWN_SCRIPT } from './drilldown-script.js';
@@ -40,7 +39,7 @@ function chartFigure(c: Chart): string {
 export async function renderHtml(run: RunSummary, items: ItemStream): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
   const digest = await digestItems(run, items);
-  const blocks = { index: encodeBase85(gzipSync(indexBytes(digest), { level: 9 })), words: encodeBase85(gzipSync(digest.words, { level: 9 })) };
+  const blocks = { index: gzipBase85(indexBytes(digest), 9), words: gzipBase85(digest.words, 9) };
   const charts = allCharts(run, digest.latencies);
   // The page without its item chunks, to give the chunks what is left of the page budget.
   const empty = { chunks: [], passages: '', textCap: null, passagesShortened: false, bytes: 0 };
