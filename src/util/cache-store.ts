@@ -8,7 +8,10 @@
  * O_APPEND, which the kernel places at the end of the file whole, so records never interleave. Readers index only
  * complete lines, and a record that fails to parse is a miss, never a wrong answer. A record torn by a killed
  * process is closed with a newline by the next writer that opens the store, so it costs only itself. A key missing
- * from the index is looked for again in whatever the file grew by since (other processes' records).
+ * from the index is looked for again in whatever the file grew by since (other processes' records). When the file
+ * grew by exactly the bytes this store appended since it last looked, nobody else wrote, so its own records are
+ * indexed from what it remembers of them (key, length, in order) without reading them back: a cold run misses on
+ * every call, and re-reading its own last record each time cost more than the lookup.
  *
  * `prune` rewrites the file (newest record per key, minus what is too old or over the size cap) to a temporary file
  * and renames it over the log under a lock file; readers and writers notice the new file (its inode) and reopen.
@@ -23,6 +26,8 @@ const KEY = /^[0-9a-f]{64}$/;
 const CHUNK = 1 << 20;
 /** How often an open store checks whether a prune replaced its file. */
 const REPLACED_CHECK_MS = 1000;
+/** Own records remembered between lookups; past this many (a store that only writes), the next miss reads them back instead. */
+const MAX_PENDING = 4096;
 
 export interface StoreStats {
   file: string;
@@ -117,6 +122,12 @@ export class CacheStore<T> {
   /** When the read and append descriptors were last checked against the file's current inode. */
   private readCheckedAt = -Infinity;
   private appendCheckedAt = -Infinity;
+  /**
+   * Records this store appended since the index was last brought up to date (key words and length, in write order),
+   * or undefined once that is unknown (no reader yet, a new file, the torn-line fix, too many): then a miss reads the
+   * file's growth back, as it must for other processes' records anyway.
+   */
+  private pending: { hi: Uint32Array; lo: Uint32Array; length: Uint32Array; count: number; bytes: number } | undefined;
 
   /** `valid` rejects a parsed value that is not what this store holds (a miss). */
   constructor(
@@ -154,7 +165,32 @@ export class CacheStore<T> {
   set(key: string, value: T): void {
     if (!KEY.test(key)) throw new Error(`cache key must be a sha256 hex digest, got ${JSON.stringify(key)}`);
     const fd = this.appender();
-    writeSync(fd, Buffer.from(`${key} ${Date.now()} ${JSON.stringify(value)}\n`, 'utf8'));
+    const record = Buffer.from(`${key} ${Date.now()} ${JSON.stringify(value)}\n`, 'utf8');
+    writeSync(fd, record);
+    this.remember(record);
+  }
+
+  /** Notes an appended record for the next lookup, while the reader and the appender are on the same file. */
+  private remember(record: Buffer): void {
+    const p = this.pending;
+    if (!p) return;
+    if (this.appendIno !== this.readIno || p.count === MAX_PENDING) {
+      this.pending = undefined;
+      return;
+    }
+    p.hi[p.count] = hexWordOf(record, 0);
+    p.lo[p.count] = hexWordOf(record, 8);
+    p.length[p.count++] = record.length;
+    p.bytes += record.length;
+  }
+
+  private resetPending(): void {
+    if (this.pending) {
+      this.pending.count = 0;
+      this.pending.bytes = 0;
+    } else {
+      this.pending = { hi: new Uint32Array(MAX_PENDING), lo: new Uint32Array(MAX_PENDING), length: new Uint32Array(MAX_PENDING), count: 0, bytes: 0 };
+    }
   }
 
   close(): void {
@@ -181,10 +217,23 @@ export class CacheStore<T> {
     if (!grown && this.indexedTo > 0) return;
     const size = fstatSync(this.readFd!).size;
     if (size <= this.indexedTo) return;
+    const p = this.pending;
+    if (p && p.count > 0 && size === this.indexedTo + p.bytes) {
+      // Appends only grow the file, so growth of exactly our own bytes is our own records, in the order written.
+      let offset = this.indexedTo;
+      for (let i = 0; i < p.count; i++) {
+        this.index.setWords(p.hi[i], p.lo[i], offset, p.length[i]);
+        offset += p.length[i];
+      }
+      this.indexedTo = size;
+      this.resetPending();
+      return;
+    }
     this.indexedTo = scanLines(this.readFd!, this.indexedTo, size, (offset, bytes) => {
       const header = scanHeader(bytes);
       if (header) this.index.setWords(header.hi, header.lo, offset, bytes.length);
     });
+    this.resetPending();
   }
 
   private openReader(): void {
@@ -193,6 +242,8 @@ export class CacheStore<T> {
     this.readCheckedAt = performance.now();
     this.index = new DigestIndex();
     this.indexedTo = 0;
+    // Whatever this store wrote before is in the file the first lookup reads whole.
+    this.pending = undefined;
   }
 
   private appender(): number {
@@ -210,7 +261,10 @@ export class CacheStore<T> {
         const probe = openSync(this.file, 'r');
         readSync(probe, last, 0, 1, stat.size - 1);
         closeSync(probe);
-        if (last[0] !== 10) writeSync(this.appendFd, '\n');
+        if (last[0] !== 10) {
+          writeSync(this.appendFd, '\n');
+          this.pending = undefined; // a byte that is no record of ours: the next miss reads the growth back
+        }
       }
     }
     return this.appendFd;

@@ -45,6 +45,26 @@ describe('cache store (one append-only file)', () => {
     b.close();
   });
 
+  it('finds its own records and another instance\'s whether or not others wrote in between', () => {
+    const dir = fresh();
+    const a = new CacheStore<{ output: string }>(dir, 'responses');
+    const b = new CacheStore<{ output: string }>(dir, 'responses');
+    a.set(key('first'), { output: 'first' });
+    expect(a.get(key('first'))).toEqual({ output: 'first' }); // opens the reader: the whole file is read
+    for (let i = 0; i < 50; i++) a.set(key(`own${i}`), { output: `own ${i}` });
+    expect(a.get(key('own49'))).toEqual({ output: 'own 49' }); // only a's records since: indexed from memory
+    expect(a.get(key('own0'))).toEqual({ output: 'own 0' });
+    a.set(key('before'), { output: 'before b' });
+    b.set(key('theirs'), { output: 'from b' });
+    a.set(key('after'), { output: 'after b' });
+    expect(a.get(key('after'))).toEqual({ output: 'after b' }); // b wrote in between: the growth is read back
+    expect(a.get(key('theirs'))).toEqual({ output: 'from b' });
+    expect(a.get(key('before'))).toEqual({ output: 'before b' });
+    expect(a.get(key('never'))).toBeUndefined();
+    a.close();
+    b.close();
+  });
+
   it('two processes writing at once lose and corrupt nothing', async () => {
     const dir = fresh();
     const codes = await Promise.all([writer(dir, 'A', 2000), writer(dir, 'B', 2000)]);
