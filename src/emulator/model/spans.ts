@@ -97,6 +97,27 @@ const NEXT_IS_OBJECT_RE = /^\s*(?:[\p{N}$£€]|(?:a|an|the|about|up|over|under|
 
 const NEXT_IS_CLAUSE_RE = /^\s*(?:the|a|an|its|their|his|her|that|us|them|him|it)\b/iu;
 
+const NEXT_WORD_RE = /\s*([\p{L}\p{N}]+)|\s*(\S)?/uy;
+
+/** The context-free tag of the word starting after `from` ('P' for punctuation, undefined at the end). */
+function nextWordTag(sentence: string, from: number): Tag | undefined {
+  NEXT_WORD_RE.lastIndex = from;
+  const m = NEXT_WORD_RE.exec(sentence);
+  if (m?.[1] !== undefined) return wordInfo(m[1].toLowerCase()).tag;
+  return m?.[2] !== undefined ? 'P' : undefined;
+}
+
+/**
+ * An -ing word that is a noun or a noun's modifier, not a verb: a noun follows it and it does not follow a noun or
+ * an auxiliary (whose -ing is a verb taking that noun as object: "is causing problems"), or it follows a noun and
+ * ends the phrase.
+ */
+function gerundIsNoun(prev: Token, sentence: string, from: number): boolean {
+  const next = nextWordTag(sentence, from);
+  if (prev.tag === 'X' || prev.tag === 'N') return next === undefined || (next === 'P' && !/^\s*[-'’(]/u.test(sentence.slice(from, from + 3)));
+  return next === 'X' && prev.tag !== 'A' && prev.tag !== 'O';
+}
+
 export function tokenize(sentence: string, questionStems: Set<string>): Token[] {
   const out: Token[] = [];
   for (const m of sentence.matchAll(TOKEN_RE)) {
@@ -124,8 +145,12 @@ export function tokenize(sentence: string, questionStems: Set<string>): Token[] 
     // After a common noun the object must be a determiner, pronoun or "that" ("the theorem tells us that"); a
     // preposition there is more often a plural noun's ("prices for").
     else if (tag === 'X' && !cap && prev !== undefined && prev.tag === 'X' && /[^su]s$/u.test(lower) && NEXT_IS_CLAUSE_RE.test(sentence.slice(start + raw.length, start + raw.length + 12))) tag = 'V';
-    // A lower-case -ing word after a content word or auxiliary is a verb form ("... kilometres passing through").
-    else if (tag === 'X' && lower.length > 5 && lower.endsWith('ing') && prev !== undefined && prev.tag !== 'D') tag = 'V';
+    // A lower-case -ing word after a content word or auxiliary is a verb form ("... kilometres passing through"),
+    // unless it modifies the noun right after it ("from burning coal", "than reciprocating engines") or ends a noun
+    // phrase ("the turbine casing,").
+    else if (tag === 'X' && lower.length > 5 && lower.endsWith('ing') && prev !== undefined && prev.tag !== 'D' && !gerundIsNoun(prev, sentence, start + raw.length)) tag = 'V';
+    // A verb form between a determiner and a noun modifies it ("the chosen model", "a drive shaft").
+    else if (tag === 'V' && !cap && prev?.tag === 'D' && nextWordTag(sentence, start + raw.length) === 'X') tag = 'X';
     const month = info.month && (cap || !info.aux);
     // "I" after a name is a regnal number ("Richard I"), not the pronoun.
     if (lower === 'i' && prev?.proper) tag = 'X';
