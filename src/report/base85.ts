@@ -81,15 +81,18 @@ export const BASE85_PAGE_DECODER = `
   for (var b85i = 0; b85i < 85; b85i++) B85_DIGIT[B85.charCodeAt(b85i)] = b85i;
   function bytesOf(text) {
     text = text.trim();
-    var n = text.length, rest = n % 5, out = new Uint8Array(Math.floor(n / 5) * 4 + (rest ? rest - 1 : 0)), at = 0;
-    for (var i = 0; i < n; i += 5) {
-      var chars = Math.min(5, n - i), v = 0;
-      for (var k = 0; k < 5; k++) v = v * 85 + (k < chars ? B85_DIGIT[text.charCodeAt(i + k)] : 84);
-      if (chars === 5) {
-        out[at++] = v >>> 24; out[at++] = (v >>> 16) & 255; out[at++] = (v >>> 8) & 255; out[at++] = v & 255;
-      } else {
-        for (k = 0; k < chars - 1; k++) out[at++] = Math.floor(v / Math.pow(256, 3 - k)) % 256;
-      }
+    var n = text.length, rest = n % 5, out = new Uint8Array(Math.floor(n / 5) * 4 + (rest ? rest - 1 : 0)), at = 0, D = B85_DIGIT;
+    var full = n - rest, i = 0, v, k;
+    // Whole groups unrolled (85^4, 85^3, 85^2): a search decodes up to a page of chunks, and the looped form was a
+    // tenth of its CPU. A group's value is exact in a double, and below 2^32 for any block encodeBase85 wrote.
+    for (; i < full; i += 5) {
+      v = D[text.charCodeAt(i)] * 52200625 + D[text.charCodeAt(i + 1)] * 614125 + D[text.charCodeAt(i + 2)] * 7225 + D[text.charCodeAt(i + 3)] * 85 + D[text.charCodeAt(i + 4)];
+      out[at] = v >>> 24; out[at + 1] = (v >>> 16) & 255; out[at + 2] = (v >>> 8) & 255; out[at + 3] = v & 255;
+      at += 4;
+    }
+    if (rest) {
+      for (v = 0, k = 0; k < 5; k++) v = v * 85 + (k < rest ? D[text.charCodeAt(i + k)] : 84);
+      for (k = 0; k < rest - 1; k++) out[at++] = Math.floor(v / Math.pow(256, 3 - k)) % 256;
     }
     return out;
   }`;
