@@ -110,20 +110,30 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     progressReporter: input.progressReporter,
     seed: config.seed,
     request: requestOf,
+    // The records are read back from the journal below, one at a time, instead of held through the calls.
+    indexRecords: true,
   });
   input.log(
     `ran ${outcome.total} calls in ${(outcome.durationMs / 1000).toFixed(1)} s: ${outcome.failed} failed, ` +
       `${outcome.retries} retries (${outcome.throttles} throttled), ${outcome.cacheHits} from cache`,
   );
 
+  // Scored in the set's order, each item's systems in the config's order, whatever order the calls finished in.
   const table: ResultTable = new Map();
-  const itemsById = new Map(evalSet.items.map((i) => [i.id, i]));
-  for (const [itemId, bySystem] of outcome.records ?? []) {
-    const item = itemsById.get(itemId);
-    if (!item) continue;
-    const row = new Map<string, ScoredRecord>();
-    for (const [systemId, record] of bySystem) row.set(systemId, await scoreRecord(scorers, item, record));
-    table.set(itemId, row);
+  const index = outcome.journalIndex!;
+  const journalRecords = index.open();
+  try {
+    for (let i = 0; i < evalSet.items.length; i++) {
+      const item = evalSet.items[i];
+      const row = new Map<string, ScoredRecord>();
+      for (let s = 0; s < index.systemIds.length; s++) {
+        const record = journalRecords.read(s, i);
+        if (record) row.set(index.systemIds[s], await scoreRecord(scorers, item, record));
+      }
+      if (row.size) table.set(item.id, row);
+    }
+  } finally {
+    journalRecords.close();
   }
   const allFailedSystems = Object.entries(outcome.perSystem)
     .filter(([, c]) => c.completed === 0 && c.failed > 0)
@@ -131,7 +141,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   const connections = Object.fromEntries(
     targets
       .filter((t) => t.connections)
-      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: setupCallsOf(outcome.records, t.id) }]),
+      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: setupCallsOf(table, t.id) }]),
   );
   const endpointConnections = clients.connections();
   input.log(`connections: ${endpointConnections.runtime} runtime, ${endpointConnections.agentRuntime} agent-runtime (HTTP/2 sessions shared by all calls)`);
@@ -193,10 +203,10 @@ export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig
 }
 
 /** Timed calls (answered, not from the cache) whose connection had to be opened during the call. */
-function setupCallsOf(records: Map<string, Map<string, JournalRecord>> | null, systemId: string): number {
+function setupCallsOf(table: ResultTable, systemId: string): number {
   let n = 0;
-  for (const bySystem of records?.values() ?? []) {
-    const r = bySystem.get(systemId);
+  for (const bySystem of table.values()) {
+    const r = bySystem.get(systemId)?.record;
     if (r?.ok && !r.cached && r.response?.connectionSetup) n++;
   }
   return n;

@@ -7,7 +7,6 @@
 import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync, mkdirSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { InputError } from '../util/errors.js';
 import type { TargetResponse } from '../targets/types.js';
 
@@ -92,13 +91,27 @@ export function repairTornTail(path: string): boolean {
   }
 }
 
-/** Stream every record of a journal (after repairTornTail). A bad line in the middle is corruption: InputError. */
-export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** A journal line with where it lies in the file, so a reader can come back to it with one positioned read. */
+export interface JournalEntry {
+  record: JournalRecord;
+  /** Byte offset of the line's first byte. */
+  offset: number;
+  /** The line's length in bytes, without its newline. */
+  length: number;
+}
+
+/**
+ * Stream every record of a journal (after repairTornTail) with its byte position: lines are split on the raw bytes
+ * (not decoded text) so offsets stay exact for any UTF-8. A bad line in the middle is corruption: InputError.
+ */
+export async function* readJournalEntries(path: string): AsyncGenerator<JournalEntry> {
   let lineNo = 0;
-  for await (const line of lines) {
+  let pending: Buffer | undefined;
+  let pendingOffset = 0;
+  const entryOf = (bytes: Buffer, offset: number): JournalEntry | undefined => {
     lineNo++;
-    if (line.trim() === '') continue;
+    const line = bytes.toString('utf8');
+    if (line.trim() === '') return undefined;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -108,7 +121,68 @@ export async function* readJournal(path: string): AsyncGenerator<JournalRecord> 
     if (!isJournalRecord(parsed)) {
       throw new InputError(`not a version ${JOURNAL_VERSION} journal record`, { file: path, line: lineNo });
     }
-    yield parsed;
+    // A CRLF line keeps its \r inside the recorded length: JSON.parse reads it as whitespace.
+    return { record: parsed, offset, length: bytes.length };
+  };
+  let position = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      const piece = chunk.subarray(start, nl);
+      const bytes = pending ? Buffer.concat([pending, piece]) : piece;
+      const offset = pending ? pendingOffset : position + start;
+      pending = undefined;
+      const entry = entryOf(bytes, offset);
+      if (entry) yield entry;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      if (!pending) pendingOffset = position + start;
+      pending = pending ? Buffer.concat([pending, rest]) : Buffer.from(rest);
+    }
+    position += chunk.length;
+  }
+  if (pending) {
+    const entry = entryOf(pending, pendingOffset);
+    if (entry) yield entry;
+  }
+}
+
+/** Stream every record of a journal (after repairTornTail). A bad line in the middle is corruption: InputError. */
+export async function* readJournal(path: string): AsyncGenerator<JournalRecord> {
+  for await (const entry of readJournalEntries(path)) yield entry.record;
+}
+
+/**
+ * Reads single journal lines back by the position readJournalEntries or JournalWriter.append reported, so a run can
+ * keep 12 bytes a pair instead of the record itself.
+ */
+export class JournalLineReader {
+  private readonly fd: number;
+  private buffer = Buffer.alloc(4096);
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'r');
+  }
+
+  read(offset: number, length: number): JournalRecord {
+    if (this.buffer.length < length) this.buffer = Buffer.alloc(Math.max(length, this.buffer.length * 2));
+    const n = readSync(this.fd, this.buffer, 0, length, offset);
+    let parsed: unknown;
+    try {
+      parsed = n === length ? JSON.parse(this.buffer.toString('utf8', 0, length)) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!isJournalRecord(parsed)) {
+      throw new InputError(`no journal record at byte ${offset} (${length} bytes): the journal changed while the run read it`, { file: this.path });
+    }
+    return parsed;
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 
@@ -123,6 +197,8 @@ export class JournalWriter {
   /** The background fsync in flight, if any; close() waits for it. */
   private syncing: Promise<void> | undefined;
   private syncError: Error | undefined;
+  /** Bytes in the file, known from the first append on (a resume repairs the file's tail after opening it). */
+  private size: number | undefined;
 
   constructor(
     readonly path: string,
@@ -132,10 +208,14 @@ export class JournalWriter {
     this.fd = openSync(path, 'a');
   }
 
-  append(record: JournalRecord): void {
+  /** Appends one line; returns where it lies (for JournalLineReader). */
+  append(record: JournalRecord): { offset: number; length: number } {
     if (this.syncError) throw this.syncError;
+    this.size ??= fstatSync(this.fd).size;
     // One write per line: with O_APPEND the line lands whole or (if killed mid-write) as a torn tail we repair.
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    const written = writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    const at = { offset: this.size, length: written - 1 };
+    this.size += written;
     this.dirty = true;
     const now = performance.now();
     if (now - this.lastSync >= this.syncEveryMs && !this.syncing) {
@@ -151,6 +231,7 @@ export class JournalWriter {
         }),
       );
     }
+    return at;
   }
 
   /** Waits for a background fsync, makes everything written durable, and closes the file. */

@@ -1,10 +1,12 @@
 /**
  * Stage "record": a finished pair becomes one journal line (written at once, so a killed run loses only the calls in
- * flight), is counted, kept in memory when the caller wants records, and reported to progress and `onResult`.
+ * flight), is counted, kept in memory (or, with a JournalIndex, only where its line lies) when the caller wants
+ * records, and reported to progress and `onResult`.
  */
 import type { TargetResponse } from '../targets/types.js';
 import type { Accounts } from './account.js';
-import type { JournalRecord, JournalWriter } from './journal.js';
+import type { JournalIndex, PairLine } from './journal-index.js';
+import type { JournalRecord } from './journal.js';
 import type { ProgressReporter } from './progress.js';
 
 /** How a pair ended: answered (perhaps from the cache) or failed after its retries. */
@@ -30,22 +32,33 @@ export function recordOf(itemId: string, systemId: string, result: PairResult, s
 /** itemId -> systemId -> final record. */
 export type RecordTable = Map<string, Map<string, JournalRecord>>;
 
+/** Where a journal write put a line (JournalWriter.append's answer). */
+export interface Appender {
+  append(r: JournalRecord): { offset: number; length: number } | void;
+}
+
 export class Recorder {
-  /** Null when the caller asked for counters only (`keepRecords: false`). */
+  /** Null when the caller asked for counters only (`keepRecords: false`) or for an index. */
   readonly records: RecordTable | null;
 
   constructor(
-    private readonly journal: Pick<JournalWriter, 'append'>,
+    private readonly journal: Appender,
     private readonly accounts: Accounts,
     private readonly progress: Pick<ProgressReporter, 'update'>,
     keep: boolean,
     private readonly onResult?: (record: JournalRecord) => void,
+    /** Keep each pair's journal position here instead of its record. */
+    readonly index: JournalIndex | null = null,
   ) {
-    this.records = keep ? new Map() : null;
+    this.records = keep && !index ? new Map() : null;
   }
 
-  /** Keep a record in memory without journaling or counting it (a pair finished by an earlier run). */
-  keep(r: JournalRecord): void {
+  /**
+   * Keep a record without journaling or counting it (a pair finished by an earlier run): the record itself, or with
+   * an index the line it came from.
+   */
+  keep(r: JournalRecord, line?: PairLine): void {
+    if (this.index && line) this.index.set(line);
     if (!this.records) return;
     let bySystem = this.records.get(r.itemId);
     if (!bySystem) this.records.set(r.itemId, (bySystem = new Map()));
@@ -53,7 +66,8 @@ export class Recorder {
   }
 
   /** Drop a kept record (a resumed pair whose later journal line failed). */
-  forget(itemId: string, systemId: string): void {
+  forget(itemId: string, systemId: string, pair?: { item: number; system: number }): void {
+    if (this.index && pair) this.index.delete(pair.system, pair.item);
     const bySystem = this.records?.get(itemId);
     bySystem?.delete(systemId);
     if (bySystem?.size === 0) this.records!.delete(itemId);
@@ -79,11 +93,11 @@ export class Recorder {
     }
   }
 
-  /** A pair this run finished: journal, count, keep, report. */
-  finish(r: JournalRecord): void {
-    this.journal.append(r);
+  /** A pair this run finished: journal, count, keep, report. `pair` places it in the index, when there is one. */
+  finish(r: JournalRecord, pair?: { item: number; system: number }): void {
+    const at = this.journal.append(r);
     this.accounts.count(r, r.systemId);
-    this.keep(r);
+    this.keep(r, at && pair ? { ...pair, ...at } : undefined);
     this.onResult?.(r);
     this.progress.update(this.accounts.progress());
   }

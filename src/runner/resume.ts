@@ -5,16 +5,17 @@
  * as it ended. Pairs of items or systems this run does not have are ignored.
  */
 import type { Accounts } from './account.js';
-import { readJournal, repairTornTail, type JournalRecord } from './journal.js';
+import type { PairLine } from './journal-index.js';
+import { readJournalEntries, repairTornTail, type JournalRecord } from './journal.js';
 
 const ANSWERED = 1;
 const CACHED = 2;
 
-/** Receives the final answered record of each resumed pair, when the caller keeps records. */
+/** Receives the final answered record of each resumed pair (and where its line lies), when the caller keeps records. */
 export interface ResumeSink {
-  keep(r: JournalRecord): void;
+  keep(r: JournalRecord, line: PairLine): void;
   /** A pair whose earlier answered line was followed by a failed one: no longer answered. */
-  forget(itemId: string, systemId: string): void;
+  forget(itemId: string, systemId: string, pair: { item: number; system: number }): void;
 }
 
 export class FinishedPairs {
@@ -50,7 +51,7 @@ export class FinishedPairs {
     const retries = systemIds.map(() => new Uint32Array(itemIndex.size));
     const throttles = systemIds.map(() => new Uint32Array(itemIndex.size));
     repairTornTail(path);
-    for await (const r of readJournal(path)) {
+    for await (const { record: r, offset, length } of readJournalEntries(path)) {
       const item = itemIndex.get(r.itemId);
       const system = systems.get(r.systemId);
       if (item === undefined || system === undefined) continue;
@@ -58,8 +59,8 @@ export class FinishedPairs {
       pairs.state[system][item] = r.ok ? ANSWERED | (r.cached ? CACHED : 0) : 0;
       retries[system][item] = r.retries;
       throttles[system][item] = r.throttles;
-      if (r.ok) sink?.keep(r);
-      else if (was & ANSWERED) sink?.forget(r.itemId, r.systemId);
+      if (r.ok) sink?.keep(r, { item, system, offset, length });
+      else if (was & ANSWERED) sink?.forget(r.itemId, r.systemId, { item, system });
     }
     // Counted in item order, system by system within an item, as the pairs would have run.
     for (let item = 0; item < pairs.itemCount; item++) {

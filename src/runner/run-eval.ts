@@ -4,7 +4,7 @@
  * The work is four named stages, each in its own module and tested on its own:
  * - schedule (schedule.ts): which pair runs when; systems advance through the set in step, within a lookahead;
  * - call (call-pair.ts, call.ts): one pair from cache lookup, rate limits and attempts with backoff to its result;
- * - record (record.ts): the result becomes a journal line, a kept record and a progress update;
+ * - record (record.ts): the result becomes a journal line, a kept record (or its place in the journal) and a progress update;
  * - account (account.ts): the counters, including pairs a resumed journal already finished.
  * All waiting (slots, token buckets, backoff) happens before `Target.invoke`, which starts its clock at the send,
  * so client-side queueing never shows up as latency.
@@ -21,6 +21,7 @@ import { JournalWriter, journalHasContent, type JournalRecord } from './journal.
 import { AdaptiveLimit, TokenBucket } from './limits.js';
 import { createProgress, type ProgressMode, type ProgressReporter } from './progress.js';
 import { seededOrder } from './random.js';
+import { JournalIndex } from './journal-index.js';
 import { recordOf, Recorder } from './record.js';
 import { FinishedPairs } from './resume.js';
 import { schedule } from './schedule.js';
@@ -55,6 +56,11 @@ export interface RunEvalOptions {
   onResult?: (record: JournalRecord) => void;
   /** Keep the final record of every pair in memory (default true). False: journal only, return counters. */
   keepRecords?: boolean;
+  /**
+   * Keep only where each pair's final record lies in the journal (12 bytes a pair), not the record: `journalIndex`
+   * reads them back after the run, so memory does not grow with outputs and contexts. Overrides keepRecords.
+   */
+  indexRecords?: boolean;
   backoff?: Partial<BackoffOptions>;
   /** How many items a system may lag behind the dispatcher (default max(16, 4 x concurrency)). */
   lookahead?: number;
@@ -65,6 +71,8 @@ export interface RunEvalOptions {
 export interface RunOutcome {
   /** itemId -> systemId -> final record (null when keepRecords is false). Includes pairs taken from the journal. */
   records: Map<string, Map<string, JournalRecord>> | null;
+  /** With indexRecords: each pair's final record, by item index and system index (the targets' order). */
+  journalIndex: JournalIndex | null;
   /** items x systems. */
   total: number;
   /** Pairs that ended with an answer (including those finished in an earlier, resumed run). */
@@ -109,7 +117,10 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
   const accounts = new Accounts(lanes.map((l) => l.id));
   const progress = opts.progressReporter ?? createProgress(opts.progress ?? 'auto');
   const journal = new JournalWriter(opts.journalPath);
-  const recorder = new Recorder(journal, accounts, progress, keep, opts.onResult);
+  const index = opts.indexRecords ? new JournalIndex(opts.journalPath, opts.items.length, lanes.map((l) => l.id)) : null;
+  const recorder = new Recorder(journal, accounts, progress, keep, opts.onResult, index);
+  // The item's place in the set, for the index (the schedule hands `run` the item itself).
+  const position = index ? new Map(opts.items.map((item, i) => [item, i])) : undefined;
   let done: FinishedPairs | undefined;
   try {
     done = opts.resume && journalHasContent(opts.journalPath) ? await resumed(opts.journalPath, opts.items, lanes, accounts, recorder) : undefined;
@@ -138,7 +149,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
         const request = makeRequest(item);
         const startedAt = new Date().toISOString();
         const result = await callPair(lane, request, settings);
-        if (result) recorder.finish(recordOf(item.id, lane.id, result, startedAt));
+        if (result) recorder.finish(recordOf(item.id, lane.id, result, startedAt), position && { item: position.get(item)!, system: laneIndex.get(lane)! });
       },
       // Only our own machinery (journal write, disk full) gets here: stop the run and report it.
       onError: (err) => {
@@ -158,6 +169,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
   if (fatal) throw fatal;
   return {
     records: recorder.records,
+    journalIndex: index,
     total: opts.items.length * lanes.length,
     completed: accounts.completed,
     failed: accounts.failed,

@@ -1,7 +1,7 @@
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJournal, repairTornTail, runEval, type JournalRecord, type RunEvalOptions } from '../../src/runner/index.js';
+import { readJournal, readJournalEntries, repairTornTail, runEval, type JournalRecord, type RunEvalOptions, type RunOutcome } from '../../src/runner/index.js';
 import { CacheStore } from '../../src/util/cache-store.js';
 import { fakeTarget, invalid, makeItems, tempDir } from './fakes.js';
 
@@ -41,7 +41,71 @@ async function allRecords(path: string): Promise<JournalRecord[]> {
   return out;
 }
 
+/** The journal index read back as the record table keepRecords gives: item -> system -> record, in set order. */
+function readBack(out: RunOutcome, items: { id: string }[]): Map<string, Map<string, JournalRecord>> {
+  const index = out.journalIndex!;
+  const reader = index.open();
+  const table = new Map<string, Map<string, JournalRecord>>();
+  try {
+    items.forEach((item, i) => {
+      const row = new Map<string, JournalRecord>();
+      index.systemIds.forEach((id, s) => {
+        const r = reader.read(s, i);
+        if (r) row.set(id, r);
+      });
+      if (row.size) table.set(item.id, row);
+    });
+  } finally {
+    reader.close();
+  }
+  return table;
+}
+
 describe('journal and resume', () => {
+  it('indexRecords keeps each pair\'s journal position, not its record: read back, the same final records as keepRecords, after a kill and a resume', async () => {
+    const items = makeItems(6);
+    // Multi-byte text before and inside the lines: positions are bytes, not characters.
+    const old = (itemId: string, systemId: string, ok: boolean, extra: Partial<JournalRecord> = {}) =>
+      line(itemId, systemId, ok, ok ? { response: { output: `é ✓ 日本 ${itemId}`, latencyMs: 5 }, ...extra } : extra);
+    const previous =
+      old('q0000', 'a', true) + old('q0000', 'b', true) + old('q0001', 'a', true) + old('q0001', 'a', false) +
+      old('q0003', 'b', false) + old('q0003', 'b', true) + old('q9999', 'a', true) + old('q0004', 'a', true).slice(0, 50);
+    const runs: Map<string, Map<string, JournalRecord>>[] = [];
+    for (const mode of ['records', 'index'] as const) {
+      const opts = base({ items, ...(mode === 'index' ? { indexRecords: true } : {}) });
+      writeFileSync(opts.journalPath, previous);
+      const out = await runEval({ ...opts, targets: [fakeTarget('a'), fakeTarget('b')], resume: true });
+      expect(out).toMatchObject({ total: 12, completed: 12, failed: 0, resumed: 3 });
+      if (mode === 'index') {
+        expect(out.records).toBeNull();
+        runs.push(readBack(out, items));
+      } else {
+        expect(out.journalIndex).toBeNull();
+        runs.push(out.records!);
+      }
+    }
+    const [records, indexed] = runs;
+    expect(indexed.get('q0000')!.get('a')!.response!.output).toBe('é ✓ 日本 q0000');
+    expect(indexed.get('q0001')!.get('a')!.response!.output).toBe('a:question 1');
+    const strip = (t: Map<string, Map<string, JournalRecord>>) =>
+      [...t].flatMap(([item, row]) => [...row].map(([system, r]) => [item, system, r.ok, r.response?.output, r.retries]));
+    expect(strip(indexed).sort()).toEqual(strip(records).sort());
+    expect(strip(indexed)).toHaveLength(12);
+  });
+
+  it('readJournalEntries gives each line\'s byte offset and length, across read chunks and CRLF', async () => {
+    const path = join(tempDir(), 'j.jsonl');
+    const long = 'ü'.repeat(70_000); // longer than one read chunk (64 KiB), two bytes a character
+    const text = line('q1', 'a', true, { response: { output: long, latencyMs: 1 } }) + '\n' + line('q2', 'a', true).replace('\n', '\r\n') + line('q3', 'b', false);
+    writeFileSync(path, text);
+    const bytes = readFileSync(path);
+    const entries = [];
+    for await (const e of readJournalEntries(path)) entries.push(e);
+    expect(entries.map((e) => e.record.itemId)).toEqual(['q1', 'q2', 'q3']);
+    for (const e of entries) expect(JSON.parse(bytes.subarray(e.offset, e.offset + e.length).toString('utf8'))).toEqual(e.record);
+    expect(entries[0].record.response!.output).toBe(long);
+  });
+
   it('resumes after a simulated kill: torn last line dropped, finished pairs skipped, failed pairs retried, each pair once', async () => {
     const items = makeItems(6);
     const opts = base({ items });
