@@ -44,6 +44,9 @@ if (ratios.length) {
   process.stdout.write(`\n## all ratios (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)})\n`);
   process.stdout.write('| bench | case | figures | ratio | target | met |\n|---|---|---|---|---|---|\n');
   for (const r of ratios) process.stdout.write(`| ${r.bench} | ${r.case} | ${r.figure} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |\n`);
+  const targeted = ratios.filter((r) => r.met !== undefined);
+  // One line to read first: how many of the rows with a target met it (a bench that failed before printing adds none).
+  process.stdout.write(`\ntargets met: ${targeted.filter((r) => r.met).length} of ${targeted.length}${targeted.some((r) => !r.met) ? ` (not met: ${targeted.filter((r) => !r.met).map((r) => `${r.bench} ${r.case}`).join('; ')})` : ''}\n`);
 }
 process.exitCode = failed ? 1 : 0;
 

@@ -1,7 +1,8 @@
 /**
  * The response cache at scale: N responses written to and read back from the one-file store (src/util/cache-store.ts),
  * against the previous layout (one JSON file per entry, written to a temporary name and renamed), on the same
- * responses. Prints one JSON line per layout: {bench, case, entries, files, bytes, write_ms, read_ms} and a ratio line.
+ * responses. Prints one JSON line per layout: {bench, case, entries, files, bytes, write_ms, read_ms}, a ratio line, and
+ * the target line for bench/run-all.ts's table (the store's files, <= 1 meets).
  * The store's line also has what its index holds in memory once every entry has been read back (index_mb: heap plus
  * off-heap buffers reachable after a full GC, less what remains once the reader is dropped; index_bytes_per_entry) and the
  * process's peak RSS so far (peak_rss_mb): the part of a run's memory that grows with the cache.
@@ -88,6 +89,8 @@ try {
     write_ratio: Math.round((storeWrite / filesWrite) * 100) / 100,
     read_ratio: Math.round((storeRead / filesRead) * 100) / 100,
   });
+  // Issue 20's target for the cache, "one store", as a row of the closing table: files the store's entries take.
+  emit({ case: `cache: ${n} entries in one store (target: 1 file)`, files: storeSize.files, ratio: storeSize.files, target: '<= 1' });
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

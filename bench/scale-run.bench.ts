@@ -10,7 +10,8 @@
  *   node --import tsx bench/scale-run.bench.ts --keep 10000x4                      # keep the run folder, print its path
  *
  * Every system is a base model on the same server (S systems = S x N calls). Target (issue 20): peak RSS <= 250 MB
- * at 100k x 4, and flat from 10k upward; the RSS line's ratio is peak / 250 MB (<= 1 meets).
+ * at 100k x 4, and flat from 10k upward; the RSS line's ratio is peak / 250 MB (<= 1 meets), the growth line's is
+ * the larger run's peak over the 10k run's (<= FLAT_GROWTH_MAX meets).
  * 100k x 4 is 400,000 calls: about 20-40 minutes on a quiet 2-core machine, much longer on a loaded one.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +24,12 @@ import { writeEvalSet, writeRunConfig } from './lib/run-fixture.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RSS_TARGET_MB = 250;
+/**
+ * "Flat from 10k upward" as a number: ten times the items may add at most a quarter to the peak (what grows with the
+ * set by design: a byte or two an item in the resume and cache indexes), never a share in proportion to the items (the
+ * issue's x2.4 when per-item results were held in memory).
+ */
+const FLAT_GROWTH_MAX = 1.25;
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
@@ -96,7 +103,7 @@ for (const big of peaks.filter((x) => x.items > 10_000)) {
   const small = peaks.find((x) => x.items === 10_000 && x.systems === big.systems);
   if (small) {
     process.stdout.write(
-      `${JSON.stringify({ bench: 'scale-run', case: `peak RSS growth, ${small.items} -> ${big.items} items x ${big.systems} systems`, rss_10k_mb: Math.round(small.peakRssMb), rss_mb: Math.round(big.peakRssMb), growth_ratio: round(big.peakRssMb / small.peakRssMb) })}\n`,
+      `${JSON.stringify({ bench: 'scale-run', case: `peak RSS growth, ${small.items} -> ${big.items} items x ${big.systems} systems`, rss_10k_mb: Math.round(small.peakRssMb), rss_mb: Math.round(big.peakRssMb), ratio: round(big.peakRssMb / small.peakRssMb), target: `<= ${FLAT_GROWTH_MAX}` })}\n`,
     );
   }
 }
