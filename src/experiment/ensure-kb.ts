@@ -5,16 +5,6 @@
  * the config names an existing one (`knowledgeBase.id`).
  */
 import { createHash } from 'node:crypto';
-import {
-  CreateDataSourceCommand,
-  CreateKnowledgeBaseCommand,
-  GetIngestionJobCommand,
-  GetKnowledgeBaseCommand,
-  ListDataSourcesCommand,
-  ListIngestionJobsCommand,
-  ListKnowledgeBasesCommand,
-  StartIngestionJobCommand,
-} from '@aws-sdk/client-bedrock-agent';
 import type { SystemSpec } from '../config/schema.js';
 import { readTextDocuments, TEXT_DOCUMENT_EXTENSIONS, type TextDocument } from '../datasets/documents.js';
 import { InputError, ServiceError } from '../util/errors.js';
@@ -25,6 +15,7 @@ import { poll } from './train-model.js';
 import type { KnowledgeBaseRecord } from './state.js';
 import { resourceName } from '../models/identifiers.js';
 import { ftragTags, tagMap } from './tags.js';
+import { bedrockAgentSdk } from '../targets/sdk.js';
 
 export interface ReadyKnowledgeBase {
   knowledgeBaseId: string;
@@ -67,7 +58,7 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
   if (!record.knowledgeBaseId) record.knowledgeBaseId = (await findKnowledgeBaseByName(kbName, ctx)) ?? '';
   if (!record.knowledgeBaseId) {
     const created = await ctx.clients.bedrockAgent.send(
-      new CreateKnowledgeBaseCommand({
+      new bedrockAgentSdk.CreateKnowledgeBaseCommand({
         name: kbName,
         roleArn: 'arn:aws:iam::000000000000:role/ftrag-emulator',
         knowledgeBaseConfiguration: {
@@ -92,15 +83,15 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
   const knowledgeBaseId = record.knowledgeBaseId;
   // A new Knowledge Base is CREATING first (on Bedrock and the emulator); data sources need it ACTIVE.
   const active = await poll(ctx, async () => {
-    const k = await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }));
+    const k = await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.GetKnowledgeBaseCommand({ knowledgeBaseId }));
     const status = k.knowledgeBase?.status;
     return status === 'ACTIVE' || status === 'FAILED' || status === 'DELETE_UNSUCCESSFUL' ? status : undefined;
   });
-  if (active !== 'ACTIVE') throw new ServiceError(`knowledge base ${knowledgeBaseId} ended ${active} instead of ACTIVE: ${(await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.failureReasons?.join('; ') ?? ''}`);
+  if (active !== 'ACTIVE') throw new ServiceError(`knowledge base ${knowledgeBaseId} ended ${active} instead of ACTIVE: ${(await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase?.failureReasons?.join('; ') ?? ''}`);
   if (!record.dataSourceId) record.dataSourceId = await findDataSource(knowledgeBaseId, 'documents', ctx);
   if (!record.dataSourceId) {
     const source = await ctx.clients.bedrockAgent.send(
-      new CreateDataSourceCommand({
+      new bedrockAgentSdk.CreateDataSourceCommand({
         knowledgeBaseId,
         name: 'documents',
         dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: `arn:aws:s3:::${bucket}`, inclusionPrefixes: [`${key}/`] } },
@@ -112,14 +103,14 @@ export async function ensureKnowledgeBase(spec: SystemSpec, ctx: TrainContext): 
   const dataSourceId = record.dataSourceId;
   const waitFor = (ingestionJobId: string) =>
     poll(ctx, async () => {
-      const j = await ctx.clients.bedrockAgent.send(new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
+      const j = await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }));
       const status = j.ingestionJob?.status;
       return status === 'COMPLETE' || status === 'FAILED' || status === 'STOPPED' ? j.ingestionJob : undefined;
     });
   record.ingestionJobId ??= await findIngestionJob(knowledgeBaseId, dataSourceId, ctx);
   let finished = record.ingestionJobId ? await waitFor(record.ingestionJobId).catch(() => undefined) : undefined;
   if (finished?.status !== 'COMPLETE') {
-    const started = await ctx.clients.bedrockAgent.send(new StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
+    const started = await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
     record.ingestionJobId = started.ingestionJob!.ingestionJobId!;
     await save();
     ctx.log(`knowledge base: ingestion job ${record.ingestionJobId} started (recorded)`);
@@ -145,7 +136,7 @@ export async function knowledgeBaseKey(spec: SystemSpec, resolvePath: (p: string
 async function findKnowledgeBaseByName(name: string, ctx: TrainContext): Promise<string | undefined> {
   let nextToken: string | undefined;
   do {
-    const page = await ctx.clients.bedrockAgent.send(new ListKnowledgeBasesCommand({ nextToken }));
+    const page = await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.ListKnowledgeBasesCommand({ nextToken }));
     const hit = page.knowledgeBaseSummaries?.find((k) => k.name === name && k.status !== 'DELETING');
     if (hit?.knowledgeBaseId) return hit.knowledgeBaseId;
     nextToken = page.nextToken;
@@ -154,19 +145,19 @@ async function findKnowledgeBaseByName(name: string, ctx: TrainContext): Promise
 }
 
 async function findDataSource(knowledgeBaseId: string, name: string, ctx: TrainContext): Promise<string | undefined> {
-  const page = await ctx.clients.bedrockAgent.send(new ListDataSourcesCommand({ knowledgeBaseId }));
+  const page = await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.ListDataSourcesCommand({ knowledgeBaseId }));
   return page.dataSourceSummaries?.find((d) => d.name === name)?.dataSourceId;
 }
 
 /** An ingestion job an earlier run started on this data source (running or complete). */
 async function findIngestionJob(knowledgeBaseId: string, dataSourceId: string, ctx: TrainContext): Promise<string | undefined> {
-  const page = await ctx.clients.bedrockAgent.send(new ListIngestionJobsCommand({ knowledgeBaseId, dataSourceId }));
+  const page = await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.ListIngestionJobsCommand({ knowledgeBaseId, dataSourceId }));
   return page.ingestionJobSummaries?.find((j) => j.status === 'COMPLETE' || j.status === 'IN_PROGRESS' || j.status === 'STARTING')?.ingestionJobId;
 }
 
 async function kbExists(knowledgeBaseId: string, ctx: TrainContext): Promise<boolean> {
   try {
-    await ctx.clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }));
+    await ctx.clients.bedrockAgent.send(new bedrockAgentSdk.GetKnowledgeBaseCommand({ knowledgeBaseId }));
     return true;
   } catch {
     return false; // gone (for example a wiped emulator data dir): build it again

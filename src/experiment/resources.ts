@@ -4,26 +4,11 @@
  * what keeps billing or holds data (provisioned throughput, custom model deployments, data sources, Knowledge Bases).
  * Custom models are listed and kept unless asked (`--models`): retraining one costs far more than storing it.
  */
-import {
-  DeleteCustomModelCommand,
-  DeleteCustomModelDeploymentCommand,
-  DeleteProvisionedModelThroughputCommand,
-  GetCustomModelCommand,
-  GetCustomModelDeploymentCommand,
-  GetProvisionedModelThroughputCommand,
-  ListTagsForResourceCommand,
-} from '@aws-sdk/client-bedrock';
-import {
-  DeleteDataSourceCommand,
-  DeleteKnowledgeBaseCommand,
-  GetDataSourceCommand,
-  GetKnowledgeBaseCommand,
-  ListTagsForResourceCommand as ListAgentTagsCommand,
-} from '@aws-sdk/client-bedrock-agent';
 import { priceOf, type PriceCatalog } from '../cost/index.js';
 import type { AwsClients } from '../targets/clients.js';
 import type { ProvisionState } from './state.js';
 import { cleanupSageMakerResources, listSageMakerResources } from './sagemaker-resources.js';
+import { bedrockAgentSdk, bedrockSdk } from '../targets/sdk.js';
 
 export interface CreatedResource {
   kind:
@@ -58,7 +43,7 @@ async function tagsOf(list: () => Promise<Record<string, string> | undefined>): 
 }
 
 const bedrockTags = (clients: AwsClients, resourceARN: string) =>
-  tagsOf(async () => Object.fromEntries(((await clients.bedrock.send(new ListTagsForResourceCommand({ resourceARN }))).tags ?? []).map((t) => [t.key!, t.value ?? ''])));
+  tagsOf(async () => Object.fromEntries(((await clients.bedrock.send(new bedrockSdk.ListTagsForResourceCommand({ resourceARN }))).tags ?? []).map((t) => [t.key!, t.value ?? ''])));
 
 const GONE = new Set(['ResourceNotFoundException', 'ValidationException']);
 
@@ -81,7 +66,7 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
       const arn = m.customModelArn;
       let monthlyUsd: number | undefined;
       const status = await statusOf(async () => {
-        const model = await clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: arn }));
+        const model = await clients.bedrock.send(new bedrockSdk.GetCustomModelCommand({ modelIdentifier: arn }));
         const storage = model.baseModelArn ? priceOf(catalog, model.baseModelArn, 'storage-model-month', clients.region) : undefined;
         if (storage) monthlyUsd = storage.price;
         return model.modelStatus;
@@ -94,7 +79,7 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
     if (m.servingType === 'provisioned') {
       let hourlyUsd: number | undefined;
       const status = await statusOf(async () => {
-        const pt = await clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
+        const pt = await clients.bedrock.send(new bedrockSdk.GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
         const baseId = pt.foundationModelArn?.split('/').pop();
         const unit = COMMITMENT_UNIT[pt.commitmentDuration ?? ''] ?? 'pt-mu-hour-none';
         const price = baseId ? priceOf(catalog, baseId, unit, clients.region) : undefined;
@@ -104,7 +89,7 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
       const tags = status === 'not found' ? undefined : await bedrockTags(clients, arn);
       out.push({ kind: 'provisioned throughput', id: arn, status, ...who, ...(hourlyUsd !== undefined ? { hourlyUsd } : {}), ...(tags ? { tags } : {}) });
     } else {
-      const status = await statusOf(async () => (await clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }))).status);
+      const status = await statusOf(async () => (await clients.bedrock.send(new bedrockSdk.GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }))).status);
       const tags = status === 'not found' ? undefined : await bedrockTags(clients, arn);
       out.push({ kind: 'custom model deployment', id: arn, status, ...who, ...(tags ? { tags } : {}) });
     }
@@ -114,16 +99,16 @@ export async function listCreatedResources(clients: AwsClients, state: Provision
     const knowledgeBaseId = kb.knowledgeBaseId;
     let kbArn: string | undefined;
     const kbStatus = await statusOf(async () => {
-      const got = (await clients.bedrockAgent.send(new GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase;
+      const got = (await clients.bedrockAgent.send(new bedrockAgentSdk.GetKnowledgeBaseCommand({ knowledgeBaseId }))).knowledgeBase;
       kbArn = got?.knowledgeBaseArn;
       return got?.status;
     });
     const resourceArn = kbArn;
-    const tags = resourceArn ? await tagsOf(async () => (await clients.bedrockAgent.send(new ListAgentTagsCommand({ resourceArn }))).tags) : undefined;
+    const tags = resourceArn ? await tagsOf(async () => (await clients.bedrockAgent.send(new bedrockAgentSdk.ListTagsForResourceCommand({ resourceArn }))).tags) : undefined;
     out.push({ kind: 'knowledge base', id: knowledgeBaseId, status: kbStatus, ...who, ...(tags ? { tags } : {}) });
     const dataSourceId = kb.dataSourceId;
     if (dataSourceId) {
-      out.push({ kind: 'data source', id: dataSourceId, status: await statusOf(async () => (await clients.bedrockAgent.send(new GetDataSourceCommand({ knowledgeBaseId, dataSourceId }))).dataSource?.status), ...who });
+      out.push({ kind: 'data source', id: dataSourceId, status: await statusOf(async () => (await clients.bedrockAgent.send(new bedrockAgentSdk.GetDataSourceCommand({ knowledgeBaseId, dataSourceId }))).dataSource?.status), ...who });
     }
   }
   out.push(...(await listSageMakerResources(clients, state, catalog)));
@@ -158,8 +143,8 @@ export async function cleanupCreatedResources(
     const arn = m.servingArn;
     const gone =
       m.servingType === 'provisioned'
-        ? await deleteIfPresent(() => clients.bedrock.send(new DeleteProvisionedModelThroughputCommand({ provisionedModelId: arn })))
-        : await deleteIfPresent(() => clients.bedrock.send(new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn })));
+        ? await deleteIfPresent(() => clients.bedrock.send(new bedrockSdk.DeleteProvisionedModelThroughputCommand({ provisionedModelId: arn })))
+        : await deleteIfPresent(() => clients.bedrock.send(new bedrockSdk.DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn })));
     if (gone) deleted.push(`${m.servingType === 'provisioned' ? 'provisioned throughput' : 'custom model deployment'} ${arn}`);
     delete m.servingArn;
     delete m.servingType;
@@ -170,15 +155,15 @@ export async function cleanupCreatedResources(
     for (const [key, m] of Object.entries(state.models)) {
       if (!m.customModelArn) continue;
       const arn = m.customModelArn;
-      if (await deleteIfPresent(() => clients.bedrock.send(new DeleteCustomModelCommand({ modelIdentifier: arn })))) deleted.push(`custom model ${arn}`);
+      if (await deleteIfPresent(() => clients.bedrock.send(new bedrockSdk.DeleteCustomModelCommand({ modelIdentifier: arn })))) deleted.push(`custom model ${arn}`);
       delete state.models[key];
       await save();
     }
   }
   for (const [key, kb] of Object.entries(state.knowledgeBases)) {
     const { knowledgeBaseId, dataSourceId } = kb;
-    if (dataSourceId && (await deleteIfPresent(() => clients.bedrockAgent.send(new DeleteDataSourceCommand({ knowledgeBaseId, dataSourceId }))))) deleted.push(`data source ${dataSourceId}`);
-    if (await deleteIfPresent(() => clients.bedrockAgent.send(new DeleteKnowledgeBaseCommand({ knowledgeBaseId })))) deleted.push(`knowledge base ${knowledgeBaseId}`);
+    if (dataSourceId && (await deleteIfPresent(() => clients.bedrockAgent.send(new bedrockAgentSdk.DeleteDataSourceCommand({ knowledgeBaseId, dataSourceId }))))) deleted.push(`data source ${dataSourceId}`);
+    if (await deleteIfPresent(() => clients.bedrockAgent.send(new bedrockAgentSdk.DeleteKnowledgeBaseCommand({ knowledgeBaseId })))) deleted.push(`knowledge base ${knowledgeBaseId}`);
     delete state.knowledgeBases[key];
     await save();
   }

@@ -1,5 +1,6 @@
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '../util/errors.js';
+import { s3Sdk } from '../targets/sdk.js';
 
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
@@ -16,21 +17,21 @@ export async function putText(s3: S3Client, bucket: string, key: string, body: s
     ensuredBuckets.set(s3, seen);
     if (!seen.has(bucket)) {
       try {
-        await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+        await s3.send(new s3Sdk.HeadBucketCommand({ Bucket: bucket }));
       } catch {
-        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await s3.send(new s3Sdk.CreateBucketCommand({ Bucket: bucket }));
       }
       seen.add(bucket);
     }
   }
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8' }));
+  await s3.send(new s3Sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8' }));
   return `s3://${bucket}/${key}`;
 }
 
 /** The object's text, or undefined when it does not exist. */
 export async function getText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const res = await s3.send(new s3Sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     return await res.Body?.transformToString('utf8');
   } catch (err) {
     const name = (err as { name?: string }).name;

@@ -4,20 +4,11 @@
  * exists, shown with its hourly price). The fine-tuned artifact in S3 is kept, as Bedrock custom models are: it is
  * cheap to store and costly to train again.
  */
-import {
-  DeleteEndpointCommand,
-  DeleteEndpointConfigCommand,
-  DeleteModelCommand,
-  DescribeEndpointCommand,
-  DescribeEndpointConfigCommand,
-  DescribeModelCommand,
-  DescribeTrainingJobCommand,
-  StopTrainingJobCommand,
-} from '@aws-sdk/client-sagemaker';
 import { priceOf, type PriceCatalog } from '../cost/index.js';
 import type { AwsClients } from '../targets/clients.js';
 import type { CreatedResource } from './resources.js';
 import type { ProvisionState } from './state.js';
+import { sageMakerSdk } from '../targets/sdk.js';
 
 /** SageMaker answers a missing model, config or endpoint with a ValidationException "Could not find ...". */
 function isGone(err: unknown): boolean {
@@ -41,20 +32,20 @@ export async function listSageMakerResources(clients: AwsClients, state: Provisi
     const sm = clients.sagemaker;
     if (r.trainingJobName) {
       const name = r.trainingJobName;
-      out.push({ kind: 'SageMaker training job', id: name, status: await statusOf(async () => (await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus), ...who });
+      out.push({ kind: 'SageMaker training job', id: name, status: await statusOf(async () => (await sm.send(new sageMakerSdk.DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus), ...who });
     }
     if (r.modelName) {
       const name = r.modelName;
-      out.push({ kind: 'SageMaker model', id: name, status: await statusOf(async () => ((await sm.send(new DescribeModelCommand({ ModelName: name }))).ModelName ? 'exists' : undefined)), ...who });
+      out.push({ kind: 'SageMaker model', id: name, status: await statusOf(async () => ((await sm.send(new sageMakerSdk.DescribeModelCommand({ ModelName: name }))).ModelName ? 'exists' : undefined)), ...who });
     }
     if (r.endpointConfigName) {
       const name = r.endpointConfigName;
-      out.push({ kind: 'SageMaker EndpointConfig', id: name, status: await statusOf(async () => ((await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }))).EndpointConfigName ? 'exists' : undefined)), ...who });
+      out.push({ kind: 'SageMaker EndpointConfig', id: name, status: await statusOf(async () => ((await sm.send(new sageMakerSdk.DescribeEndpointConfigCommand({ EndpointConfigName: name }))).EndpointConfigName ? 'exists' : undefined)), ...who });
     }
     if (r.endpointName) {
       const name = r.endpointName;
       const price = r.endpointInstanceType ? priceOf(catalog, r.endpointInstanceType, 'hosting-instance-hour', clients.region) : undefined;
-      const status = await statusOf(async () => (await sm.send(new DescribeEndpointCommand({ EndpointName: name }))).EndpointStatus);
+      const status = await statusOf(async () => (await sm.send(new sageMakerSdk.DescribeEndpointCommand({ EndpointName: name }))).EndpointStatus);
       out.push({ kind: 'SageMaker endpoint', id: name, status, ...who, ...(price && status !== 'not found' ? { hourlyUsd: price.price * (r.endpointInstanceCount ?? 1) } : {}) });
     }
   }
@@ -83,24 +74,24 @@ export async function cleanupSageMakerResources(clients: AwsClients, state: Prov
   for (const r of Object.values(state.sagemaker ?? {})) {
     if (r.trainingJobName && !r.trainingJobDone) {
       const name = r.trainingJobName;
-      const status = await statusOf(async () => (await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus);
-      if (status === 'InProgress' && (await ifPresent(() => sm.send(new StopTrainingJobCommand({ TrainingJobName: name }))))) done.push(`SageMaker training job ${name} (stopped)`);
+      const status = await statusOf(async () => (await sm.send(new sageMakerSdk.DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus);
+      if (status === 'InProgress' && (await ifPresent(() => sm.send(new sageMakerSdk.StopTrainingJobCommand({ TrainingJobName: name }))))) done.push(`SageMaker training job ${name} (stopped)`);
     }
     if (r.endpointName) {
       const name = r.endpointName;
-      if (await ifPresent(() => sm.send(new DeleteEndpointCommand({ EndpointName: name })))) done.push(`SageMaker endpoint ${name}`);
+      if (await ifPresent(() => sm.send(new sageMakerSdk.DeleteEndpointCommand({ EndpointName: name })))) done.push(`SageMaker endpoint ${name}`);
       delete r.endpointName;
       await save();
     }
     if (r.endpointConfigName) {
       const name = r.endpointConfigName;
-      if (await ifPresent(() => sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })))) done.push(`SageMaker endpoint config ${name}`);
+      if (await ifPresent(() => sm.send(new sageMakerSdk.DeleteEndpointConfigCommand({ EndpointConfigName: name })))) done.push(`SageMaker endpoint config ${name}`);
       delete r.endpointConfigName;
       await save();
     }
     if (r.modelName) {
       const name = r.modelName;
-      if (await ifPresent(() => sm.send(new DeleteModelCommand({ ModelName: name })))) done.push(`SageMaker model ${name}`);
+      if (await ifPresent(() => sm.send(new sageMakerSdk.DeleteModelCommand({ ModelName: name })))) done.push(`SageMaker model ${name}`);
       delete r.modelName;
       await save();
     }

@@ -5,17 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  CreateCustomModelDeploymentCommand,
-  CreateModelCustomizationJobCommand,
-  CreateProvisionedModelThroughputCommand,
-  GetCustomModelCommand,
-  GetCustomModelDeploymentCommand,
-  GetModelCustomizationJobCommand,
-  GetProvisionedModelThroughputCommand,
-  ListModelCustomizationJobsCommand,
-  ListProvisionedModelThroughputsCommand,
-} from '@aws-sdk/client-bedrock';
 import type { AwsClients } from '../targets/clients.js';
 import type { SystemSpec } from '../config/schema.js';
 import type { TrainingInfo } from '../schema/run-result.js';
@@ -29,6 +18,7 @@ import { readTrainingSource } from '../training/cpt-records.js';
 import type { ProvisionState } from './state.js';
 import { ftragTags, type ResourceTag } from './tags.js';
 import { withQuotaBackoff } from '../training/quota.js';
+import { bedrockSdk } from '../targets/sdk.js';
 
 export interface TrainContext {
   clients: AwsClients;
@@ -166,7 +156,7 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext, opt
     }
     const job = jobArn;
     const done = await poll(ctx, async () => {
-      const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: job }));
+      const j = await ctx.clients.bedrock.send(new bedrockSdk.GetModelCustomizationJobCommand({ jobIdentifier: job }));
       return j.status === 'InProgress' || j.status === 'Stopping' ? undefined : j;
     });
     if (done.status !== 'Completed' || !done.outputModelArn) {
@@ -186,7 +176,7 @@ export async function ensureCustomModel(spec: SystemSpec, ctx: TrainContext, opt
 /** The recorded job when it is still running or completed; undefined when it failed or was stopped (train again). */
 async function resumableJob(known: ProvisionState['models'][string], ctx: TrainContext): Promise<string | undefined> {
   try {
-    const j = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: known.jobArn }));
+    const j = await ctx.clients.bedrock.send(new bedrockSdk.GetModelCustomizationJobCommand({ jobIdentifier: known.jobArn }));
     return j.status === 'InProgress' || j.status === 'Completed' ? known.jobArn : undefined;
   } catch {
     return undefined;
@@ -194,14 +184,14 @@ async function resumableJob(known: ProvisionState['models'][string], ctx: TrainC
 }
 
 async function findJobByName(name: string, ctx: TrainContext): Promise<string | undefined> {
-  const page = await ctx.clients.bedrock.send(new ListModelCustomizationJobsCommand({ nameContains: name }));
+  const page = await ctx.clients.bedrock.send(new bedrockSdk.ListModelCustomizationJobsCommand({ nameContains: name }));
   const job = page.modelCustomizationJobSummaries?.find((j) => j.jobName === name && (j.status === 'InProgress' || j.status === 'Completed'));
   return job?.jobArn;
 }
 
 async function customModelExists(arn: string, ctx: TrainContext): Promise<boolean> {
   try {
-    await ctx.clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: arn }));
+    await ctx.clients.bedrock.send(new bedrockSdk.GetCustomModelCommand({ modelIdentifier: arn }));
     return true;
   } catch {
     return false;
@@ -234,7 +224,7 @@ export async function startCustomizationJob(
   const jobName = resourceName('jobName', spec.id, `${key.slice(0, 8)}-${stamp}`);
   await ctx.beforeCreate?.(jobName);
   const job = await ctx.clients.bedrock.send(
-    new CreateModelCustomizationJobCommand({
+    new bedrockSdk.CreateModelCustomizationJobCommand({
       jobName,
       customModelName: resourceName('customModelName', spec.id, `${key.slice(0, 8)}-${stamp}`),
       roleArn,
@@ -270,7 +260,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
       ctx.guardCreate?.(`provisioned throughput for ${spec.id}`);
       const commitmentDuration = serving.commitment === '1-month' ? 'OneMonth' : serving.commitment === '6-month' ? 'SixMonths' : undefined;
       const created = await ctx.clients.bedrock.send(
-        new CreateProvisionedModelThroughputCommand({
+        new bedrockSdk.CreateProvisionedModelThroughputCommand({
           provisionedModelName: ptName,
           modelId: customModelArn,
           modelUnits: serving.modelUnits,
@@ -284,7 +274,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
     }
     const pt = arn;
     await poll(ctx, async () => {
-      const got = await ctx.clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: pt }));
+      const got = await ctx.clients.bedrock.send(new bedrockSdk.GetProvisionedModelThroughputCommand({ provisionedModelId: pt }));
       if (got.status === 'Failed') throw new ServiceError(`provisioned throughput ${pt} failed: ${got.failureMessage ?? ''}`);
       return got.status === 'InService' ? got : undefined;
     });
@@ -297,7 +287,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
   if (!arn) {
     ctx.guardCreate?.(`a custom model deployment for ${spec.id}`);
     const created = await ctx.clients.bedrock.send(
-      new CreateCustomModelDeploymentCommand({ modelDeploymentName: deploymentName, modelArn: customModelArn, tags: ctx.tags }),
+      new bedrockSdk.CreateCustomModelDeploymentCommand({ modelDeploymentName: deploymentName, modelArn: customModelArn, tags: ctx.tags }),
     );
     arn = created.customModelDeploymentArn!;
     await remember(arn);
@@ -305,7 +295,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
   }
   const dep = arn;
   await poll(ctx, async () => {
-    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: dep }));
+    const d = await ctx.clients.bedrock.send(new bedrockSdk.GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: dep }));
     if (d.status === 'Failed') throw new ServiceError(`custom model deployment ${dep} failed: ${d.failureMessage ?? ''}`);
     return d.status === 'Active' ? d : undefined;
   });
@@ -315,7 +305,7 @@ export async function makeServable(spec: SystemSpec, customModelArn: string, key
 
 async function findDeploymentByName(name: string, ctx: ServeContext): Promise<string | undefined> {
   try {
-    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: name }));
+    const d = await ctx.clients.bedrock.send(new bedrockSdk.GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: name }));
     return d.status === 'Failed' ? undefined : d.customModelDeploymentArn;
   } catch {
     return undefined;
@@ -323,7 +313,7 @@ async function findDeploymentByName(name: string, ctx: ServeContext): Promise<st
 }
 
 async function findProvisionedByName(name: string, ctx: ServeContext): Promise<string | undefined> {
-  const page = await ctx.clients.bedrock.send(new ListProvisionedModelThroughputsCommand({ nameContains: name }));
+  const page = await ctx.clients.bedrock.send(new bedrockSdk.ListProvisionedModelThroughputsCommand({ nameContains: name }));
   const hit = page.provisionedModelSummaries?.find((p) => p.provisionedModelName === name && p.status !== 'Failed');
   return hit?.provisionedModelArn;
 }
@@ -332,10 +322,10 @@ async function findProvisionedByName(name: string, ctx: ServeContext): Promise<s
 async function servingStatus(arn: string, type: 'provisioned' | 'on-demand', ctx: ServeContext): Promise<string> {
   try {
     if (type === 'provisioned') {
-      const pt = await ctx.clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
+      const pt = await ctx.clients.bedrock.send(new bedrockSdk.GetProvisionedModelThroughputCommand({ provisionedModelId: arn }));
       return pt.status === 'Failed' ? 'gone' : (pt.status ?? 'gone');
     }
-    const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }));
+    const d = await ctx.clients.bedrock.send(new bedrockSdk.GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }));
     return d.status === 'Failed' ? 'gone' : (d.status ?? 'gone');
   } catch {
     return 'gone';
@@ -345,13 +335,13 @@ async function servingStatus(arn: string, type: 'provisioned' | 'on-demand', ctx
 export async function stillServable(known: ProvisionState['models'][string], ctx: TrainContext): Promise<boolean> {
   try {
     if (!known.customModelArn) return false;
-    await ctx.clients.bedrock.send(new GetCustomModelCommand({ modelIdentifier: known.customModelArn }));
+    await ctx.clients.bedrock.send(new bedrockSdk.GetCustomModelCommand({ modelIdentifier: known.customModelArn }));
     if (known.servingType === 'on-demand' && known.servingArn) {
-      const d = await ctx.clients.bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: known.servingArn }));
+      const d = await ctx.clients.bedrock.send(new bedrockSdk.GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: known.servingArn }));
       return d.status === 'Active';
     }
     if (known.servingType === 'provisioned' && known.servingArn) {
-      const pt = await ctx.clients.bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: known.servingArn }));
+      const pt = await ctx.clients.bedrock.send(new bedrockSdk.GetProvisionedModelThroughputCommand({ provisionedModelId: known.servingArn }));
       return pt.status === 'InService';
     }
     return true;
@@ -362,7 +352,7 @@ export async function stillServable(known: ProvisionState['models'][string], ctx
 
 /** Bedrock's metric CSVs as text; AWS's sample notebooks read the validation file one folder deeper, so both are tried. */
 export async function readMetricCsvs(jobArn: string, ctx: Pick<TrainContext, 'clients'>): Promise<{ training?: string; validation?: string; finalTrainingLoss?: number }> {
-  const job = await ctx.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+  const job = await ctx.clients.bedrock.send(new bedrockSdk.GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
   const finalTrainingLoss = job.trainingMetrics?.trainingLoss;
   const out = job.outputDataConfig?.s3Uri;
   if (!out) return { finalTrainingLoss };

@@ -7,8 +7,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { InputError, ServiceError } from '../util/errors.js';
+import { s3Sdk } from '../targets/sdk.js';
 
 /** One record's raw JSON value (or the reason it did not parse) with where it was. */
 export interface RawRecord {
@@ -75,7 +76,7 @@ async function listS3(s3: S3Client, uri: string): Promise<LogFile[]> {
   let token: string | undefined;
   try {
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await s3.send(new s3Sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
       for (const o of page.Contents ?? []) if (o.Key && LOG_FILE.test(o.Key) && !NOT_A_LOG.test(o.Key) && !/\/data\//.test(o.Key.slice(prefix.length))) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -90,7 +91,7 @@ async function listS3(s3: S3Client, uri: string): Promise<LogFile[]> {
 
 export async function getObject(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const res = await s3.send(new s3Sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     return Buffer.from(await res.Body!.transformToByteArray());
   } catch (err) {
     throw new ServiceError(`cannot read s3://${bucket}/${key}: ${(err as Error).message}`, (err as { name?: string }).name ?? 'S3GetFailed', { cause: err });

@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateModelInvocationJobCommand, GetModelInvocationJobCommand, type BedrockClient, type GetModelInvocationJobCommandOutput } from '@aws-sdk/client-bedrock';
+import type { BedrockClient, GetModelInvocationJobCommandOutput } from '@aws-sdk/client-bedrock';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InputError, ServiceError } from '../util/errors.js';
 import { assignRecordIds, BATCH_MIN_RECORDS, partFileName, splitIntoFiles, type SplitLimits } from './batch-files.js';
@@ -18,6 +18,7 @@ import { buildConverseInput } from './converse.js';
 import type { TargetSpec } from './index.js';
 import { toTargetError } from './errors.js';
 import { TargetError, type InvokeOptions, type TargetRequest, type TargetResponse } from './types.js';
+import { bedrockSdk } from './sdk.js';
 
 export const BATCH_LATENCY_BASIS = 'batch-job-wall-time-per-record';
 
@@ -129,7 +130,7 @@ async function runBatchJob(spec: Extract<TargetSpec, { type: 'bedrock-model' }>,
   let created;
   try {
     created = await opts.bedrock.send(
-      new CreateModelInvocationJobCommand({
+      new bedrockSdk.CreateModelInvocationJobCommand({
         jobName,
         roleArn,
         modelId: spec.modelId,
@@ -210,7 +211,7 @@ async function waitForInvocationJob(bedrock: BedrockClient, jobArn: string, syst
   const deadline = Date.now() + (opts.timeoutMs ?? 72 * 3600_000);
   let last = '';
   for (;;) {
-    const job = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
+    const job = await bedrock.send(new bedrockSdk.GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
     const line = `batch: ${systemId}: ${job.status}${job.totalRecordCount ? ` (${job.processedRecordCount ?? 0}/${job.totalRecordCount} records)` : ''}`;
     if (line !== last) opts.log(line);
     last = line;

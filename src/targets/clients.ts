@@ -6,13 +6,14 @@
  */
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { BedrockClient } from '@aws-sdk/client-bedrock';
-import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
+import type { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InputError } from '../util/errors.js';
 import { PooledHttp2Handler } from './connections.js';
+import { bedrockAgentSdk, bedrockSdk, s3Sdk, sageMakerRuntimeSdk, sageMakerSdk } from './sdk.js';
 
 export interface AwsClientOptions {
   region: string;
@@ -156,29 +157,48 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   // The SDK's logger middleware filters every input and output for sensitive fields to hand them to its logger, which
   // by default (ftrag never sets one) does nothing with them: on the data plane that is per-call work for nothing.
   for (const client of [runtime, agentRuntime]) client.middlewareStack.remove('loggerMiddleware');
-  const bedrock = new BedrockClient(configFor('bedrock'));
-  const bedrockAgent = new BedrockAgentClient(configFor('bedrockAgent'));
+  // The control plane is created (and its package loaded, ./sdk.ts) on first use: most runs never touch it.
+  const bedrock = onFirstUse(() => new bedrockSdk.BedrockClient(configFor('bedrock')));
+  const bedrockAgent = onFirstUse(() => new bedrockAgentSdk.BedrockAgentClient(configFor('bedrockAgent')));
   const s3Config = configFor('s3');
-  const s3 = new S3Client(endpoints.s3.url !== 'default' ? { ...s3Config, forcePathStyle: true } : s3Config);
-  const sagemaker = new SageMakerClient(configFor('sagemaker'));
-  const sagemakerRuntime = new SageMakerRuntimeClient(configFor('sagemakerRuntime'));
+  const s3 = onFirstUse(() => new s3Sdk.S3Client(endpoints.s3.url !== 'default' ? { ...s3Config, forcePathStyle: true } : s3Config));
+  const sagemaker = onFirstUse(() => new sageMakerSdk.SageMakerClient(configFor('sagemaker')));
+  const sagemakerRuntime = onFirstUse(() => new sageMakerRuntimeSdk.SageMakerRuntimeClient(configFor('sagemakerRuntime')));
   return {
     runtime,
     agentRuntime,
-    bedrock,
-    bedrockAgent,
-    s3,
-    sagemaker,
-    sagemakerRuntime,
+    get bedrock() {
+      return bedrock.get();
+    },
+    get bedrockAgent() {
+      return bedrockAgent.get();
+    },
+    get s3() {
+      return s3.get();
+    },
+    get sagemaker() {
+      return sagemaker.get();
+    },
+    get sagemakerRuntime() {
+      return sagemakerRuntime.get();
+    },
     region: opts.region,
     endpointKey: endpointKeyOfResolved(endpoints, opts.region),
     endpoints,
     connections: () => ({ runtime: runtimeHandler.opened, agentRuntime: agentRuntimeHandler.opened }),
     connectionsClosed: () => ({ runtime: runtimeHandler.closed, agentRuntime: agentRuntimeHandler.closed }),
     destroy() {
-      for (const c of [runtime, agentRuntime, bedrock, bedrockAgent, s3, sagemaker, sagemakerRuntime]) c.destroy();
+      runtime.destroy();
+      agentRuntime.destroy();
+      for (const c of [bedrock, bedrockAgent, s3, sagemaker, sagemakerRuntime]) c.created()?.destroy();
     },
   };
+}
+
+/** A client made on the first `get()`; `created()` is it, or undefined while nobody asked. */
+function onFirstUse<T>(make: () => T): { get(): T; created(): T | undefined } {
+  let made: T | undefined;
+  return { get: () => (made ??= make()), created: () => made };
 }
 
 const CONFIG_FILE_SOURCE = 'shared config file (endpoint_url / services section)';

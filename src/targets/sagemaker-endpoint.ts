@@ -7,11 +7,7 @@
  * SageMaker reports no model latency in the response (only CloudWatch's ModelLatency metric), so on AWS
  * `serviceLatencyMs` is absent; the ftrag emulator reports its modelled time in a header, which is read here.
  */
-import {
-  InvokeEndpointCommand,
-  InvokeEndpointWithResponseStreamCommand,
-  type SageMakerRuntimeClient,
-} from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { ContainerFormat } from '../models/jumpstart.js';
 import type { DescribedTarget } from './bedrock-model.js';
 import type { ConnectionTally } from './connections.js';
@@ -20,6 +16,7 @@ import type { InferenceSettings } from './converse.js';
 import { toTargetError } from './errors.js';
 import { parseAnswer, parseStreamEvent, requestBody, SseLineDecoder, type GenerationPiece } from './sagemaker-formats.js';
 import type { InvokeOptions, SystemKind, TargetRequest, TargetResponse, TokenUsage } from './types.js';
+import { sageMakerRuntimeSdk } from './sdk.js';
 
 export interface SageMakerEndpointTargetOptions {
   id: string;
@@ -115,7 +112,7 @@ function withServiceTime<C extends { middlewareStack: { add: (...a: never[]) => 
 
 async function invokeOnce(runtime: SageMakerRuntimeClient, endpointName: string, format: ContainerFormat, body: Uint8Array, signal: AbortSignal): Promise<Collected> {
   const got: Collected = { text: '' };
-  const command = withServiceTime(new InvokeEndpointCommand({ EndpointName: endpointName, Body: body, ContentType: 'application/json', Accept: 'application/json' }), got);
+  const command = withServiceTime(new sageMakerRuntimeSdk.InvokeEndpointCommand({ EndpointName: endpointName, Body: body, ContentType: 'application/json', Accept: 'application/json' }), got);
   const r = await runtime.send(command, { abortSignal: signal });
   const raw = r.Body ? new TextDecoder().decode(r.Body) : '';
   let json: unknown;
@@ -137,7 +134,7 @@ async function invokeStreaming(
   startedAt: number,
 ): Promise<Collected> {
   const got: Collected = { text: '' };
-  const command = withServiceTime(new InvokeEndpointWithResponseStreamCommand({ EndpointName: endpointName, Body: body, ContentType: 'application/json', Accept: 'application/json' }), got);
+  const command = withServiceTime(new sageMakerRuntimeSdk.InvokeEndpointWithResponseStreamCommand({ EndpointName: endpointName, Body: body, ContentType: 'application/json', Accept: 'application/json' }), got);
   const r = await runtime.send(command, { abortSignal: signal });
   if (!r.Body) throw new Error(`endpoint ${endpointName} returned no stream`);
   const decoder = new SseLineDecoder();

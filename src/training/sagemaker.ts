@@ -7,16 +7,7 @@
  * run adopts what a killed one created, and `ftrag cleanup` deletes the endpoint (it bills every hour it exists).
  */
 import { createHash } from 'node:crypto';
-import {
-  CreateEndpointCommand,
-  CreateEndpointConfigCommand,
-  CreateModelCommand,
-  CreateTrainingJobCommand,
-  DescribeEndpointCommand,
-  DescribeTrainingJobCommand,
-  type DescribeTrainingJobCommandOutput,
-  type Tag,
-} from '@aws-sdk/client-sagemaker';
+import type { DescribeTrainingJobCommandOutput, Tag } from '@aws-sdk/client-sagemaker';
 import type { SystemSpec } from '../config/schema.js';
 import { loadTrainingData } from '../datasets/training.js';
 import { parseS3Uri, putText } from '../experiment/s3.js';
@@ -27,6 +18,7 @@ import { ftragTags } from '../experiment/tags.js';
 import { jumpStartHyperParameters, jumpStartModel, jumpStartModelIds, type ContainerFormat, type JumpStartModelFacts } from '../models/jumpstart.js';
 import type { SageMakerInfo, TrainingInfo } from '../schema/run-result.js';
 import { InputError, ServiceError } from '../util/errors.js';
+import { sageMakerSdk } from '../targets/sdk.js';
 
 export const JUMPSTART_MODEL_TAG = 'sagemaker-sdk:jumpstart-model-id';
 const EMULATOR_ROLE = 'arn:aws:iam::000000000000:role/ftrag-emulator';
@@ -140,7 +132,7 @@ const isMissing = (err: unknown): boolean => {
 
 async function endpointStatus(ctx: TrainContext, name: string): Promise<string | undefined> {
   try {
-    return (await ctx.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }))).EndpointStatus;
+    return (await ctx.clients.sagemaker.send(new sageMakerSdk.DescribeEndpointCommand({ EndpointName: name }))).EndpointStatus;
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
@@ -210,7 +202,7 @@ export async function ensureJumpStartEndpoint(spec: SystemSpec, ctx: TrainContex
     const image = required(spec, ctx.emulated, 'inferenceImageUri', EMULATOR_IMAGE)!;
     await createOnce(() =>
       ctx.clients.sagemaker.send(
-        new CreateModelCommand({
+        new sageMakerSdk.CreateModelCommand({
           ModelName: names.model,
           ExecutionRoleArn: roleArn,
           PrimaryContainer: { Image: image, ...(artifacts ? { ModelDataSource: { S3DataSource: { S3Uri: artifacts, S3DataType: 'S3Prefix', CompressionType: 'None' } } } : {}) },
@@ -221,7 +213,7 @@ export async function ensureJumpStartEndpoint(spec: SystemSpec, ctx: TrainContex
     await save({ modelName: names.model });
     await createOnce(() =>
       ctx.clients.sagemaker.send(
-        new CreateEndpointConfigCommand({
+        new sageMakerSdk.CreateEndpointConfigCommand({
           EndpointConfigName: names.config,
           ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: names.model, InstanceType: prepared.endpointInstanceType as never, InitialInstanceCount: sm.serving.instanceCount }],
           Tags: tags,
@@ -230,13 +222,13 @@ export async function ensureJumpStartEndpoint(spec: SystemSpec, ctx: TrainContex
     );
     await save({ endpointConfigName: names.config });
     if (status === undefined) {
-      await ctx.clients.sagemaker.send(new CreateEndpointCommand({ EndpointName: names.endpoint, EndpointConfigName: names.config, Tags: tags }));
+      await ctx.clients.sagemaker.send(new sageMakerSdk.CreateEndpointCommand({ EndpointName: names.endpoint, EndpointConfigName: names.config, Tags: tags }));
       ctx.log(`sagemaker: endpoint ${names.endpoint} creating on ${sm.serving.instanceCount} x ${prepared.endpointInstanceType} (bills every hour it exists: ftrag cleanup deletes it)`);
     }
   } else ctx.log(`sagemaker: reusing endpoint ${names.endpoint} (${status})`);
   await save({ endpointName: names.endpoint, endpointInstanceType: prepared.endpointInstanceType, endpointInstanceCount: sm.serving.instanceCount });
   const ready = await poll(ctx, async () => {
-    const d = await ctx.clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: names.endpoint }));
+    const d = await ctx.clients.sagemaker.send(new sageMakerSdk.DescribeEndpointCommand({ EndpointName: names.endpoint }));
     if (d.EndpointStatus === 'Failed') throw new ServiceError(`endpoint ${names.endpoint} failed: ${d.FailureReason ?? 'no reason given'}`, 'EndpointFailed');
     return d.EndpointStatus === 'InService' ? d : undefined;
   });
@@ -253,7 +245,7 @@ interface JobContext {
 
 async function describeJob(ctx: TrainContext, name: string): Promise<DescribeTrainingJobCommandOutput | undefined> {
   try {
-    return await ctx.clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    return await ctx.clients.sagemaker.send(new sageMakerSdk.DescribeTrainingJobCommand({ TrainingJobName: name }));
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;
@@ -294,7 +286,7 @@ async function ensureTrainingJob(spec: SystemSpec, prepared: PreparedJumpStart, 
     await jc.save({ trainingJobName: name, trainingJobDone: false });
     ctx.log(`sagemaker: training job ${name} on ${sm.training!.instanceCount} x ${prepared.trainingInstanceType} (${prepared.info?.trainingRecords} records)`);
     await ctx.clients.sagemaker.send(
-      new CreateTrainingJobCommand({
+      new sageMakerSdk.CreateTrainingJobCommand({
         TrainingJobName: name,
         AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: 'File' },
         RoleArn: jc.roleArn,
@@ -309,7 +301,7 @@ async function ensureTrainingJob(spec: SystemSpec, prepared: PreparedJumpStart, 
   }
   const jobName = name;
   const done = await poll(ctx, async () => {
-    const j = await ctx.clients.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
+    const j = await ctx.clients.sagemaker.send(new sageMakerSdk.DescribeTrainingJobCommand({ TrainingJobName: jobName }));
     return j.TrainingJobStatus === 'InProgress' || j.TrainingJobStatus === 'Stopping' ? undefined : j;
   });
   if (done.TrainingJobStatus !== 'Completed') throw new ServiceError(`training job ${jobName} ended ${done.TrainingJobStatus}: ${done.FailureReason ?? 'no reason given'}`, 'TrainingFailed');

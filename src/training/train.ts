@@ -6,7 +6,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeleteProvisionedModelThroughputCommand, StopModelCustomizationJobCommand } from '@aws-sdk/client-bedrock';
 import type { ExperimentConfig, SystemSpec } from '../config/schema.js';
 import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
 import { InputError, ServiceError } from '../util/errors.js';
@@ -19,6 +18,7 @@ import { planRun } from '../experiment/plan.js';
 import { requireSpendConsent } from '../experiment/consent.js';
 import { openTrainEndpoint, type TrainEndpoint } from './endpoint.js';
 import { waitForCustomizationJob } from './wait.js';
+import { bedrockSdk } from '../targets/sdk.js';
 
 export interface TrainOptions {
   config?: string;
@@ -104,7 +104,7 @@ async function trainLoaded(loaded: LoadedConfig, opts: TrainOptions): Promise<Tr
     const endpoint = await openTrainEndpoint(config, opts.cwd, opts.log);
     try {
       if (opts.stop) {
-        await call(`stopping ${opts.stop}`, () => endpoint.clients.bedrock.send(new StopModelCustomizationJobCommand({ jobIdentifier: opts.stop })));
+        await call(`stopping ${opts.stop}`, () => endpoint.clients.bedrock.send(new bedrockSdk.StopModelCustomizationJobCommand({ jobIdentifier: opts.stop })));
         opts.print(`stopping ${opts.stop}`);
       }
       if (opts.deleteProvisioned) await deleteProvisioned(opts.deleteProvisioned, endpoint, opts);
@@ -232,7 +232,7 @@ function pickSystem(config: ExperimentConfig, id: string | undefined): SystemSpe
 }
 
 async function deleteProvisioned(arn: string, endpoint: TrainEndpoint, opts: TrainOptions): Promise<void> {
-  await call(`deleting ${arn}`, () => endpoint.clients.bedrock.send(new DeleteProvisionedModelThroughputCommand({ provisionedModelId: arn })));
+  await call(`deleting ${arn}`, () => endpoint.clients.bedrock.send(new bedrockSdk.DeleteProvisionedModelThroughputCommand({ provisionedModelId: arn })));
   // A run must not try to reuse a model whose serving is gone (it would find it unservable and retrain anyway).
   const stateStore = new ProvisionStateStore(join(opts.cwd, '.ftrag', 'state.json'), endpoint.clients.endpointKey);
   const state = await stateStore.load();

@@ -3,9 +3,10 @@
  * and validation loss as the service reports them. On a terminal one line is rewritten in place; elsewhere (CI, a
  * pipe) a line is printed only when something other than the clock changed, so logs stay short.
  */
-import { GetModelCustomizationJobCommand, type GetModelCustomizationJobCommandOutput } from '@aws-sdk/client-bedrock';
+import type { GetModelCustomizationJobCommandOutput } from '@aws-sdk/client-bedrock';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import { ServiceError } from '../util/errors.js';
+import { bedrockSdk } from '../targets/sdk.js';
 
 export interface WaitOptions {
   pollMs: number;
@@ -48,7 +49,7 @@ export async function waitForCustomizationJob(bedrock: BedrockClient, jobArn: st
   const deadline = Date.now() + (opts.timeoutMs ?? 24 * 3600_000);
   let last = '';
   for (;;) {
-    const job = await bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    const job = await bedrock.send(new bedrockSdk.GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
     // Elapsed from the job's own creation time, so --attach shows how long the job has really run.
     const started = job.creationTime ? new Date(job.creationTime).getTime() : Date.now();
     const end = job.endTime ? new Date(job.endTime).getTime() : Date.now();
