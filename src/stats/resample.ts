@@ -189,14 +189,16 @@ export function resampleRange(group: ResampleGroup, from: number, to: number): F
   // (u / 2^32) * n as one multiplication by n / 2^32 (exact: a power-of-two scale), truncated by `| 0`, which is
   // the floor for a non-negative index below 2^31: the same index as Math.floor(rng() * n), without the call.
   const scale = n / 4294967296;
-  let state = (initialState(group.seed) + Math.imul(Math.imul(from, n), INCREMENT)) >>> 0;
+  // The state is kept as a signed 32-bit integer (`| 0`), the same bits as mulberry32's unsigned one: every step
+  // below reads it through ToInt32 anyway, and an int32 stays a small integer in V8 where an unsigned value above
+  // 2^31 becomes a double on every draw.
+  let state = (initialState(group.seed) + Math.imul(Math.imul(from, n), INCREMENT)) | 0;
   for (let r = from; r < to; r++) {
     counts.fill(0);
     for (let d = 0; d < n; d++) {
-      state = (state + INCREMENT) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      state = (state + INCREMENT) | 0;
+      let t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= (t + Math.imul(t ^ (t >>> 7), t | 61)) | 0;
       counts[(((t ^ (t >>> 14)) >>> 0) * scale) | 0]++;
     }
     for (const block of blocks) {
