@@ -191,3 +191,14 @@ The extractor filters are replaced three times a year. Bins are emptied on Monda
     expect(inPrompt(ROTA, 'How often are the bins emptied?')).toMatch(/Mondays/u);
   });
 });
+
+describe('a name after its descriptor', () => {
+  const HISTORY = `The old harbour bridge was designed by the Scottish civil engineer Thomas Telford in 1819.
+After the flood the repairs were overseen by his nephew Arthur Penrose, who later ran the harbour board.
+The toll house was built by local mason Ellen Hartley de Vries.`;
+  it('answers a who-question with the name, not the title or relation before it', () => {
+    expect(inPrompt(HISTORY, 'Who designed the old harbour bridge?')).toBe('Thomas Telford');
+    expect(inPrompt(HISTORY, 'Who oversaw the repairs after the flood?')).toBe('Arthur Penrose');
+    expect(inPrompt(HISTORY, 'Who built the toll house?')).toBe('Ellen Hartley de Vries');
+  });
+});

@@ -3,7 +3,8 @@
  * after ranking (so the ranker's inputs do not change): a "how often" question gets the frequency phrase nearest
  * the span ("every Friday", "twice a week", "daily"); a "when" question whose span is one end of a "from X to Y" /
  * "between X and Y" range gets the range (a quantity question too: "from 1.5 mm to 13 mm"), and a bare number its unit; a question about a plural noun ("Which tools ...") whose span is one item
- * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item.
+ * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item. One rule narrows instead: a "who"
+ * question's span that opens with a descriptor before a name ("naval officer Jean Ribault") keeps the name.
  */
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from './spans.js';
@@ -155,6 +156,29 @@ export function coordination(tokens: Token[], span: TokenSpan): TokenSpan | unde
   return joined && (first < span.first || last > span.last) ? { first, last } : undefined;
 }
 
+/** Lower-case words inside a name ("Pérez de Guzmán", "Ludwig van Beethoven", "Hero of Alexandria"). */
+const NAME_PARTICLES = new Set(['of', 'y', 'de', 'del', 'della', 'di', 'da', 'du', 'des', 'la', 'le', 'van', 'von', 'der', 'den', 'ter', 'bin', 'ibn', 'al']);
+
+/**
+ * A person question's span that opens with a descriptor before a name ("son Duncan", "naval officer Jean Ribault",
+ * "command of Bohemond", "Jean's nephew Maciot de Bethencourt") answers with the name: the run of names ending the
+ * span (particles between names allowed), when a common noun stands before it inside the span.
+ */
+export function nameOnly(tokens: Token[], span: TokenSpan): TokenSpan {
+  if (!tokens[span.last].proper) return span;
+  let k = span.last;
+  while (k > span.first && (tokens[k - 1].proper || NAME_PARTICLES.has(tokens[k - 1].lower))) k--;
+  while (!tokens[k].proper) k++;
+  for (let d = span.first; d < k; d++) if (descriptor(tokens, d)) return { first: k, last: span.last };
+  return span;
+}
+
+/** A common noun or other lower-case content word (not a name, date or unit). A word opening the sentence or a quotation is capitalized anyway, so its case says nothing: it is never taken for one. */
+const descriptor = (tokens: Token[], d: number) => {
+  const t = tokens[d];
+  return t.tag === 'X' && !t.proper && !t.date && !t.unit && d > 0 && !/^["'“‘(]$/u.test(tokens[d - 1].lower);
+};
+
 const overlaps = (a: TokenSpan, b: TokenSpan) => a.first <= b.last && b.first <= a.last;
 const gap = (a: TokenSpan, b: TokenSpan) => (overlaps(a, b) ? 0 : a.last < b.first ? b.first - a.last : a.first - b.last);
 
@@ -172,5 +196,6 @@ export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis)
     return q.type === 'number' ? withUnit(tokens, span) : span;
   }
   if (q.pluralHead) return coordination(tokens, span) ?? span;
+  if (q.type === 'person') return nameOnly(tokens, span);
   return span;
 }
