@@ -40,7 +40,8 @@ const wordsOf = (a: Action) => (a.q !== undefined && a.q === rare.word ? { word:
 function line(record: Record<string, unknown>, value: number, target: number) {
   const ratio = +(value / target).toFixed(3);
   if (ratio >= 1) missed++;
-  process.stdout.write(`${JSON.stringify({ bench: 'report-scale', items: count, systems: 4, ...record, ratio, pass: ratio < 1 })}\n`);
+  // Issue 20's report targets are strict ("under 25 MB", "under 3 s", "under 200 ms"): the closing table is told so.
+  process.stdout.write(`${JSON.stringify({ bench: 'report-scale', items: count, systems: 4, ...record, ratio, target: '< 1', pass: ratio < 1 })}\n`);
 }
 
 const built = performance.now();

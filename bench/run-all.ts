@@ -55,7 +55,7 @@ interface RatioRow {
   case: string;
   figure: string;
   ratio: number;
-  /** What the ratio must be to meet its target, as the bench states it: `<= 1`, `>= 0.90`. */
+  /** What the ratio must be to meet its target, as the bench states it: `<= 1`, `>= 0.90`, `< 1` (a strict "under"). */
   target?: string;
   met?: boolean;
 }
@@ -93,7 +93,8 @@ function ratioRows(line: string, script: string): RatioRow[] {
 }
 
 function meets(ratio: number, target: string): boolean | undefined {
-  const m = /^(<=|>=)\s*([\d.]+)$/.exec(target.trim());
+  const m = /^(<=|>=|<|>)\s*([\d.]+)$/.exec(target.trim());
   if (!m) return undefined;
-  return m[1] === '<=' ? ratio <= Number(m[2]) : ratio >= Number(m[2]);
+  const bound = Number(m[2]);
+  return m[1] === '<=' ? ratio <= bound : m[1] === '>=' ? ratio >= bound : m[1] === '<' ? ratio < bound : ratio > bound;
 }
