@@ -8,13 +8,14 @@ import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
 import { breakEvenPairs, catalogSummary, costForSystem, sageMakerCostInput, loadCatalog, measuredTokensOfRun, planKnowledgeBase, type CostInput } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
-import { type Comparison, type ItemResult, type RunResult, RunSummary, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
+import type { ItemStream } from '../schema/items.js';
+import { type Comparison, type RunResult, RunSummary, SCHEMA_VERSION, type SystemSummary } from '../schema/run-result.js';
 import { DEFAULT_EQUIVALENCE_MARGIN } from '../stats/index.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { Execution } from './execute.js';
 import type { ProvisionedSystem } from './provision.js';
 import { compareVectorStores } from './reprice.js';
-import { buildItemResults, statisticsOfRun, summarizeSystem, type SystemDescriptor } from './summarize.js';
+import { statisticsOfRun, summarizeSystem, type SystemDescriptor } from './summarize.js';
 import { resolveConfigPath } from '../config/load.js';
 import { isBinaryMetric } from '../scoring/index.js';
 import { forgettingResults, trainingHealth } from './fine-tune-risks.js';
@@ -37,7 +38,7 @@ export interface AssembleInput {
 /** The run's summary (run.json without the sidecar reference) and its per-item results, in eval-set order. */
 export interface AssembledRun {
   run: RunSummary;
-  items: ItemResult[];
+  items: ItemStream;
 }
 
 export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
@@ -53,9 +54,9 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
     connections: execution.connections[s.spec.id],
   }));
   const margin = config.verdict?.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
-  const statistics = await statisticsOfRun(descriptors, items, execution.table, execution.metrics, config.seed, margin);
+  const statistics = await statisticsOfRun(descriptors, items, execution.scores, execution.metrics, config.seed, margin);
   const summaries: SystemSummary[] = descriptors.map((d) =>
-    summarizeSystem(d, items, execution.table, execution.metrics, config.seed, statistics),
+    summarizeSystem(d, items, execution.scores, execution.metrics, config.seed, statistics),
   );
 
   const catalog = await loadCatalog(config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, input.baseDir) : undefined, config.pricing.overrides);
@@ -178,7 +179,7 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
     generalSet,
     notes,
   };
-  return { run: RunSummary.parse(run), items: buildItemResults(items, descriptors, execution.table) };
+  return { run: RunSummary.parse(run), items: execution.items };
 }
 
 /**

@@ -14,7 +14,10 @@ import { TargetError } from '../targets/types.js';
 import { createBatchTargets } from '../targets/batch.js';
 import { InputError } from '../util/errors.js';
 import type { ProvisionedSystem } from './provision.js';
-import type { MetricInfo, ResultTable, ScoredRecord } from './summarize.js';
+import type { ItemStream } from '../schema/items.js';
+import type { RunScores } from './run-scores.js';
+import { scoreRun } from './score-pass.js';
+import type { MetricInfo, ScoredRecord } from './summarize.js';
 
 export interface ExecuteInput {
   config: ExperimentConfig;
@@ -30,7 +33,12 @@ export interface ExecuteInput {
 }
 
 export interface Execution {
-  table: ResultTable;
+  /** Every pair's figures, for summaries, statistics and cost. */
+  scores: RunScores;
+  /** Every item's full results (outputs, contexts, scores), streamed from a file beside the run. */
+  items: ItemStream;
+  /** Removes that file, once items.jsonl and the reports are written. */
+  discardItems(): Promise<void>;
   metrics: MetricInfo[];
   /** Systems for which every item failed. */
   allFailedSystems: string[];
@@ -119,34 +127,21 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   );
 
   // Scored in the set's order, each item's systems in the config's order, whatever order the calls finished in.
-  const table: ResultTable = new Map();
-  const index = outcome.journalIndex!;
-  const journalRecords = index.open();
-  try {
-    for (let i = 0; i < evalSet.items.length; i++) {
-      const item = evalSet.items[i];
-      const row = new Map<string, ScoredRecord>();
-      for (let s = 0; s < index.systemIds.length; s++) {
-        const record = journalRecords.read(s, i);
-        if (record) row.set(index.systemIds[s], await scoreRecord(scorers, item, record));
-      }
-      if (row.size) table.set(item.id, row);
-    }
-  } finally {
-    journalRecords.close();
-  }
+  const scored = await scoreRun(outcome.journalIndex!, evalSet.items, metricNames, (item, record) => scoreRecord(scorers, item, record), input.outDir);
   const allFailedSystems = Object.entries(outcome.perSystem)
     .filter(([, c]) => c.completed === 0 && c.failed > 0)
     .map(([id]) => id);
   const connections = Object.fromEntries(
     targets
       .filter((t) => t.connections)
-      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: setupCallsOf(table, t.id) }]),
+      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: scored.scores.totals(scored.scores.systemIndex(t.id)).setupCalls }]),
   );
   const endpointConnections = clients.connections();
   input.log(`connections: ${endpointConnections.runtime} runtime, ${endpointConnections.agentRuntime} agent-runtime (HTTP/2 sessions shared by all calls)`);
   return {
-    table,
+    scores: scored.scores,
+    items: scored.items,
+    discardItems: scored.discard,
     metrics: metricNames.map((name) => ({ name, binary: isBinaryMetric(name) })),
     connections,
     endpointConnections,
@@ -200,16 +195,6 @@ export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig
     };
   }
   return { type: 'bedrock-model', id: system.spec.id, kind: system.spec.kind, modelId: system.modelId, inference };
-}
-
-/** Timed calls (answered, not from the cache) whose connection had to be opened during the call. */
-function setupCallsOf(table: ResultTable, systemId: string): number {
-  let n = 0;
-  for (const bySystem of table.values()) {
-    const r = bySystem.get(systemId)?.record;
-    if (r?.ok && !r.cached && r.response?.connectionSetup) n++;
-  }
-  return n;
 }
 
 /**

@@ -27,7 +27,6 @@ import { assembleRun } from './assemble.js';
 import { loadGeneralSet, runSideEvals, sweepAsker } from './side-evals.js';
 import { dataWarnings } from './data-warnings.js';
 import { writeAllReports } from './outputs.js';
-import { itemStreamOf } from '../schema/items.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
 import { progressEvents, type ExperimentEventHandler } from './events.js';
 import { emulatorDefaultsFor, loadProvisionState } from './defaults.js';
@@ -221,43 +220,51 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
       log: opts.log,
     });
 
-    const sideEvals = await runSideEvals(provisioned, {
-      config,
-      baseDir,
-      clients,
-      outDir,
-      resume: !!snapshot,
-      cacheDir: join(opts.cwd, '.ftrag', 'cache'),
-      log: opts.log,
-    });
+    // The scored items wait in a file beside the run until items.jsonl and the reports are written from it.
+    let runJsonPath: string;
+    let headline: string | undefined;
+    try {
+      const sideEvals = await runSideEvals(provisioned, {
+        config,
+        baseDir,
+        clients,
+        outDir,
+        resume: !!snapshot,
+        cacheDir: join(opts.cwd, '.ftrag', 'cache'),
+        log: opts.log,
+      });
 
-    opts.emit({ type: 'stage', stage: 'assemble' });
-    const { run, items } = await assembleRun({
-      sideEvals,
-      runId,
-      createdAt,
-      config,
-      configFile,
-      baseDir,
-      evalSet,
-      systems: provisioned,
-      execution,
-      endpoint: {
-        kind: config.endpoint,
-        region: config.region,
-        emulated: endpoint.emulated,
-        url: endpoint.url,
-        ...(endpoint.nonAws?.length ? { nonAws: endpoint.nonAws } : {}),
-      },
-    });
-    opts.emit({ type: 'stage', stage: 'reports' });
-    const runJsonPath = await writeAllReports(run, itemStreamOf(items), outDir, opts.cwd);
+      opts.emit({ type: 'stage', stage: 'assemble' });
+      const { run, items } = await assembleRun({
+        sideEvals,
+        runId,
+        createdAt,
+        config,
+        configFile,
+        baseDir,
+        evalSet,
+        systems: provisioned,
+        execution,
+        endpoint: {
+          kind: config.endpoint,
+          region: config.region,
+          emulated: endpoint.emulated,
+          url: endpoint.url,
+          ...(endpoint.nonAws?.length ? { nonAws: endpoint.nonAws } : {}),
+        },
+      });
+      opts.emit({ type: 'stage', stage: 'reports' });
+      runJsonPath = await writeAllReports(run, items, outDir, opts.cwd);
+      headline = run.recommendation?.headline;
+    } finally {
+      await execution.discardItems();
+    }
     if (config.cleanup === 'after-run') {
       // After the reports are written, so a failed delete never costs the run its results.
       opts.log('cleanup: after-run');
       await cleanupCreatedResources(clients, state, () => stateStore.save(state), opts.log);
     }
-    const outcome: RunOutcome = { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline: run.recommendation?.headline };
+    const outcome: RunOutcome = { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline };
     opts.emit({ type: 'done', ...outcome });
     return outcome;
   } finally {
