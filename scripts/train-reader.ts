@@ -11,6 +11,7 @@
  * scripts/abstain-signs.ts (`--unsigned` lifts them), answerable vs unanswerable, then the probability threshold that maximizes the official v2 F1 on the same first half.
  *
  * Run: npm run train:reader   (writes src/emulator/model/span-ranker.json; prints the fit figures as JSON lines)
+ *      --validate: two-fold cross-validation on the tuning half; --recall: the candidate generator's ceiling, by type
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -214,6 +215,54 @@ if (process.argv.includes('--validate')) {
   }
   if (process.env.RANKER_ERRORS) log({ byType });
   log({ stage: 'validate', questions: answerable.length, exact: +(exact / answerable.length).toFixed(4), f1: +(f / answerable.length).toFixed(4) });
+  process.exit(0);
+}
+
+// --recall: how often the candidate generator can be right at all (tuning half, answerable): the share of questions
+// with a candidate exactly matching a gold answer in the sentence that holds it and among the competing sentences,
+// by answer type, and the word-class shapes of the gold answers no candidate matches (what the chunker misses).
+// Tags: X content, N number, V verb, A auxiliary, O pronoun, W wh, P punctuation; closed-class words by themselves.
+if (process.argv.includes('--recall')) {
+  const zero = new Float64Array(FEATURE_COUNT);
+  const byType: Record<string, { n: number; goldSentenceCompetes: number; exactInGoldSentence: number; exactAmongCompeting: number }> = {};
+  const shapes = new Map<string, number>();
+  for (const item of answerable) {
+    const { question, sources } = sourcesOf(item);
+    const r = prepareReading(question, sources);
+    const t = (byType[analyzeQuestion(question).type] ??= { n: 0, goldSentenceCompetes: 0, exactInGoldSentence: 0, exactAmongCompeting: 0 });
+    t.n++;
+    if (!r) continue;
+    const competing = new Set(competingSentences(r));
+    let inGold = false;
+    let inCompeting = false;
+    let goldCompetes = false;
+    let missed: { sentence: number; start: number; end: number } | undefined;
+    r.sentences.forEach((s, i) => {
+      const gold = item.references.find((g) => g !== '' && s.text.includes(g));
+      if (gold === undefined && !competing.has(i)) return;
+      let exact = false;
+      rankSpans(sentenceView(r, i, 0), (start, end) => void (exact ||= squadExact(s.text.slice(start, end), item.references) === 1), zero);
+      if (gold !== undefined) {
+        if (competing.has(i)) goldCompetes = true;
+        if (exact) inGold = true;
+        else missed ??= { sentence: i, start: s.text.indexOf(gold), end: s.text.indexOf(gold) + gold.length };
+      }
+      if (exact && competing.has(i)) inCompeting = true;
+    });
+    if (goldCompetes) t.goldSentenceCompetes++;
+    if (inGold) t.exactInGoldSentence++;
+    if (inCompeting) t.exactAmongCompeting++;
+    if (!inGold && missed !== undefined) {
+      const { sentence, start, end } = missed;
+      const tokens = sentenceView(r, sentence, 0).tokens.filter((k) => k.end > start && k.start < end);
+      const shape = tokens.map((k) => (k.tag === 'X' || k.tag === 'N' || k.tag === 'V' || k.tag === 'A' || k.tag === 'O' || k.tag === 'W' || k.tag === 'P' ? k.tag : k.lower)).join(' ');
+      shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    }
+  }
+  for (const [type, t] of Object.entries(byType)) {
+    log({ stage: 'recall', type, questions: t.n, goldSentenceCompetes: +(t.goldSentenceCompetes / t.n).toFixed(3), exactInGoldSentence: +(t.exactInGoldSentence / t.n).toFixed(3), exactAmongCompeting: +(t.exactAmongCompeting / t.n).toFixed(3) });
+  }
+  log({ stage: 'missed-shapes', top: [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 20) });
   process.exit(0);
 }
 
