@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectItems, readRun, readRunItems, readRunResult, runItems } from '../../src/index.js';
+import { collectItems, itemStreamOf, readRun, readRunItems, readRunResult, runItems } from '../../src/index.js';
+import { writeItemsFile } from '../../src/schema/items.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
 import { writeRunDir, writeV1RunFile } from '../fixtures/run-results/in-memory.js';
 
@@ -80,6 +81,22 @@ describe('items.jsonl: the per-item sidecar of a v2 run.json', () => {
     const typed = await failure(collectItems(runItems(wrongType.runJson)));
     expect(typed.exitCode).toBe(2);
     expect(typed.location).toMatchObject({ file: wrongType.itemsFile, line: 5, field: 'references' });
+  });
+
+  it('is checked item by item as it is written: an invalid item is refused with exit 2 naming the file, its line and field, and nothing is left behind', async () => {
+    const { lines } = await savedRun();
+    const items = lines.map((l) => JSON.parse(l));
+    items[6].results[Object.keys(items[6].results)[0]].retries = 1.5;
+    const dir = freshDir();
+    const err = await failure(writeItemsFile(dir, itemStreamOf(items)));
+    expect(err.exitCode).toBe(2);
+    expect(err.location).toMatchObject({ file: join(dir, 'items.jsonl'), line: 7 });
+    expect(err.location?.field).toMatch(/^results\..+\.retries$/);
+    expect(readdirSync(dir)).toEqual([]);
+    // The valid items are written byte for byte as given.
+    const ok = freshDir();
+    await writeItemsFile(ok, itemStreamOf(lines.map((l) => JSON.parse(l))));
+    expect(readFileSync(join(ok, 'items.jsonl'), 'utf8')).toBe(lines.join('\n') + '\n');
   });
 
   it('a truncated or edited file fails at the end of the pass (count, then sha256); a missing one names items.path', async () => {
