@@ -202,3 +202,15 @@ The toll house was built by local mason Ellen Hartley de Vries.`;
     expect(inPrompt(HISTORY, 'Who built the toll house?')).toBe('Ellen Hartley de Vries');
   });
 });
+
+describe('noun phrases with -ing words', () => {
+  const PLANT = `Notes on the Fenwick district heating plant
+
+The plant produces its heat from burning household waste collected in the valley.
+Hot water reaches the houses through insulated pipes, and each house has its own heat meter.
+Leaks are usually found in the pipe casing, which is inspected every spring.`;
+  it('keeps an -ing word that modifies the noun after it or ends the noun phrase', () => {
+    expect(inPrompt(PLANT, 'What does the plant produce its heat from?')).toBe('burning household waste');
+    expect(inPrompt(PLANT, 'Where are leaks usually found?')).toBe('pipe casing');
+  });
+});
