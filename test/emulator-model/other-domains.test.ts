@@ -201,6 +201,12 @@ The toll house was built by local mason Ellen Hartley de Vries.`;
     expect(inPrompt(HISTORY, 'Who oversaw the repairs after the flood?')).toBe('Arthur Penrose');
     expect(inPrompt(HISTORY, 'Who built the toll house?')).toBe('Ellen Hartley de Vries');
   });
+  it('answers with a titled name without the place it is of, and keeps a one-word name with its place', () => {
+    const CHARTER = `The town charter was granted by King Aldric II of Westmarch in 1120.
+The first water clock in the town was described by Hero of Alexandria.`;
+    expect(inPrompt(CHARTER, 'Who granted the town charter?')).toBe('King Aldric II');
+    expect(inPrompt(CHARTER, 'Who described the first water clock?')).toBe('Hero of Alexandria');
+  });
 });
 
 describe('noun phrases with -ing words', () => {

@@ -4,7 +4,8 @@
  * the span ("every Friday", "twice a week", "daily"); a "when" question whose span is one end of a "from X to Y" /
  * "between X and Y" range gets the range (a quantity question too: "from 1.5 mm to 13 mm"), and a bare number its unit; a question about a plural noun ("Which tools ...") whose span is one item
  * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item. One rule narrows instead: a "who"
- * question's span that opens with a descriptor before a name ("naval officer Jean Ribault") keeps the name.
+ * question's span that opens with a descriptor before a name ("naval officer Jean Ribault") keeps the name, and a
+ * titled name "of" a place ("King Charles III of West Francia") the name.
  */
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from './spans.js';
@@ -179,6 +180,22 @@ const descriptor = (tokens: Token[], d: number) => {
   return t.tag === 'X' && !t.proper && !t.date && !t.unit && d > 0 && !/^["'“‘(]$/u.test(tokens[d - 1].lower);
 };
 
+/**
+ * A person's name of two or more capitalized words followed by "of <Name>" ("King Charles III of West Francia",
+ * "Duke Richard II of Normandy") is the name without the place it is of; a single word before "of" is the name
+ * itself ("Hero of Alexandria", "Catherine of Aragon").
+ */
+export function withoutOfPlace(tokens: Token[], span: TokenSpan): TokenSpan {
+  for (let k = span.first + 2; k < span.last; k++) {
+    if (tokens[k].lower !== 'of') continue;
+    if (!tokens[k + 1].proper) return span;
+    // The sentence's first word is capitalized anyway: as part of a name it counts as one.
+    for (let d = span.first; d < k; d++) if (!tokens[d].proper && !(d === 0 && tokens[d].tag === 'X')) return span;
+    return { first: span.first, last: k - 1 };
+  }
+  return span;
+}
+
 const overlaps = (a: TokenSpan, b: TokenSpan) => a.first <= b.last && b.first <= a.last;
 const gap = (a: TokenSpan, b: TokenSpan) => (overlaps(a, b) ? 0 : a.last < b.first ? b.first - a.last : a.first - b.last);
 
@@ -196,6 +213,6 @@ export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis)
     return q.type === 'number' ? withUnit(tokens, span) : span;
   }
   if (q.pluralHead) return coordination(tokens, span) ?? span;
-  if (q.type === 'person') return nameOnly(tokens, span);
+  if (q.type === 'person') return nameOnly(tokens, withoutOfPlace(tokens, span));
   return span;
 }
