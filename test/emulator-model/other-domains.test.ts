@@ -207,6 +207,11 @@ The first water clock in the town was described by Hero of Alexandria.`;
     expect(inPrompt(CHARTER, 'Who granted the town charter?')).toBe('King Aldric II');
     expect(inPrompt(CHARTER, 'Who described the first water clock?')).toBe('Hero of Alexandria');
   });
+  it('answers with a name, not the appositive after it', () => {
+    const MILL = 'Samuel Greaves, Mayor of Dunmere, bought the mill in 1870.';
+    expect(inPrompt(MILL, 'Who bought the mill in 1870?')).toBe('Samuel Greaves');
+    expect(inPrompt(MILL, 'What leader bought the mill in 1870?')).toBe('Samuel Greaves');
+  });
 });
 
 describe('noun phrases with -ing words', () => {

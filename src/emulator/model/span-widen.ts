@@ -5,7 +5,8 @@
  * "between X and Y" range gets the range (a quantity question too: "from 1.5 mm to 13 mm"), and a bare number its unit; a question about a plural noun ("Which tools ...") whose span is one item
  * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item. One rule narrows instead: a "who"
  * question's span that opens with a descriptor before a name ("naval officer Jean Ribault") keeps the name, and a
- * titled name "of" a place ("King Charles III of West Francia") the name.
+ * titled name "of" a place ("King Charles III of West Francia") or a name with its appositive ("Frederick William,
+ * Elector of Brandenburg") the name.
  */
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from './spans.js';
@@ -196,6 +197,22 @@ export function withoutOfPlace(tokens: Token[], span: TokenSpan): TokenSpan {
   return span;
 }
 
+/**
+ * A name followed by its appositive inside the span ("Frederick William, Elector of Brandenburg", "Eliot, president
+ * 1869-1909") is the name; a comma in a coordination ("Smith, Jones and Brown") is not an appositive.
+ */
+export function beforeAppositive(tokens: Token[], span: TokenSpan): TokenSpan {
+  for (let k = span.first + 1; k < span.last; k++) {
+    const t = tokens[k];
+    if (t.tag === 'C') return span;
+    if (t.lower !== ',') continue;
+    for (let d = k + 1; d <= span.last; d++) if (tokens[d].tag === 'C') return span;
+    for (let d = span.first; d < k; d++) if (!tokens[d].proper && !(d === 0 && tokens[d].tag === 'X')) return span;
+    return { first: span.first, last: k - 1 };
+  }
+  return span;
+}
+
 const overlaps = (a: TokenSpan, b: TokenSpan) => a.first <= b.last && b.first <= a.last;
 const gap = (a: TokenSpan, b: TokenSpan) => (overlaps(a, b) ? 0 : a.last < b.first ? b.first - a.last : a.first - b.last);
 
@@ -213,6 +230,6 @@ export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis)
     return q.type === 'number' ? withUnit(tokens, span) : span;
   }
   if (q.pluralHead) return coordination(tokens, span) ?? span;
-  if (q.type === 'person') return nameOnly(tokens, withoutOfPlace(tokens, span));
+  if (q.type === 'person') return nameOnly(tokens, withoutOfPlace(tokens, beforeAppositive(tokens, span)));
   return span;
 }
