@@ -10,6 +10,7 @@ import {
   type CompareSystemsInput,
 } from '../../src/stats/index.js';
 import { groupWork, resampleRange } from '../../src/stats/resample.js';
+import { claimChunks } from '../../src/stats/resample-chunks.js';
 
 function run(n: number, seed: number): CompareSystemsInput {
   const rng = createRng(seed);
@@ -39,6 +40,25 @@ describe('one-pass resampling', () => {
     const whole = resampleRange(group, 0, 300);
     const parts = [resampleRange(group, 0, 1), resampleRange(group, 1, 123), resampleRange(group, 123, 300)];
     whole.forEach((col, c) => expect(Array.from(col)).toEqual(parts.flatMap((p) => Array.from(p[c]))));
+  });
+
+  it('threads claiming chunks from one shared counter take each chunk once, and the chunks rebuild the sequential pass', () => {
+    const rng = createRng(5);
+    const values = Float64Array.from({ length: 101 }, () => rng());
+    const groups = [{ n: 101, seed: 7, resamples: 40, columns: [{ values, statistic: 'mean' as const }, { values, statistic: 'p90' as const }] }];
+    const chunks = [0, 9, 10, 25, 39].map((from, i, all) => ({ group: 0, from, to: all[i + 1] ?? 40 }));
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    // A second thread has already claimed the first two chunks; this one takes the rest, that one nothing more.
+    Atomics.store(next, 0, 2);
+    const rest = claimChunks({ groups, chunks, next });
+    expect(rest.map((r) => r.chunk)).toEqual([2, 3, 4]);
+    expect(claimChunks({ groups, chunks, next })).toEqual([]);
+    Atomics.store(next, 0, 0);
+    chunks.length = 2;
+    const first = claimChunks({ groups, chunks, next });
+    const joined = groups[0].columns.map(() => new Float64Array(40));
+    for (const { chunk, values: v } of [...first, ...rest]) v.forEach((col, c) => joined[c].set(col, [0, 9, 10, 25, 39][chunk]));
+    expect(joined).toEqual(resampleRange(groups[0], 0, 40));
   });
 
   it('matches a plain draw-and-count loop bit for bit, below and above 65,536 items, beside constant columns', () => {
