@@ -11,7 +11,7 @@ import type { ItemResult, RunSummary } from '../schema/run-result.js';
 import { isWrong } from './findings.js';
 import type { ItemStream } from './item-stream.js';
 import { WordIndex } from './drilldown-words.js';
-import { gzipBase85 } from './base85.js';
+import { gzipBase85, TEXT_GZIP_LEVEL } from './base85.js';
 
 /**
  * 250 items a chunk: a search's page of scattered matches decodes a quarter of what 1,000-item chunks cost, and the
@@ -193,7 +193,7 @@ export interface ChunkColumns {
   t: Array<Array<Array<[number, number[]]> | null>>;
 }
 
-const gzip85 = (value: unknown) => gzipBase85(JSON.stringify(value));
+const gzip85 = (value: unknown) => gzipBase85(JSON.stringify(value), TEXT_GZIP_LEVEL);
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : Math.round(x));
 
 function emptyChunk(S: number, M: number): ChunkColumns {
