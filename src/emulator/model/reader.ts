@@ -140,9 +140,18 @@ export function competingSentences(r: Reading): number[] {
   return r.order.filter((k, rank) => rank < SENTENCES_READ || r.coverages[k] >= cutoff - 1e-9);
 }
 
+/** Words opening a sentence that refer back to the one before it ("This allowed ...", "Its capital ..."). */
+const ANAPHORIC = new Set(['this', 'these', 'that', 'those', 'its', 'their', 'his', 'her', 'such']);
+
 export function sentenceView(r: Reading, sentence: number, rank: number): SentenceView {
   const tokens = tokenize(r.sentences[sentence].text, r.qStems);
-  return { tokens, q: r.analysis, qWeight: r.qWeight, qBigrams: r.qBigrams, coverage: r.coverages[sentence], rank };
+  const own = r.sentences[sentence];
+  const before = sentence > 0 && r.sentences[sentence - 1].source === own.source ? r.sentences[sentence - 1] : undefined;
+  let antecedentGain = 0;
+  if (before !== undefined && (tokens[0]?.tag === 'O' || (tokens[0]?.tag === 'D' && ANAPHORIC.has(tokens[0].lower)))) {
+    for (const [t, weight] of r.qWeight) if (!own.terms.has(t) && before.terms.has(t)) antecedentGain += weight;
+  }
+  return { tokens, q: r.analysis, qWeight: r.qWeight, qBigrams: r.qBigrams, coverage: r.coverages[sentence], rank, antecedentGain };
 }
 
 /** The names of the answer-confidence evidence the abstainer weighs (readWithEvidence), in order. */

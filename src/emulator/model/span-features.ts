@@ -35,6 +35,8 @@ export const F = {
   coverage: add('sentence.coverage'),
   rank0: add('sentence.rank0'),
   rank1: add('sentence.rank1'),
+  /** Question weight the sentence lacks but the sentence before it carries, when it opens on a pronoun. */
+  antecedentGain: add('sentence.antecedentGain'),
   /** Share of the question's content bigrams found in the sentence. */
   sentenceBigrams: add('sentence.bigramShare'),
   /** Share of the span's content words that the question contains. */

@@ -26,6 +26,8 @@ export interface SentenceView {
   coverage: number;
   /** Rank of the sentence by coverage (0 = best). */
   rank: number;
+  /** For a sentence opening on a pronoun or demonstrative: the question weight only the sentence before it carries. */
+  antecedentGain: number;
 }
 
 export interface SpanChoice {
@@ -197,6 +199,7 @@ export function rankSpans(view: SentenceView, visit?: CandidateVisitor, weights:
       fv.reset();
       fv.put(F.coverage, view.coverage);
       fv.put(view.rank === 0 ? F.rank0 : F.rank1, view.rank <= 1 ? 1 : 0);
+      fv.put(F.antecedentGain, view.antecedentGain);
       fv.put(F.sentenceBigrams, Math.min(1, bigramsInSentence / bigramTotal));
       fv.put(F.questionShare, said / content);
       fv.put(F.anyQuestionWord, said > 0 ? 1 : 0);
