@@ -62,7 +62,7 @@ export const TITLES = set('mr mrs ms dr st saint sir lord lady king queen prince
 /** Nouns after what/which that name the expected answer type. */
 export const TYPE_NOUNS: Record<string, 'date' | 'number' | 'person' | 'location'> = Object.fromEntries([
   ...[...set('year years century centuries decade decades date dates day days month months time hour hours era period age season')].map((w) => [w, 'date'] as const),
-  ...[...set('number amount percentage percent proportion share population size rate temperature distance range length height weight cost price speed value total sum figure count fraction')].map((w) => [w, 'number'] as const),
+  ...[...set('number amount percentage percent proportion share population size rate temperature distance range length height weight cost price speed value total sum figure count fraction limit capacity quantity volume mass width depth dose dosage fee charge budget salary wage rent maximum minimum threshold allowance pressure voltage')].map((w) => [w, 'number'] as const),
   ...[...set('person man woman who king queen president leader emperor ruler author writer scientist inventor founder artist composer poet player politician general commander chancellor minister philosopher physicist chemist architect engineer explorer pope saint bishop duke prince princess')].map((w) => [w, 'person'] as const),
   ...[...set('country countries city cities state states region regions place places area continent island islands river rivers town towns province provinces location nation nations capital county village mountain ocean sea lake street district territory border coast')].map((w) => [w, 'location'] as const),
 ]);
