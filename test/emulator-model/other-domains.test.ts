@@ -131,10 +131,13 @@ describe('a data sheet written as label: value lines', () => {
     expectSpan(read('What is the door width of the lift?'), '90 centimetres', 0);
   });
 
-  // Gap: the heading names "goods lift", so it covers as much of the question as the label line does, and its
-  // candidate wins; the reader does not yet prefer a label that is the question's head phrase.
-  it.fails('answers a capacity and an inspector from their label lines when the heading also names the subject', () => {
+  it('reads a label that opens a line as what the line is about', () => {
     expectSpan(read('What is the passenger capacity of the goods lift?'), '8 persons', 0);
+  });
+
+  // Gap: the title line names "goods lift" (two of the question's three words), so it covers more of the question than
+  // "Inspected by: ..." does, and its candidate wins.
+  it.fails('answers an inspector from a label in mid-line when the title also names the subject', () => {
     expectSpan(read('Who inspected the goods lift?'), 'Marta Kowalczyk', 0);
   });
 });

@@ -85,11 +85,15 @@ export function readSentences(sources: ContextSource[]): Sentence[] {
       }
       const context = new Set<string>([...headings.flat(), ...(item ? [...intro, ...(tableHeader ?? [])] : [])]);
       const isIntro = !item && line.endsWith(':');
-      // A one- or two-word label opening a line ("Update: ...", "Note: ...") names the line; it is not an answer.
-      const body = item ? line : line.replace(LINE_LABEL_RE, '');
+      // A one- or two-word label opening a line ("Note: ...", "Door width: 90 cm") names the line; it is not an
+      // answer, so it is cut from the text, but its words still say what the line's first sentence is about.
+      const label = item ? undefined : LINE_LABEL_RE.exec(line)?.[0];
+      const body = label === undefined ? line : line.slice(label.length);
       for (const span of sentenceSpans(body)) {
         const text = body.slice(span.start, span.end);
-        const row: Sentence = { text, terms: new Set(contentTerms(text)), context, passageIndex: src.passageIndex, item, intro: false, source, block };
+        const terms = new Set(contentTerms(text));
+        if (label !== undefined && span.start === 0) for (const t of contentTerms(label)) terms.add(t);
+        const row: Sentence = { text, terms, context, passageIndex: src.passageIndex, item, intro: false, source, block };
         if (headerCells && line.startsWith('|')) row.header = headerCells;
         out.push(row);
       }
