@@ -44,15 +44,9 @@ export function encodeBase85(bytes: Uint8Array): string {
 
 /**
  * A data block of the page: base85 of gzip (the page reads it back with bytesOf and DecompressionStream). A string is
- * its UTF-8 bytes. Level 9 for the small binary indexes, where it pays; TEXT_GZIP_LEVEL for the large text chunks.
+ * its UTF-8 bytes. Callers choose the level: 9 for the small binary indexes, where it pays; less for large text.
  */
-/**
- * The drill-down's text chunks: at 10k items x 4 systems level 4 spends 289-299 ms in zlib where 6 spent 420-467 ms,
- * for a page 2.7% larger (3.98 MB against 3.87); level 1 saves little more (225-248 ms) for 11% more.
- */
-export const TEXT_GZIP_LEVEL = 4;
-
-export function gzipBase85(data: Uint8Array | string, level = 6): string {
+export function gzipBase85(data: Uint8Array | string, level: number): string {
   return encodeBase85(gzipSync(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { level }));
 }
 
