@@ -190,11 +190,16 @@ export function withoutOfPlace(tokens: Token[], span: TokenSpan): TokenSpan {
   for (let k = span.first + 2; k < span.last; k++) {
     if (tokens[k].lower !== 'of') continue;
     if (!tokens[k + 1].proper) return span;
-    // The sentence's first word is capitalized anyway: as part of a name it counts as one.
-    for (let d = span.first; d < k; d++) if (!tokens[d].proper && !(d === 0 && tokens[d].tag === 'X')) return span;
+    if (!allNameWords(tokens, span.first, k)) return span;
     return { first: span.first, last: k - 1 };
   }
   return span;
+}
+
+/** Every token in [from, to) is a name word; the sentence's first word is capitalized anyway and counts as one. */
+function allNameWords(tokens: Token[], from: number, to: number): boolean {
+  for (let d = from; d < to; d++) if (!tokens[d].proper && !(d === 0 && tokens[d].tag === 'X')) return false;
+  return true;
 }
 
 /**
@@ -202,13 +207,10 @@ export function withoutOfPlace(tokens: Token[], span: TokenSpan): TokenSpan {
  * 1869-1909") is the name; a comma in a coordination ("Smith, Jones and Brown") is not an appositive.
  */
 export function beforeAppositive(tokens: Token[], span: TokenSpan): TokenSpan {
+  for (let d = span.first + 1; d <= span.last; d++) if (tokens[d].tag === 'C') return span;
   for (let k = span.first + 1; k < span.last; k++) {
-    const t = tokens[k];
-    if (t.tag === 'C') return span;
-    if (t.lower !== ',') continue;
-    for (let d = k + 1; d <= span.last; d++) if (tokens[d].tag === 'C') return span;
-    for (let d = span.first; d < k; d++) if (!tokens[d].proper && !(d === 0 && tokens[d].tag === 'X')) return span;
-    return { first: span.first, last: k - 1 };
+    if (tokens[k].lower !== ',') continue;
+    return allNameWords(tokens, span.first, k) ? { first: span.first, last: k - 1 } : span;
   }
   return span;
 }
