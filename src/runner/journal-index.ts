@@ -36,10 +36,6 @@ export class JournalIndex {
     this.offsets[system * this.itemCount + item] = -1;
   }
 
-  has(system: number, item: number): boolean {
-    return this.offsets[system * this.itemCount + item] >= 0;
-  }
-
   /**
    * Opens the journal for reading records back; close the reader when done. `read` returns undefined for a pair
    * with no final record (not run, or interrupted).
