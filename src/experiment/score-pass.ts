@@ -5,8 +5,8 @@
  * read back as the run's ItemStream (items.jsonl, the reports) and removed once the reports are written.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,7 +41,9 @@ export async function scoreRun(
   const scores = new RunScores(items.length, index.systemIds, metricNames);
   // A temporary name a later write of the folder removes if this process dies (report/write.ts removeStaleTempFiles).
   const spill = join(dir, `items.scored.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const out = createWriteStream(spill);
+  // Opened before the first write so the file exists when a failure removes it: a stream opened lazily could
+  // create it after the rm below and leave it behind.
+  const out = (await open(spill, 'w')).createWriteStream();
   const journal = index.open();
   try {
     for (let i = 0; i < items.length; i++) {

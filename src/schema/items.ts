@@ -5,8 +5,8 @@
  * sidecar (items.jsonl) line by line; `writeItemsFile` writes one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -121,7 +121,9 @@ export async function readRun(runFile: string): Promise<RunWithItems> {
 export async function writeItemsFile(dir: string, items: ItemStream): Promise<ItemsRef> {
   const final = join(dir, ITEMS_FILE);
   const tmp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const out = createWriteStream(tmp);
+  // Opened before the first write so the file exists when a failure removes it: a stream opened lazily could
+  // create it after the rm below and leave it behind.
+  const out = (await open(tmp, 'w')).createWriteStream();
   const hash = createHash('sha256');
   let count = 0;
   try {
