@@ -69,49 +69,76 @@ function writeExperiment(dir: string): string {
   return file;
 }
 
-describe('AWS tags on every resource ftrag creates', () => {
-  let emu: RunningEmulator;
-  let clients: AwsClients;
-  const calls: { command: string; input: Record<string, unknown> }[] = [];
+interface ProvisionedWorld {
+  emu: RunningEmulator;
+  clients: AwsClients;
+  /** Every control-plane command as the SDK was asked to send it, in order. */
+  calls: { command: string; input: Record<string, unknown> }[];
+  state: ProvisionState;
+  close(): Promise<void>;
+}
+
+/** A private emulator with every resource of writeExperiment's config provisioned, as `ftrag run` would. */
+async function provisionedWorld(): Promise<ProvisionedWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'ftrag-tags-'));
+  const file = writeExperiment(dir);
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emulator-data'), quiet: true, latencyProfile: 'none', provisioningDelayMs: 20 });
+  const clients = createAwsClients({ region: 'us-east-1', endpointUrl: emu.url });
+  const calls: ProvisionedWorld['calls'] = [];
   const state: ProvisionState = { models: {}, knowledgeBases: {} };
+  const record: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    calls.push({ command: context.commandName ?? '?', input: args.input as Record<string, unknown> });
+    return next(args);
+  };
+  clients.bedrock.middlewareStack.add(record, { step: 'initialize', name: 'recordCommands' });
+  clients.bedrockAgent.middlewareStack.add(record, { step: 'initialize', name: 'recordCommands' });
+  const loaded = await loadConfig(file, {});
+  await provisionSystems(loaded.config, {
+    clients,
+    emulated: true,
+    state,
+    saveState: async () => undefined,
+    runId: '20261202-004500-ab12',
+    experiment: loaded.config.name,
+    resolvePath: (p) => resolveConfigPath(p, loaded.baseDir),
+    pollMs: 20,
+    log: () => undefined,
+  });
+  return {
+    emu,
+    clients,
+    calls,
+    state,
+    close: async () => {
+      clients.destroy();
+      await emu.close();
+    },
+  };
+}
+
+const expectedFor = (system: string) => [
+  { key: 'ftrag:managed', value: 'true' },
+  { key: 'ftrag:run-id', value: '20261202-004500-ab12' },
+  { key: 'ftrag:experiment', value: 'tag check- 2026 -v2-' },
+  { key: 'ftrag:system', value: system },
+];
+
+// These tests only read the world; the cleanup test below deletes resources, so it has a world of its own (sharing
+// this one made the listing test fail whenever a shuffled order ran the cleanup first).
+describe('AWS tags on every resource ftrag creates', () => {
+  let world: ProvisionedWorld | undefined;
+  let clients: AwsClients;
+  let calls: ProvisionedWorld['calls'];
+  let state: ProvisionState;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ftrag-tags-'));
-    const file = writeExperiment(dir);
-    emu = await startEmulator({ port: 0, dataDir: join(dir, 'emulator-data'), quiet: true, latencyProfile: 'none', provisioningDelayMs: 20 });
-    clients = createAwsClients({ region: 'us-east-1', endpointUrl: emu.url });
-    // Every control-plane command as the SDK is asked to send it.
-    const record: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
-      calls.push({ command: context.commandName ?? '?', input: args.input as Record<string, unknown> });
-      return next(args);
-    };
-    clients.bedrock.middlewareStack.add(record, { step: 'initialize', name: 'recordCommands' });
-    clients.bedrockAgent.middlewareStack.add(record, { step: 'initialize', name: 'recordCommands' });
-    const loaded = await loadConfig(file, {});
-    await provisionSystems(loaded.config, {
-      clients,
-      emulated: true,
-      state,
-      saveState: async () => undefined,
-      runId: '20261202-004500-ab12',
-      experiment: loaded.config.name,
-      resolvePath: (p) => resolveConfigPath(p, loaded.baseDir),
-      pollMs: 20,
-      log: () => undefined,
-    });
+    world = await provisionedWorld();
+    ({ clients, calls, state } = world);
   }, 300_000);
 
   afterAll(async () => {
-    clients?.destroy();
-    await emu?.close();
+    await world?.close();
   });
-
-  const expectedFor = (system: string) => [
-    { key: 'ftrag:managed', value: 'true' },
-    { key: 'ftrag:run-id', value: '20261202-004500-ab12' },
-    { key: 'ftrag:experiment', value: 'tag check- 2026 -v2-' },
-    { key: 'ftrag:system', value: system },
-  ];
 
   it('every Create call carries ftrag:managed, the run id, the experiment name and the system (CreateDataSource takes none)', () => {
     const creates = calls.filter((c) => c.command.startsWith('Create'));
@@ -172,8 +199,21 @@ describe('AWS tags on every resource ftrag creates', () => {
     expect(text).toContain(`$${catalogEntry('amazon.nova-micro-v1:0', 'storage-model-month').toFixed(2)}/month`);
     expect(text).toContain('ftrag:run-id=20261202-004500-ab12');
   });
+});
+
+describe('ftrag cleanup --models', () => {
+  let world: ProvisionedWorld | undefined;
+
+  beforeAll(async () => {
+    world = await provisionedWorld();
+  }, 300_000);
+
+  afterAll(async () => {
+    await world?.close();
+  });
 
   it('a custom model in use cannot be deleted (ConflictException); cleanup --models deletes serving first, then the models and their tags', async () => {
+    const { clients, state } = world!;
     const pt = Object.values(state.models).find((m) => m.servingType === 'provisioned')!;
     await expect(clients.bedrock.send(new DeleteCustomModelCommand({ modelIdentifier: pt.customModelArn }))).rejects.toMatchObject({ name: 'ConflictException', $metadata: { httpStatusCode: 400 } });
     const arns = Object.values(state.models).map((m) => m.customModelArn!);
