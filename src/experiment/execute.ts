@@ -134,7 +134,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   const connections = Object.fromEntries(
     targets
       .filter((t) => t.connections)
-      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: scored.scores.totals(scored.scores.systemIndex(t.id)).setupCalls }]),
+      .map((t) => [t.id, { opened: t.connections!.opened, setupCalls: scored.scores.setupCalls(scored.scores.systemIndex(t.id)) }]),
   );
   const endpointConnections = clients.connections();
   input.log(`connections: ${endpointConnections.runtime} runtime, ${endpointConnections.agentRuntime} agent-runtime (HTTP/2 sessions shared by all calls)`);

@@ -155,6 +155,13 @@ export class RunScores {
     return t;
   }
 
+  /** A system's timed calls that paid a connection set-up (one flag per pair; no other sums). */
+  setupCalls(system: number): number {
+    let n = 0;
+    for (let item = 0; item < this.itemCount; item++) if (this.flags[this.slot(system, item)] & SETUP) n++;
+    return n;
+  }
+
   private slot(system: number, item: number): number {
     return system * this.itemCount + item;
   }

@@ -119,8 +119,6 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
   const journal = new JournalWriter(opts.journalPath);
   const index = opts.indexRecords ? new JournalIndex(opts.journalPath, opts.items.length, lanes.map((l) => l.id)) : null;
   const recorder = new Recorder(journal, accounts, progress, keep, opts.onResult, index);
-  // The item's place in the set, for the index (the schedule hands `run` the item itself).
-  const position = index ? new Map(opts.items.map((item, i) => [item, i])) : undefined;
   let done: FinishedPairs | undefined;
   try {
     done = opts.resume && journalHasContent(opts.journalPath) ? await resumed(opts.journalPath, opts.items, lanes, accounts, recorder) : undefined;
@@ -145,11 +143,11 @@ export async function runEval(opts: RunEvalOptions): Promise<RunOutcome> {
       skip: (_item, lane, index) => done?.has(laneIndex.get(lane)!, index) ?? false,
       lookahead: opts.lookahead ?? Math.max(16, 4 * Math.max(opts.concurrency, ...lanes.map((l) => l.limit.current))),
       signal: runSignal,
-      run: async (item, lane) => {
+      run: async (item, lane, itemIndex) => {
         const request = makeRequest(item);
         const startedAt = new Date().toISOString();
         const result = await callPair(lane, request, settings);
-        if (result) recorder.finish(recordOf(item.id, lane.id, result, startedAt), position && { item: position.get(item)!, system: laneIndex.get(lane)! });
+        if (result) recorder.finish(recordOf(item.id, lane.id, result, startedAt), index ? { item: itemIndex, system: laneIndex.get(lane)! } : undefined);
       },
       // Only our own machinery (journal write, disk full) gets here: stop the run and report it.
       onError: (err) => {

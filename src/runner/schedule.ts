@@ -19,14 +19,18 @@ export interface ScheduleOptions<I, L extends ScheduledLane> {
   skip: (item: I, lane: L, index: number) => boolean;
   lookahead: number;
   signal: AbortSignal;
-  /** Runs one pair. Its slot is released when it settles; a rejection goes to `onError` (the runner's own failures). */
-  run: (item: I, lane: L) => Promise<void>;
+  /**
+   * Runs one pair (`index` is the item's position in `items`). Its slot is released when it settles; a rejection goes
+   * to `onError` (the runner's own failures).
+   */
+  run: (item: I, lane: L, index: number) => Promise<void>;
   onError: (err: unknown) => void;
 }
 
 /** Resolves when every queued pair has settled, or, once `signal` fires, when the pairs in flight have. */
 export async function schedule<I, L extends ScheduledLane>(opts: ScheduleOptions<I, L>): Promise<void> {
-  const backlog = new Map<L, I[]>();
+  // Per lane, the positions of its queued items (numbers, not the items: a caller finds an item's place from it).
+  const backlog = new Map<L, number[]>();
   const inflight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -40,9 +44,9 @@ export async function schedule<I, L extends ScheduledLane>(opts: ScheduleOptions
     if (!q) backlog.set(lane, (q = []));
     return q;
   };
-  const launch = (item: I, lane: L) => {
+  const launch = (index: number, lane: L) => {
     const p: Promise<void> = opts
-      .run(item, lane)
+      .run(opts.items[index], lane, index)
       .catch(opts.onError)
       .finally(() => {
         lane.limit.release();
@@ -65,7 +69,7 @@ export async function schedule<I, L extends ScheduledLane>(opts: ScheduleOptions
     for (const lane of opts.order(item)) {
       if (opts.signal.aborted) break dispatch;
       if (opts.skip(item, lane, index)) continue;
-      queueOf(lane).push(item);
+      queueOf(lane).push(index);
       pump(lane);
     }
     while (backlogFull() && !opts.signal.aborted) await sleepUntilNotified();

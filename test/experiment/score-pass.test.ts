@@ -32,8 +32,9 @@ describe('scoreRun', () => {
       [1, 1, record('q0001', 'b', false)],
       [0, 0, record('q0000', 'a', true)],
       [0, 0, record('q0000', 'a', true, { retries: 3, response: { output: 'second', latencyMs: 20, serviceLatencyMs: 5 } })],
-      [1, 0, record('q0001', 'a', true)],
-      [0, 1, record('q0000', 'b', true, { cached: true })],
+      [1, 0, record('q0001', 'a', true, { response: { output: 'a says', latencyMs: 10, connectionSetup: true } })],
+      // A cached answer's set-up was the original call's, not this run's.
+      [0, 1, record('q0000', 'b', true, { cached: true, response: { output: 'b says', latencyMs: 10, usage: { inputTokens: 4, outputTokens: 2 }, connectionSetup: true } })],
     ];
     for (const [item, system, r] of lines) index.set({ item, system, ...journal.append(r) });
     await journal.close();
@@ -60,8 +61,9 @@ describe('scoreRun', () => {
     expect(scores.score(0, 2, 'f1')).toBeNull();
     expect(scores.latencyMs(1, 1)).toBeNull();
     expect(scores.latencySeries(0)).toEqual({ client: [20, 10], service: [5], firstToken: [], answered: 2 });
-    expect(scores.totals(0)).toMatchObject({ done: 2, errors: 0, retries: 4, inputTokens: 4, withUsage: 1 });
-    expect(scores.totals(1)).toMatchObject({ done: 2, errors: 1, retries: 2, inputTokens: 4, withUsage: 1 });
+    expect(scores.totals(0)).toMatchObject({ done: 2, errors: 0, retries: 4, inputTokens: 0, withUsage: 0, setupCalls: 1 });
+    expect(scores.totals(1)).toMatchObject({ done: 2, errors: 1, retries: 2, inputTokens: 4, withUsage: 1, setupCalls: 0 });
+    expect([scores.setupCalls(0), scores.setupCalls(1)]).toEqual([1, 0]);
 
     expect(readdirSync(dir).some((f) => f.endsWith('.tmp'))).toBe(true);
     await run.discard();
