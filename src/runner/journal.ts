@@ -5,9 +5,9 @@
  * line (a write cut short) and truncates it away before anything is appended.
  */
 import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync, mkdirSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../util/errors.js';
+import { scanLines } from '../util/line-scan.js';
 import type { TargetResponse } from '../targets/types.js';
 
 export const JOURNAL_VERSION = 1;
@@ -100,18 +100,21 @@ export interface JournalEntry {
   length: number;
 }
 
+/** Bytes the journal is scanned by at a time (a longer line widens the window until it fits). */
+const WINDOW = 1 << 20;
+
 /**
- * Stream every record of a journal (after repairTornTail) with its byte position: lines are split on the raw bytes
- * (not decoded text) so offsets stay exact for any UTF-8. A bad line in the middle is corruption: InputError.
+ * Stream every record of a journal (after repairTornTail) with its byte position, a window of lines at a time (the
+ * cache store's line scanner, so offsets are exact for any UTF-8). A bad line in the middle is corruption: InputError.
  */
 export async function* readJournalEntries(path: string): AsyncGenerator<JournalEntry> {
   let lineNo = 0;
-  let pending: Buffer | undefined;
-  let pendingOffset = 0;
-  const entryOf = (bytes: Buffer, offset: number): JournalEntry | undefined => {
+  let batch: JournalEntry[] = [];
+  const collect = (offset: number, bytes: Buffer): void => {
     lineNo++;
-    const line = bytes.toString('utf8');
-    if (line.trim() === '') return undefined;
+    const body = bytes[bytes.length - 1] === 0x0a ? bytes.subarray(0, bytes.length - 1) : bytes;
+    const line = body.toString('utf8');
+    if (line.trim() === '') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -122,30 +125,32 @@ export async function* readJournalEntries(path: string): AsyncGenerator<JournalE
       throw new InputError(`not a version ${JOURNAL_VERSION} journal record`, { file: path, line: lineNo });
     }
     // A CRLF line keeps its \r inside the recorded length: JSON.parse reads it as whitespace.
-    return { record: parsed, offset, length: bytes.length };
+    batch.push({ record: parsed, offset, length: body.length });
   };
-  let position = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    let start = 0;
-    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
-      const piece = chunk.subarray(start, nl);
-      const bytes = pending ? Buffer.concat([pending, piece]) : piece;
-      const offset = pending ? pendingOffset : position + start;
-      pending = undefined;
-      const entry = entryOf(bytes, offset);
-      if (entry) yield entry;
-      start = nl + 1;
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    for (let at = 0; at < size; ) {
+      let to = Math.min(size, at + WINDOW);
+      let end = scanLines(fd, at, to, collect);
+      while (end === at && to < size) {
+        to = Math.min(size, at + 2 * (to - at));
+        end = scanLines(fd, at, to, collect);
+      }
+      if (end === at) {
+        // No newline before the end of the file: its last line, unterminated.
+        const tail = Buffer.allocUnsafe(size - at);
+        readSync(fd, tail, 0, tail.length, at);
+        collect(at, tail);
+        end = size;
+      }
+      at = end;
+      const lines = batch;
+      batch = [];
+      yield* lines;
     }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      if (!pending) pendingOffset = position + start;
-      pending = pending ? Buffer.concat([pending, rest]) : Buffer.from(rest);
-    }
-    position += chunk.length;
-  }
-  if (pending) {
-    const entry = entryOf(pending, pendingOffset);
-    if (entry) yield entry;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -21,9 +21,9 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DigestIndex, hexWordOf } from './digest-index.js';
+import { scanLines } from './line-scan.js';
 
 const KEY = /^[0-9a-f]{64}$/;
-const CHUNK = 1 << 20;
 /** How often an open store checks whether a prune replaced its file. */
 const REPLACED_CHECK_MS = 1000;
 /** Own records remembered between lookups; past this many (a store that only writes), the next miss reads them back instead. */
@@ -40,29 +40,6 @@ export interface StoreStats {
   reclaimableBytes: number;
   oldest?: string;
   newest?: string;
-}
-
-/** Calls `line(offset, bytes)` for every complete line from `from`; returns where the complete lines end. */
-function scanLines(fd: number, from: number, size: number, line: (offset: number, bytes: Buffer) => void): number {
-  let position = from;
-  let carry = Buffer.alloc(0);
-  let carryStart = from;
-  // Sized to what there is to read: a lookup that misses scans only the few records appended since the last one.
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(0, size - from)));
-  while (position < size) {
-    const read = readSync(fd, buffer, 0, Math.min(CHUNK, size - position), position);
-    if (read <= 0) break;
-    position += read;
-    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      line(carryStart + start, data.subarray(start, nl + 1));
-      start = nl + 1;
-    }
-    carryStart += start;
-    carry = Buffer.from(data.subarray(start));
-  }
-  return carryStart;
 }
 
 function parseHeader(bytes: Buffer): { key: string; writtenMs: number; valueStart: number } | undefined {
