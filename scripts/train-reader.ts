@@ -22,6 +22,7 @@ import { ABSTAIN_FEATURES, competingSentences, prepareReading, readWithEvidence,
 import { FEATURE_COUNT, FEATURE_NAMES } from '../src/emulator/model/span-features.js';
 import { analyzeQuestion } from '../src/emulator/model/question.js';
 import { rankSpans, type RankerModel } from '../src/emulator/model/span-ranker.js';
+import type { Token } from '../src/emulator/model/spans.js';
 import { READER_ABSTAIN_SIGNS, SIGNED } from './abstain-signs.js';
 import { squadExact, squadF1 } from '../src/scoring/squad.js';
 
@@ -229,23 +230,24 @@ if (process.argv.includes('--recall')) {
   for (const item of answerable) {
     const { question, sources } = sourcesOf(item);
     const r = prepareReading(question, sources);
-    const t = (byType[analyzeQuestion(question).type] ??= { n: 0, goldSentenceCompetes: 0, exactInGoldSentence: 0, exactAmongCompeting: 0 });
+    const t = (byType[(r?.analysis ?? analyzeQuestion(question)).type] ??= { n: 0, goldSentenceCompetes: 0, exactInGoldSentence: 0, exactAmongCompeting: 0 });
     t.n++;
     if (!r) continue;
     const competing = new Set(competingSentences(r));
     let inGold = false;
     let inCompeting = false;
     let goldCompetes = false;
-    let missed: { sentence: number; start: number; end: number } | undefined;
+    let missed: { tokens: Token[]; start: number; end: number } | undefined;
     r.sentences.forEach((s, i) => {
       const gold = item.references.find((g) => g !== '' && s.text.includes(g));
       if (gold === undefined && !competing.has(i)) return;
       let exact = false;
-      rankSpans(sentenceView(r, i, 0), (start, end) => void (exact ||= squadExact(s.text.slice(start, end), item.references) === 1), zero);
+      const view = sentenceView(r, i, 0);
+      rankSpans(view, (start, end) => void (exact ||= squadExact(s.text.slice(start, end), item.references) === 1), zero);
       if (gold !== undefined) {
         if (competing.has(i)) goldCompetes = true;
         if (exact) inGold = true;
-        else missed ??= { sentence: i, start: s.text.indexOf(gold), end: s.text.indexOf(gold) + gold.length };
+        else missed ??= { tokens: view.tokens, start: s.text.indexOf(gold), end: s.text.indexOf(gold) + gold.length };
       }
       if (exact && competing.has(i)) inCompeting = true;
     });
@@ -253,8 +255,8 @@ if (process.argv.includes('--recall')) {
     if (inGold) t.exactInGoldSentence++;
     if (inCompeting) t.exactAmongCompeting++;
     if (!inGold && missed !== undefined) {
-      const { sentence, start, end } = missed;
-      const tokens = sentenceView(r, sentence, 0).tokens.filter((k) => k.end > start && k.start < end);
+      const { start, end } = missed;
+      const tokens = missed.tokens.filter((k) => k.end > start && k.start < end);
       const shape = tokens.map((k) => (k.tag === 'X' || k.tag === 'N' || k.tag === 'V' || k.tag === 'A' || k.tag === 'O' || k.tag === 'W' || k.tag === 'P' ? k.tag : k.lower)).join(' ');
       shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     }

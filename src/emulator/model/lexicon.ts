@@ -36,7 +36,9 @@ export const COMMON_VERBS = set(
     'based according called named known',
 );
 export const MONTHS = set('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec');
-export const WEEKDAYS = set('monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays');
+/** The day names; WEEKDAYS adds their plurals ("on Fridays"). */
+export const WEEKDAY_NAMES = set('monday tuesday wednesday thursday friday saturday sunday');
+export const WEEKDAYS = new Set([...WEEKDAY_NAMES].flatMap((d) => [d, `${d}s`]));
 export const TIME_UNITS = set(
   'second seconds minute minutes hour hours day days week weeks fortnight month months year years decade decades century ' +
     'centuries millennium millennia era bc bce ad ce am pm morning evening night nights weekend weekends season seasons',
@@ -56,6 +58,8 @@ export const NUMBER_WORDS = set(
 /** Words introducing a cause (why-questions) and a means or manner (how-questions). */
 export const CAUSE_MARKERS = set('because due since as so owing thanks');
 export const MEANS_MARKERS = set('by through using via with');
+/** Words opening a sentence that refer back to the one before it ("This allowed ...", "Its capital ..."). */
+export const ANAPHORIC = set('this these that those its their his her such');
 /** Titles that belong to a following name ("Saint Louis", "King Harold"). */
 export const TITLES = set('mr mrs ms dr st saint sir lord lady king queen prince princess president emperor pope general duke count bishop');
 

@@ -5,6 +5,7 @@
  */
 import type { ChatTurn } from './api.js';
 import { EDIT_FEATURES, editEvidence, OVERLAP_FEATURES } from './abstain.js';
+import { ANAPHORIC } from './lexicon.js';
 import { analyzeQuestion, type QuestionAnalysis } from './question.js';
 import { tokenize, type Token } from './spans.js';
 import { widenSpan } from './span-widen.js';
@@ -139,9 +140,6 @@ export function competingSentences(r: Reading): number[] {
   const cutoff = r.coverages[r.order[Math.min(r.order.length, SENTENCES_READ) - 1]];
   return r.order.filter((k, rank) => rank < SENTENCES_READ || r.coverages[k] >= cutoff - 1e-9);
 }
-
-/** Words opening a sentence that refer back to the one before it ("This allowed ...", "Its capital ..."). */
-const ANAPHORIC = new Set(['this', 'these', 'that', 'those', 'its', 'their', 'his', 'her', 'such']);
 
 export function sentenceView(r: Reading, sentence: number, rank: number): SentenceView {
   const tokens = tokenize(r.sentences[sentence].text, r.qStems);

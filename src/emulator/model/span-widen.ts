@@ -8,6 +8,7 @@
  * titled name "of" a place ("King Charles III of West Francia") or a name with its appositive ("Frederick William,
  * Elector of Brandenburg") the name.
  */
+import { WEEKDAY_NAMES } from './lexicon.js';
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from './spans.js';
 
@@ -88,8 +89,7 @@ const BARE_RANGE = new Set(['to', '-', '–']);
 const CLOCK_RE = /^\d{1,2}[:.]\d{2}$/u;
 /** "clock" for a clock time ("16:00"), "day" for a weekday, else undefined: the ends of a bare range must match. */
 const clockOrDay = (t: Token | undefined): 'clock' | 'day' | undefined =>
-  t === undefined ? undefined : CLOCK_RE.test(t.lower) ? 'clock' : t.date && !t.year && t.tag === 'X' && !/^\d/u.test(t.lower) && WEEKDAY_RE.test(t.lower) ? 'day' : undefined;
-const WEEKDAY_RE = /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$/u;
+  t === undefined ? undefined : CLOCK_RE.test(t.lower) ? 'clock' : WEEKDAY_NAMES.has(t.lower) ? 'day' : undefined;
 
 /** The last token of a run of number, date, time and unit words (commas allowed inside: "Saturday, 14 June") from k, or -1 when none holds a number or date. */
 function quantityRun(tokens: Token[], k: number): number {

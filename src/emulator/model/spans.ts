@@ -99,13 +99,16 @@ const NEXT_IS_CLAUSE_RE = /^\s*(?:the|a|an|its|their|his|her|that|us|them|him|it
 
 const NEXT_WORD_RE = /\s*([\p{L}\p{N}]+)|\s*(\S)?/uy;
 
-/** The context-free tag of the word starting after `from` ('P' for punctuation, undefined at the end). */
-function nextWordTag(sentence: string, from: number): Tag | undefined {
+/** The context-free tag of the word after `from` ('P' for punctuation, with the mark itself; undefined at the end). */
+function nextWord(sentence: string, from: number): { tag: Tag | undefined; mark: string } {
   NEXT_WORD_RE.lastIndex = from;
   const m = NEXT_WORD_RE.exec(sentence);
-  if (m?.[1] !== undefined) return wordInfo(m[1].toLowerCase()).tag;
-  return m?.[2] !== undefined ? 'P' : undefined;
+  if (m?.[1] !== undefined) return { tag: wordInfo(m[1].toLowerCase()).tag, mark: '' };
+  return m?.[2] !== undefined ? { tag: 'P', mark: m[2] } : { tag: undefined, mark: '' };
 }
+const nextWordTag = (sentence: string, from: number): Tag | undefined => nextWord(sentence, from).tag;
+/** Marks after an -ing word that do not close its noun phrase: a dash, a quote or apostrophe, an opening bracket. */
+const JOINING_MARKS = new Set(['-', "'", '’', '(']);
 
 /**
  * An -ing word that is a noun or a noun's modifier, not a verb: a noun follows it and it does not follow a noun or
@@ -113,9 +116,9 @@ function nextWordTag(sentence: string, from: number): Tag | undefined {
  * ends the phrase.
  */
 function gerundIsNoun(prev: Token, sentence: string, from: number): boolean {
-  const next = nextWordTag(sentence, from);
-  if (prev.tag === 'X' || prev.tag === 'N') return next === undefined || (next === 'P' && !/^\s*[-'’(]/u.test(sentence.slice(from, from + 3)));
-  return next === 'X' && prev.tag !== 'A' && prev.tag !== 'O';
+  const { tag, mark } = nextWord(sentence, from);
+  if (prev.tag === 'X' || prev.tag === 'N') return tag === undefined || (tag === 'P' && !JOINING_MARKS.has(mark));
+  return tag === 'X' && prev.tag !== 'A' && prev.tag !== 'O';
 }
 
 export function tokenize(sentence: string, questionStems: Set<string>): Token[] {
