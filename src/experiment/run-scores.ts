@@ -101,6 +101,20 @@ export class RunScores {
     return Number.isNaN(v) ? null : v;
   }
 
+  /** A system's scores on a metric in item order, NaN where not scored: a view of the run's array, not a copy. */
+  metricValues(system: number, metric: string): Float64Array {
+    const m = this.metricNames.indexOf(metric);
+    if (m < 0) return new Float64Array(this.itemCount).fill(NaN);
+    return this.metric[m].subarray(this.slot(system, 0), this.slot(system, 0) + this.itemCount);
+  }
+
+  /** A system's client latency in item order, NaN where the pair was not answered. */
+  latencyValues(system: number): Float64Array {
+    const out = new Float64Array(this.itemCount);
+    for (let item = 0; item < this.itemCount; item++) out[item] = this.latencyMs(system, item) ?? NaN;
+    return out;
+  }
+
   /** Client latency of an answered pair, else null. */
   latencyMs(system: number, item: number): number | null {
     const slot = this.slot(system, item);

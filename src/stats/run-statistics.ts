@@ -50,14 +50,7 @@ export async function runStatistics(
     for (const metric of input.metrics) {
       const all = input.scores(system, metric.name);
       for (const category of [undefined, ...categories]) {
-        const indices: number[] = [];
-        const values: number[] = [];
-        all.forEach((v, i) => {
-          if (isScore(v) && (category === undefined || input.categories?.[i] === category)) {
-            indices.push(i);
-            values.push(v);
-          }
-        });
+        const [indices, values] = scoredIn(all, category === undefined ? undefined : (i) => input.categories?.[i] === category);
         if (values.length === 0) continue;
         if (metric.binary && values.every((v) => v === 0 || v === 1)) continue;
         intervals.set(intervalKey(system, metric.name, category), plan.column(columnKey(system, metric.name), indices, values, 'mean', { resamples }));
@@ -73,15 +66,28 @@ export async function runStatistics(
   const planned = planComparisons(input, plan);
   await plan.run(parallel);
   const comparisons = finishComparisons(planned, plan, input);
+  // The intervals are taken now, so the plan (every column's values and draws) is not kept alive by the result.
+  const intervalOf = (refs: Map<string, ColumnRef>) => new Map([...refs].map(([key, ref]) => [key, percentileInterval(plan.drawsOf(ref))]));
+  const metricIntervals = intervalOf(intervals);
+  const requested = intervalOf(extra);
   return {
     comparisons,
-    metricInterval: (system, metric, category) => {
-      const ref = intervals.get(intervalKey(system, metric, category));
-      return ref ? percentileInterval(plan.drawsOf(ref)) : undefined;
-    },
-    requested: (key) => {
-      const ref = extra.get(key);
-      return ref ? percentileInterval(plan.drawsOf(ref)) : undefined;
-    },
+    metricInterval: (system, metric, category) => metricIntervals.get(intervalKey(system, metric, category)),
+    requested: (key) => requested.get(key),
   };
+}
+
+/** The positions (of those `keep` accepts, all when absent) where `all` holds a score, and the scores there. */
+function scoredIn(all: ArrayLike<number | null | undefined>, keep?: (i: number) => boolean): [Int32Array, Float64Array] {
+  const scored = (i: number) => isScore(all[i]) && (keep === undefined || keep(i));
+  let count = 0;
+  for (let i = 0; i < all.length; i++) if (scored(i)) count++;
+  const indices = new Int32Array(count);
+  const values = new Float64Array(count);
+  for (let i = 0, k = 0; i < all.length; i++) {
+    if (!scored(i)) continue;
+    indices[k] = i;
+    values[k++] = all[i] as number;
+  }
+  return [indices, values];
 }
