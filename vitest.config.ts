@@ -12,7 +12,12 @@ export default defineConfig({
     pool: 'forks',
     // Two cores in CI: more workers only add contention with the emulator servers the tests start.
     maxWorkers: 2,
-    // The pinned SDK supports Node 20; its notice about 2027 releases is noise in test output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      // The pinned SDK supports Node 20; its notice about 2027 releases is noise in test output.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // On GitHub Actions the job's own summary file: every gate a test runs (in-process or through the CLI, which
+      // inherits this environment) would append to it. The one test of that feature sets its own file.
+      GITHUB_STEP_SUMMARY: '',
+    },
   },
 });

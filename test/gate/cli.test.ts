@@ -45,9 +45,11 @@ beforeAll(async () => {
   worseFile = await writeRun('worse.json', buildRun(withScript, { runId: 'worse-run' }));
 });
 
+const stepSummaryBefore = process.env.GITHUB_STEP_SUMMARY;
 afterEach(() => {
   vi.restoreAllMocks();
-  delete process.env.GITHUB_STEP_SUMMARY;
+  if (stepSummaryBefore === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+  else process.env.GITHUB_STEP_SUMMARY = stepSummaryBefore;
 });
 
 afterAll(async () => {
