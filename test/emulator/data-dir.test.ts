@@ -66,15 +66,17 @@ describe('the data dir never follows symbolic links', () => {
   });
 
   it('does not quote file content in a failureMessage for invalid JSON', async () => {
-    await h.clients.s3.send(new PutObjectCommand({ Bucket: 'linked', Key: 'real/not-json.jsonl', Body: 'password=hunter2 this is not json\n' }));
+    // A bucket of its own: an object added to 'linked' would change what the listing test sees, in whichever order they run.
+    await h.clients.s3.send(new CreateBucketCommand({ Bucket: 'plain' }));
+    await h.clients.s3.send(new PutObjectCommand({ Bucket: 'plain', Key: 'real/not-json.jsonl', Body: 'password=hunter2 this is not json\n' }));
     const { jobArn } = await h.clients.bedrock.send(
       new CreateModelCustomizationJobCommand({
         jobName: 'not-json',
         customModelName: 'not-json-model',
         roleArn: 'arn:aws:iam::123456789012:role/BedrockCustomization',
         baseModelIdentifier: 'amazon.nova-micro-v1:0:128k',
-        trainingDataConfig: { s3Uri: 's3://linked/real/not-json.jsonl' },
-        outputDataConfig: { s3Uri: 's3://linked/output/' },
+        trainingDataConfig: { s3Uri: 's3://plain/real/not-json.jsonl' },
+        outputDataConfig: { s3Uri: 's3://plain/output/' },
       }),
     );
     const job = await until(() => h.clients.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn! })), (j) => j.status !== 'InProgress', 'job');
