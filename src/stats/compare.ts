@@ -15,7 +15,7 @@
  */
 import type { Comparison } from '../schema/run-result.js';
 import { pairedFromDraws } from './bootstrap.js';
-import { BootstrapPlan, type ColumnRef } from './plan.js';
+import { BootstrapPlan, PlanScratch, type ColumnRef } from './plan.js';
 import type { ParallelOptions } from './resample-pool.js';
 import { resampleRange } from './resample.js';
 import { mean, quantile } from './descriptive.js';
@@ -132,16 +132,14 @@ function isScore(v: number | null | undefined): v is number {
 
 /**
  * Items (optionally of one category) where both systems have a value: their positions and the two systems' values
- * there, in typed arrays (12 bytes an item where JS arrays of numbers cost 16-24, and nothing left for the collector).
+ * there, in views of `scratch` (the plan copies what it keeps).
  */
-function sharedValues(a: Values, b: Values, keep: (i: number) => boolean): [Int32Array, Float64Array, Float64Array] {
+function sharedValues(a: Values, b: Values, keep: (i: number) => boolean, scratch: PlanScratch): [Int32Array, Float64Array, Float64Array] {
   const len = Math.min(a.length, b.length);
   const shared = (i: number) => keep(i) && isScore(a[i]) && isScore(b[i]);
   let count = 0;
   for (let i = 0; i < len; i++) if (shared(i)) count++;
-  const indices = new Int32Array(count);
-  const xs = new Float64Array(count);
-  const ys = new Float64Array(count);
+  const [indices, xs, ys] = scratch.take(count);
   for (let i = 0, k = 0; i < len; i++) {
     if (!shared(i)) continue;
     indices[k] = i;
@@ -172,7 +170,7 @@ interface PlannedComparison {
 }
 
 /** Adds every pair x measure x scope's bootstrap columns to the plan; the tests that need no resampling wait. */
-export function planComparisons(input: CompareSystemsInput, plan: BootstrapPlan): PlannedComparison[] {
+export function planComparisons(input: CompareSystemsInput, plan: BootstrapPlan, scratch = new PlanScratch()): PlannedComparison[] {
   const resamples = input.resamples ?? 10_000;
   const categoryNames = input.categories
     ? [...new Set(input.categories.filter((c): c is string => typeof c === 'string'))].sort()
@@ -200,7 +198,7 @@ export function planComparisons(input: CompareSystemsInput, plan: BootstrapPlan)
         const a = input.systems[i];
         const b = input.systems[j];
         for (const measure of measures) {
-          const [indices, xs, ys] = sharedValues(cached(a, measure), cached(b, measure), keep);
+          const [indices, xs, ys] = sharedValues(cached(a, measure), cached(b, measure), keep, scratch);
           if (xs.length === 0) continue;
           // A metric declared binary that holds other values is compared as continuous rather than miscounted.
           const kind = measure.kind === 'binary' && !(allBinary(xs) && allBinary(ys)) ? 'continuous' : measure.kind;

@@ -46,6 +46,28 @@ function sharedCopy(values: ArrayLike<number>): Float64Array {
   return copy;
 }
 
+/**
+ * Reused buffers for the positions and values a caller builds for BootstrapPlan.column, which copies what it keeps.
+ * Planning a run takes one such set per system, metric, pair and category: at 100k items x 4 systems fresh typed
+ * arrays for each were about 100 MB of short-lived buffers outside the JS heap, and the C allocator kept most of that
+ * as resident memory once they were freed (the statistics phase's RSS rose about 100 MB over 33 MB of columns).
+ */
+export class PlanScratch {
+  private indices = new Int32Array(0);
+  private first = new Float64Array(0);
+  private second = new Float64Array(0);
+
+  /** Views of `count` positions and two value columns, valid until the next call. */
+  take(count: number): [Int32Array, Float64Array, Float64Array] {
+    if (count > this.indices.length) {
+      this.indices = new Int32Array(count);
+      this.first = new Float64Array(count);
+      this.second = new Float64Array(count);
+    }
+    return [this.indices.subarray(0, count), this.first.subarray(0, count), this.second.subarray(0, count)];
+  }
+}
+
 export class BootstrapPlan {
   private readonly groups: PlannedGroup[] = [];
   private readonly byHash = new Map<string, number[]>();

@@ -160,6 +160,8 @@ export interface PreparedGroup {
   meanColumns: number[];
   blocks: { matrix: Float64Array; width: number; first: number; used: number }[];
   percentileColumns: PercentileColumn[];
+  /** The multiplicities of one resample, cleared before each: one buffer for every range of the group, not one each. */
+  counts: Uint16Array | Uint32Array;
 }
 
 export function prepareGroup(group: ResampleGroup): PreparedGroup {
@@ -182,7 +184,9 @@ export function prepareGroup(group: ResampleGroup): PreparedGroup {
     blocks.push({ matrix, width, first: b, used });
   }
   const percentileColumns = varying.flatMap((i) => (columns[i].statistic === 'mean' ? [] : [percentileColumn(columns[i].values, PERCENTILE_OF[columns[i].statistic as Exclude<NamedStatistic, 'mean'>], i)]));
-  return { constants, meanColumns, blocks, percentileColumns };
+  // A count never exceeds n, so below 65,536 items 16 bits hold it: half the memory to clear and to walk.
+  const counts = n < 65_536 ? new Uint16Array(n) : new Uint32Array(n);
+  return { constants, meanColumns, blocks, percentileColumns, counts };
 }
 
 /**
@@ -196,13 +200,11 @@ export function resampleRange(group: ResampleGroup, from: number, to: number, pr
   const { n, columns } = group;
   const out = columns.map(() => new Float64Array(Math.max(0, to - from)));
   if (n === 0 || to <= from) return out;
-  const { constants, meanColumns, blocks, percentileColumns } = prepared ?? prepareGroup(group);
+  const { constants, meanColumns, blocks, percentileColumns, counts } = prepared ?? prepareGroup(group);
   constants.forEach((v, i) => {
     if (v !== undefined) out[i].fill(v);
   });
   if (constants.every((v) => v !== undefined)) return out;
-  // A count never exceeds n, so below 65,536 items 16 bits hold it: half the memory to clear and to walk.
-  const counts = n < 65_536 ? new Uint16Array(n) : new Uint32Array(n);
   const sums = new Float64Array(BLOCK);
   // (u / 2^32) * n as one multiplication by n / 2^32 (exact: a power-of-two scale), truncated by `| 0`, which is
   // the floor for a non-negative index below 2^31: the same index as Math.floor(rng() * n), without the call.

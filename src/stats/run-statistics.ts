@@ -6,7 +6,7 @@
 import type { Comparison } from '../schema/run-result.js';
 import { percentileInterval } from './bootstrap.js';
 import { columnKey, finishComparisons, planComparisons, type CompareSystemsInput } from './compare.js';
-import { BootstrapPlan, type ColumnRef } from './plan.js';
+import { BootstrapPlan, PlanScratch, type ColumnRef } from './plan.js';
 import type { ParallelOptions } from './resample-pool.js';
 import type { NamedStatistic } from './resample.js';
 
@@ -44,13 +44,14 @@ export async function runStatistics(
   const categories = input.categories
     ? [...new Set(input.categories.filter((c): c is string => typeof c === 'string'))].sort()
     : [];
+  const scratch = new PlanScratch();
   const intervals = new Map<string, ColumnRef>();
   const intervalKey = (system: string, metric: string, category?: string) => `${system}\u0000${metric}\u0000${category ?? ''}`;
   for (const system of input.systems) {
     for (const metric of input.metrics) {
       const all = input.scores(system, metric.name);
       for (const category of [undefined, ...categories]) {
-        const [indices, values] = scoredIn(all, category === undefined ? undefined : (i) => input.categories?.[i] === category);
+        const [indices, values] = scoredIn(all, scratch, category === undefined ? undefined : (i) => input.categories?.[i] === category);
         if (values.length === 0) continue;
         if (metric.binary && values.every((v) => v === 0 || v === 1)) continue;
         intervals.set(intervalKey(system, metric.name, category), plan.column(columnKey(system, metric.name), indices, values, 'mean', { resamples }));
@@ -63,7 +64,7 @@ export async function runStatistics(
     const indices = Array.from({ length: r.values.length }, (_, i) => i);
     extra.set(r.key, plan.column(r.key, indices, r.values, r.statistic, { resamples: r.resamples, seed: r.seed }));
   }
-  const planned = planComparisons(input, plan);
+  const planned = planComparisons(input, plan, scratch);
   await plan.run(parallel);
   const comparisons = finishComparisons(planned, plan, input);
   // The intervals are taken now, so the plan (every column's values and draws) is not kept alive by the result.
@@ -77,13 +78,15 @@ export async function runStatistics(
   };
 }
 
-/** The positions (of those `keep` accepts, all when absent) where `all` holds a score, and the scores there. */
-function scoredIn(all: ArrayLike<number | null | undefined>, keep?: (i: number) => boolean): [Int32Array, Float64Array] {
+/**
+ * The positions (of those `keep` accepts, all when absent) where `all` holds a score, and the scores there, in views
+ * of `scratch` (the plan copies what it keeps).
+ */
+function scoredIn(all: ArrayLike<number | null | undefined>, scratch: PlanScratch, keep?: (i: number) => boolean): [Int32Array, Float64Array] {
   const scored = (i: number) => isScore(all[i]) && (keep === undefined || keep(i));
   let count = 0;
   for (let i = 0; i < all.length; i++) if (scored(i)) count++;
-  const indices = new Int32Array(count);
-  const values = new Float64Array(count);
+  const [indices, values] = scratch.take(count);
   for (let i = 0, k = 0; i < all.length; i++) {
     if (!scored(i)) continue;
     indices[k] = i;
