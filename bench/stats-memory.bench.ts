@@ -37,7 +37,7 @@ if (!child) {
     { name: 'rougeL', binary: false },
   ];
   const scores = new RunScores(n, systems, metrics.map((m) => m.name));
-  const items = Array.from({ length: n }, (_, i) => ({ id: `h${i}`, prompt: 'p', references: ['r'], category: `c${i % 3}` }));
+  const categories = Array.from({ length: n }, (_, i) => `c${i % 3}`);
   for (let s = 0; s < systemCount; s++) {
     for (let i = 0; i < n; i++) {
       const f1 = Math.round(rnd() * 1000) / 1000;
@@ -51,10 +51,10 @@ if (!child) {
   const load1 = loadavg()[0];
   const started = performance.now();
   const descriptors = systems.map((id) => ({ id, kind: 'base', modelId: 'synthetic' }));
-  const statistics = await statisticsOfRun(descriptors, items, scores, metrics, 42, 0.02);
+  const statistics = await statisticsOfRun(descriptors, categories, scores, metrics, 42, 0.02);
   const statsMs = performance.now() - started;
   const peakStats = peak();
-  const summaries = descriptors.map((d) => summarizeSystem(d, items, scores, metrics, 42, statistics));
+  const summaries = descriptors.map((d) => summarizeSystem(d, categories, scores, metrics, 42, statistics));
   const summariesMs = performance.now() - started - statsMs;
   const hash = createHash('sha256').update(JSON.stringify({ comparisons: statistics.comparisons, summaries })).digest('hex').slice(0, 16);
   process.stdout.write(

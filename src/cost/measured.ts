@@ -8,6 +8,11 @@ import type { SystemSummary } from '../schema/run-result.js';
 import { countTokens } from '../util/tokenizer.js';
 import type { MeasuredTokens } from './types.js';
 
+/** A system of this kind sends each question to a Knowledge Base, which embeds it. */
+export function systemRetrieves(kind: string): boolean {
+  return kind === 'rag' || kind === 'rag-fine-tuned';
+}
+
 /** Mean tokens of the questions (what a Knowledge Base embeds per query), counted with the repo tokenizer. */
 export function meanPromptTokens(prompts: readonly string[]): number {
   return prompts.length ? prompts.reduce((sum, p) => sum + countTokens(p), 0) / prompts.length : 0;
@@ -15,14 +20,16 @@ export function meanPromptTokens(prompts: readonly string[]): number {
 
 export function measuredTokensOfRun(
   system: Pick<SystemSummary, 'kind' | 'items' | 'errors' | 'tokens'>,
-  prompts: readonly string[],
+  /** meanPromptTokens of the run's prompts; needed only for a system that retrieves. */
+  promptTokensMean: number | undefined,
   where: string,
 ): MeasuredTokens {
-  const retrieves = system.kind === 'rag' || system.kind === 'rag-fine-tuned';
+  const retrieves = systemRetrieves(system.kind);
+  if (retrieves && promptTokensMean === undefined) throw new Error(`measuredTokensOfRun: ${system.kind} embeds its queries, so the prompts' mean token count is needed`);
   return {
     inputTokensMean: system.tokens.input.mean,
     outputTokensMean: system.tokens.output.mean,
-    queryEmbeddingTokensMean: retrieves ? meanPromptTokens(prompts) : undefined,
+    queryEmbeddingTokensMean: retrieves ? promptTokensMean : undefined,
     provenance: `measured ${where} over ${system.items - system.errors} answered items${system.tokens.estimated ? ' (some counts estimated with the tokenizer)' : ''}`,
   };
 }

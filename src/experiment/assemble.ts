@@ -3,9 +3,7 @@
  * system, break-even volumes, the verdict and the contamination check. Validated against the schema before it is written.
  */
 import type { ExperimentConfig } from '../config/schema.js';
-import { checkContamination } from '../datasets/contamination.js';
-import { loadTrainingData } from '../datasets/training.js';
-import type { EvalSet } from '../datasets/types.js';
+import type { ContaminationReport } from '../datasets/contamination.js';
 import { breakEvenPairs, catalogSummary, costForSystem, sageMakerCostInput, loadCatalog, measuredTokensOfRun, planKnowledgeBase, type CostInput } from '../cost/index.js';
 import { recommend } from '../recommend/index.js';
 import type { ItemStream } from '../schema/items.js';
@@ -20,6 +18,7 @@ import { resolveConfigPath } from '../config/load.js';
 import { isBinaryMetric } from '../scoring/index.js';
 import { forgettingResults, trainingHealth } from './fine-tune-risks.js';
 import type { SideEvals } from './side-evals.js';
+import type { EvalSetFacts } from './run-eval-set.js';
 
 export interface AssembleInput {
   runId: string;
@@ -27,7 +26,10 @@ export interface AssembleInput {
   config: ExperimentConfig;
   configFile: string;
   baseDir: string;
-  evalSet: EvalSet;
+  /** The set's facts: its items were let go after scoring (src/experiment/run-eval-set.ts). */
+  evalSet: EvalSetFacts;
+  /** The test prompts checked against the training data before the calls (absent: nothing to check). */
+  contamination: ContaminationReport | undefined;
   systems: ProvisionedSystem[];
   execution: Execution;
   endpoint: RunResult['endpoint'];
@@ -42,8 +44,8 @@ export interface AssembledRun {
 }
 
 export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
-  const { config, evalSet, execution } = input;
-  const items = evalSet.items;
+  const { config, evalSet, execution, contamination } = input;
+  const itemCount = evalSet.categories.length;
   const descriptors: SystemDescriptor[] = input.systems.map((s) => ({
     id: s.spec.id,
     kind: s.spec.kind,
@@ -54,13 +56,12 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
     connections: execution.connections[s.spec.id],
   }));
   const margin = config.verdict?.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN;
-  const statistics = await statisticsOfRun(descriptors, items, execution.scores, execution.metrics, config.seed, margin);
+  const statistics = await statisticsOfRun(descriptors, evalSet.categories, execution.scores, execution.metrics, config.seed, margin);
   const summaries: SystemSummary[] = descriptors.map((d) =>
-    summarizeSystem(d, items, execution.scores, execution.metrics, config.seed, statistics),
+    summarizeSystem(d, evalSet.categories, execution.scores, execution.metrics, config.seed, statistics),
   );
 
   const catalog = await loadCatalog(config.pricing.catalog ? resolveConfigPath(config.pricing.catalog, input.baseDir) : undefined, config.pricing.overrides);
-  const prompts = items.map((i) => i.prompt);
   const kbInputs = await Promise.all(input.systems.map((system) => knowledgeBaseInput(system, config, input.baseDir)));
   input.systems.forEach((system, i) => {
     const summary = summaries[i];
@@ -70,7 +71,7 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
         modelId: system.modelId,
         pricingModelId: system.pricingModelId,
         region: config.region,
-        measured: measuredTokensOfRun(summary, prompts, 'in this run'),
+        measured: measuredTokensOfRun(summary, execution.promptTokensMean, 'in this run'),
         training: system.training?.trainingTokens
           ? {
               trainedTokens: system.training.trainingTokens,
@@ -108,12 +109,12 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
   const comparisons = statistics.comparisons;
   const generalSet = attachFineTuneRisks(summaries, input);
   const primary = execution.metrics.find((m) => m.name === config.primaryMetric);
-  const mdd = pairedMddOfTopPair(summaries, comparisons, primary?.name ?? config.primaryMetric, items.length);
+  const mdd = pairedMddOfTopPair(summaries, comparisons, primary?.name ?? config.primaryMetric, itemCount);
   const breakEven = breakEvenPairs(
     summaries.filter((s) => s.cost).map((s) => ({ id: s.id, cost: s.cost! })),
     config.workload.horizonMonths,
   );
-  const categories = [...new Set(items.map((i) => i.category).filter((c): c is string => !!c))].sort();
+  const categories = [...new Set(evalSet.categories.filter((c): c is string => !!c))].sort();
   const recommendation = recommend({
     systems: summaries,
     comparisons,
@@ -129,12 +130,6 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
     catalog,
     recommendation,
   );
-
-  // Contamination compares test prompts with training prompts; continued pre-training has none (its text is documents).
-  const trainingSpec = config.systems.find((s) => s.training?.trainingData && s.training.customizationType === 'FINE_TUNING')?.training;
-  const contamination = trainingSpec?.trainingData
-    ? checkContamination(await loadTrainingData(resolveConfigPath(trainingSpec.trainingData, input.baseDir)), evalSet, { threshold: 0.8 })
-    : undefined;
 
   const notes: string[] = [];
   if (input.endpoint.emulated) {
@@ -161,12 +156,12 @@ export async function assembleRun(input: AssembleInput): Promise<AssembledRun> {
     runId: input.runId,
     createdAt: input.createdAt,
     finishedAt: new Date().toISOString(),
-    status: summaries.every((s) => s.items === items.length) ? 'completed' : 'partial',
+    status: summaries.every((s) => s.items === itemCount) ? 'completed' : 'partial',
     tool: { name: 'ftrag', version: TOOL_VERSION },
     endpoint: input.endpoint,
     seed: config.seed,
     config: { ...(config as unknown as Record<string, unknown>), configFile: input.configFile },
-    evalSet: { name: evalSet.name, path: evalSet.path, format: evalSet.format, size: items.length, sha256: evalSet.sha256, categories },
+    evalSet: { name: evalSet.name, path: evalSet.path, format: evalSet.format, size: itemCount, sha256: evalSet.sha256, categories },
     priceCatalog: catalogSummary(catalog),
     primaryMetric: config.primaryMetric,
     metrics: execution.metrics.map((m) => m.name),

@@ -5,7 +5,8 @@
  * `ftrag data check`, on the files the config names.
  */
 import type { ExperimentConfig } from '../config/schema.js';
-import { checkContamination } from '../datasets/contamination.js';
+import { checkContamination, type ContaminationReport } from '../datasets/contamination.js';
+import { resolveConfigPath } from '../config/load.js';
 import { checkCoverage, readKbChunks } from '../datasets/coverage.js';
 import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
@@ -43,4 +44,15 @@ export async function dataWarnings(config: ExperimentConfig, evalSet: EvalSet, r
     );
   }
   return lines;
+}
+
+/**
+ * run.json's contamination check: the test prompts against the first fine-tuning system's training prompts
+ * (continued pre-training has none: its text is documents).
+ */
+export async function contaminationOfRun(config: ExperimentConfig, evalSet: EvalSet, baseDir: string): Promise<ContaminationReport | undefined> {
+  const trainingSpec = config.systems.find((s) => s.training?.trainingData && s.training.customizationType === 'FINE_TUNING')?.training;
+  return trainingSpec?.trainingData
+    ? checkContamination(await loadTrainingData(resolveConfigPath(trainingSpec.trainingData, baseDir)), evalSet, { threshold: 0.8 })
+    : undefined;
 }

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/schema.js';
-import type { EvalSet } from '../datasets/types.js';
+import type { EvalItem } from '../datasets/types.js';
+import { meanPromptTokens, systemRetrieves } from '../cost/index.js';
 import { runEval, type ProgressReporter, type JournalRecord } from '../runner/index.js';
 import { createScorers, isBinaryMetric } from '../scoring/index.js';
 import type { Scorer } from '../scoring/types.js';
@@ -18,10 +19,12 @@ import type { ItemStream } from '../schema/items.js';
 import type { RunScores } from './run-scores.js';
 import { scoreRun } from './score-pass.js';
 import type { MetricInfo, ScoredRecord } from './summarize.js';
+import type { RunEvalSet } from './run-eval-set.js';
 
 export interface ExecuteInput {
   config: ExperimentConfig;
-  evalSet: EvalSet;
+  /** Its items are released once scored: the rest of the run reads items.jsonl and the set's facts. */
+  evalSet: RunEvalSet;
   systems: ProvisionedSystem[];
   clients: AwsClients;
   outDir: string;
@@ -40,6 +43,8 @@ export interface Execution {
   /** Removes that file, once items.jsonl and the reports are written. */
   discardItems(): Promise<void>;
   metrics: MetricInfo[];
+  /** Mean tokens of the prompts (what a Knowledge Base embeds per query); only when a system retrieves. */
+  promptTokensMean: number | undefined;
   /** Systems for which every item failed. */
   allFailedSystems: string[];
   durationMs: number;
@@ -70,7 +75,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     judgeModelId: config.judge?.modelId,
     cacheDir: config.runner.cache ? join(input.cacheDir, 'scores') : undefined,
   });
-  const requestOf = (item: EvalSet['items'][number]) => ({
+  const requestOf = (item: EvalItem) => ({
     itemId: item.id,
     prompt: item.prompt,
     system: item.system ?? config.inference.system,
@@ -84,7 +89,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
       .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, sagemakerRuntime: clients.sagemakerRuntime, region: config.region, accountId })]),
   );
   // Also opens and warms each system's connections, so no timed call pays the set-up (a resumed run warms too).
-  if (evalSet.items.length > 0) await preflight([...onDemandTargets.values()], evalSet, config.runner.timeoutMs, { refuse: !input.resume });
+  if (evalSet.size > 0) await preflight([...onDemandTargets.values()], evalSet.items[0], config.runner.timeoutMs, { refuse: !input.resume });
   // Systems with `execution: batch` run as one Bedrock batch job each (after the cheap checks above); their answers are
   // then replayed through the runner, so the journal, scoring and reports treat them like on-demand answers.
   const batchSystems = input.systems.filter((s) => s.spec.execution === 'batch');
@@ -128,6 +133,8 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
 
   // Scored in the set's order, each item's systems in the config's order, whatever order the calls finished in.
   const scored = await scoreRun(outcome.journalIndex!, evalSet.items, metricNames, (item, record) => scoreRecord(scorers, item, record), input.outDir);
+  const promptTokensMean = input.systems.some((s) => systemRetrieves(s.spec.kind)) ? meanPromptTokens(evalSet.items.map((i) => i.prompt)) : undefined;
+  evalSet.release();
   const allFailedSystems = Object.entries(outcome.perSystem)
     .filter(([, c]) => c.completed === 0 && c.failed > 0)
     .map(([id]) => id);
@@ -143,6 +150,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     items: scored.items,
     discardItems: scored.discard,
     metrics: metricNames.map((name) => ({ name, binary: isBinaryMetric(name) })),
+    promptTokensMean,
     connections,
     endpointConnections,
     allFailedSystems,
@@ -153,7 +161,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   };
 }
 
-async function scoreRecord(scorers: Scorer[], item: EvalSet['items'][number], record: JournalRecord): Promise<ScoredRecord> {
+async function scoreRecord(scorers: Scorer[], item: EvalItem, record: JournalRecord): Promise<ScoredRecord> {
   const scores: Record<string, number | null> = {};
   const reasons: Record<string, string> = {};
   for (const scorer of scorers) {
@@ -201,8 +209,7 @@ export function targetSpecOf(system: ProvisionedSystem, config: ExperimentConfig
  * One call per system before the run: an unknown model id or Knowledge Base is bad input (exit 2), not N failures
  * (`refuse`). The call also opens the system's connections, so the timed calls find them warm.
  */
-async function preflight(targets: DescribedTarget[], evalSet: EvalSet, timeoutMs: number, opts: { refuse: boolean }): Promise<void> {
-  const item = evalSet.items[0];
+async function preflight(targets: DescribedTarget[], item: EvalItem, timeoutMs: number, opts: { refuse: boolean }): Promise<void> {
   for (const target of targets) {
     try {
       await target.invoke({ itemId: item.id, prompt: item.prompt, maxTokens: 8 }, { signal: AbortSignal.timeout(timeoutMs) });

@@ -10,6 +10,7 @@ import type { ExperimentConfig } from '../config/schema.js';
 import { findConfigFile, loadConfig, resolveConfigPath, withConfigLocation, type LoadedConfig } from '../config/load.js';
 import { loadEvalSet } from '../datasets/load.js';
 import type { EvalSet } from '../datasets/types.js';
+import type { ContaminationReport } from '../datasets/contamination.js';
 import { preflightRun } from '../training/preflight.js';
 import { checkAwsCredentials, createAwsClients, nonAwsEndpoints, resolveConfigFileEndpoints, type AwsClients } from '../targets/clients.js';
 import { InputError } from '../util/errors.js';
@@ -25,7 +26,8 @@ import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
 import { loadGeneralSet, runSideEvals, sweepAsker } from './side-evals.js';
-import { dataWarnings } from './data-warnings.js';
+import { contaminationOfRun, dataWarnings } from './data-warnings.js';
+import { RunEvalSet } from './run-eval-set.js';
 import { writeAllReports } from './outputs.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
 import { progressEvents, type ExperimentEventHandler } from './events.js';
@@ -116,18 +118,19 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   if (!opts.config && !snapshot && configFile === fileURLToPath(DEMO_CONFIG)) opts.log('no config given: running the bundled demo (eval-sets/demo/experiment.yaml)');
 
   const evalSetPath = resolveConfigPath(config.evalSet, baseDir);
-  let evalSet = await loadEvalSet(evalSetPath, { format: config.evalSetFormat });
   const limit = snapshot?.limit ?? opts.limit;
-  if (limit !== undefined) evalSet = { ...evalSet, items: evalSet.items.slice(0, limit) };
+  const evalSet = new RunEvalSet(await loadLimited(evalSetPath, config, limit));
   const catalog = await loadCatalog(config.pricing.catalog, config.pricing.overrides);
   const priceCatalog = { id: catalog.id, date: catalog.date, sha256: sha256Of({ entries: catalog.entries, overrides: catalog.overrides }) };
   const resolvedConfig = JSON.parse(JSON.stringify(config)) as unknown;
-  if (snapshot) checkResumable(snapshot, { resolvedConfig, evalSetSha256: evalSet.sha256, priceCatalog }, { config: configFile, evalSet: evalSetPath });
+  if (snapshot) checkResumable(snapshot, { resolvedConfig, evalSetSha256: evalSet.facts.sha256, priceCatalog }, { config: configFile, evalSet: evalSetPath });
 
   // The general set is checked now: a bad file must not surface after hours of training.
   await loadGeneralSet(config, baseDir);
 
-  for (const warning of await dataWarnings(config, evalSet, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
+  for (const warning of await dataWarnings(config, evalSet.set, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
+  // Taken now, while the items are loaded: the statistics and reports run without them (src/experiment/run-eval-set.ts).
+  const contamination = await contaminationOfRun(config, evalSet.set, baseDir);
   for (const warning of sweepQuotaWarnings(config)) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
@@ -144,7 +147,7 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
     // to create it unasked.
     if (!plan.billable && opts.yes !== true) guardCreate = unaskedCreateGuard;
   } else {
-    await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.items.length, log: opts.log });
+    await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.size, log: opts.log });
   }
 
   const runId = snapshot?.runId ?? newRunId();
@@ -154,12 +157,18 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   const lock = await lockRunFolder(outDir);
   try {
     if (!snapshot) {
-      await writeSnapshot(outDir, { runId, configFile, overrides, limit, evalSetSha256: evalSet.sha256, createdAt: new Date().toISOString(), resolvedConfig, priceCatalog });
+      await writeSnapshot(outDir, { runId, configFile, overrides, limit, evalSetSha256: evalSet.facts.sha256, createdAt: new Date().toISOString(), resolvedConfig, priceCatalog });
     }
-    return await provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir, guardCreate });
+    return await provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, contamination, runId, outDir, guardCreate });
   } finally {
     await lock.release();
   }
+}
+
+/** The eval set, cut to its first `limit` items when the run (or the run it resumes) asked for that. */
+async function loadLimited(path: string, config: ExperimentConfig, limit: number | undefined): Promise<EvalSet> {
+  const set = await loadEvalSet(path, { format: config.evalSetFormat });
+  return limit === undefined ? set : { ...set, items: set.items.slice(0, limit) };
 }
 
 function unaskedCreateGuard(what: string): void {
@@ -173,14 +182,15 @@ interface StagedRun {
   opts: ResolvedRunOptions;
   snapshot?: Snapshot;
   configFile: string;
-  evalSet: EvalSet;
+  evalSet: RunEvalSet;
+  contamination: ContaminationReport | undefined;
   runId: string;
   outDir: string;
   /** Called before each billable create; throws when the run may not create unasked. */
   guardCreate?: (what: string) => void;
 }
 
-async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, runId, outDir, guardCreate }: StagedRun): Promise<RunOutcome> {
+async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, contamination, runId, outDir, guardCreate }: StagedRun): Promise<RunOutcome> {
   const { config, baseDir } = loaded;
   const createdAt = snapshot?.createdAt ?? new Date().toISOString();
 
@@ -242,7 +252,8 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, ru
         config,
         configFile,
         baseDir,
-        evalSet,
+        evalSet: evalSet.facts,
+        contamination,
         systems: provisioned,
         execution,
         endpoint: {

@@ -67,7 +67,8 @@ const round = (x: number) => Math.round(x * 10) / 10;
 
 export function summarizeSystem(
   system: SystemDescriptor,
-  items: EvalItem[],
+  /** Each item's category in set order (its length is the item count). */
+  itemCategories: readonly (string | undefined)[],
   scores: RunScores,
   metrics: MetricInfo[],
   seed: number,
@@ -87,17 +88,17 @@ export function summarizeSystem(
       metrics
         .map((m) => {
           const ci95 = statistics?.metricInterval(system.id, m.name, category);
-          const values = positions ? positions.map((i) => scores.score(s, i, m.name)) : items.map((_, i) => scores.score(s, i, m.name));
+          const values = positions ? positions.map((i) => scores.score(s, i, m.name)) : itemCategories.map((_, i) => scores.score(s, i, m.name));
           return [m.name, summarizeMetric(values, { binary: m.binary, seed, ci95 })] as const;
         })
         // A metric that applies to none of the items (retrieval metrics for a system that retrieves nothing) is absent.
         .filter(([, summary]) => summary.n > 0),
     );
 
-  const categories = [...new Set(items.map((i) => i.category).filter((c): c is string => !!c))].sort();
+  const categories = [...new Set(itemCategories.filter((c): c is string => !!c))].sort();
   const byCategory = Object.fromEntries(
     categories.map((c) => {
-      const positions = items.flatMap((item, i) => (item.category === c ? [i] : []));
+      const positions = itemCategories.flatMap((category, i) => (category === c ? [i] : []));
       return [c, { n: positions.length, metrics: summarize(positions, c) }];
     }),
   );
@@ -147,7 +148,7 @@ function latencySeries(scores: RunScores, system: number): Partial<Record<Latenc
 
 function statisticsInput(
   systems: SystemDescriptor[],
-  items: EvalItem[],
+  itemCategories: readonly (string | undefined)[],
   scores: RunScores,
   metrics: MetricInfo[],
   seed: number,
@@ -160,7 +161,7 @@ function statisticsInput(
     metrics,
     scores: (systemId, metric) => scores.metricValues(scores.systemIndex(systemId), metric),
     latency: (systemId) => scores.latencyValues(scores.systemIndex(systemId)),
-    categories: items.map((i) => i.category),
+    categories: itemCategories,
     seed,
     equivalenceMargin,
   };
@@ -172,7 +173,7 @@ function statisticsInput(
  */
 export function statisticsOfRun(
   systems: SystemDescriptor[],
-  items: EvalItem[],
+  itemCategories: readonly (string | undefined)[],
   scores: RunScores,
   metrics: MetricInfo[],
   seed: number,
@@ -189,5 +190,5 @@ export function statisticsOfRun(
       resamples: P95_CI_RESAMPLES,
     })),
   );
-  return runStatistics(statisticsInput(systems, items, scores, metrics, seed, equivalenceMargin), {}, requests);
+  return runStatistics(statisticsInput(systems, itemCategories, scores, metrics, seed, equivalenceMargin), {}, requests);
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRun, type InMemoryRun } from '../fixtures/run-results/in-memory.js';
+import { meanPromptTokens } from '../../src/cost/index.js';
 import { runCli, tempDir, writeDemoConfig } from './cli.js';
 
 const readRun = (dir: string): Promise<InMemoryRun> => loadRun(join(dir, 'run.json'));
@@ -66,6 +67,18 @@ describe('ftrag run on the emulator, end to end through the real SDK', () => {
     }
     expect(run.recommendation?.reasons.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(run.recommendation!.byCategory)).toEqual(expect.arrayContaining(['fact-lookup', 'house-style', 'changed-after-training']));
+  });
+
+  it('takes what it needs of the eval set before letting its items go: the contamination check and the query tokens RAG pays to embed', () => {
+    // The run releases the loaded set after scoring (src/experiment/run-eval-set.ts); both figures come from it.
+    expect(run.contamination).toMatchObject({ checked: run.items.length });
+    const prompts = meanPromptTokens(run.items.map((i) => i.prompt));
+    const retrieving = run.systems.filter((s) => s.kind === 'rag' || s.kind === 'rag-fine-tuned');
+    expect(retrieving.length).toBeGreaterThan(0);
+    for (const s of run.systems) {
+      const measured = (s.cost!.input as { measured: { queryEmbeddingTokensMean?: number } }).measured;
+      expect(measured.queryEmbeddingTokensMean, s.id).toBe(retrieving.includes(s) ? prompts : undefined);
+    }
   });
 
   it('records each (item, system) exactly once in the journal', () => {

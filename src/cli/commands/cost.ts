@@ -13,6 +13,8 @@ import {
   loadCatalog,
   planCostInputs,
   measuredTokensOfRun,
+  meanPromptTokens,
+  systemRetrieves,
   type MeasuredTokens,
 } from '../../cost/index.js';
 import { renderCostText, type CostReport } from '../../cost/render-text.js';
@@ -38,9 +40,10 @@ async function measuredFromRun(file: string): Promise<Record<string, MeasuredTok
   const out: Record<string, MeasuredTokens> = {};
   const prompts: string[] = [];
   for await (const item of items()) prompts.push(item.prompt);
+  const promptTokensMean = run.systems.some((s) => systemRetrieves(s.kind)) ? meanPromptTokens(prompts) : undefined;
   for (const s of run.systems) {
     if (s.items - s.errors <= 0) continue;
-    out[s.id] = measuredTokensOfRun(s, prompts, `in run ${run.runId}`);
+    out[s.id] = measuredTokensOfRun(s, promptTokensMean, `in run ${run.runId}`);
   }
   return out;
 }
