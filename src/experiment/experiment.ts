@@ -18,7 +18,7 @@ import { ProvisionStateStore } from './state.js';
 import { lockRunFolder } from './lock.js';
 import { checkResumable, makeOutDir, readSnapshot, refuseExistingOutput, sha256Of, writeSnapshot, type Snapshot } from './run-folder.js';
 import { loadCatalog } from '../cost/index.js';
-import { provisionSystems } from './provision.js';
+import { provisionSystems, type ProvisionedSystem } from './provision.js';
 import { planRun } from './plan.js';
 import { sweepQuotaWarnings } from '../training/quota.js';
 import { cleanupCreatedResources } from './resources.js';
@@ -190,7 +190,8 @@ interface StagedRun {
   guardCreate?: (what: string) => void;
 }
 
-async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, contamination, runId, outDir, guardCreate }: StagedRun): Promise<RunOutcome> {
+async function provisionAndRun(staged: StagedRun): Promise<RunOutcome> {
+  const { loaded, opts, snapshot, runId, outDir, guardCreate } = staged;
   const { config, baseDir } = loaded;
   const createdAt = snapshot?.createdAt ?? new Date().toISOString();
 
@@ -217,69 +218,74 @@ async function provisionAndRun({ loaded, opts, snapshot, configFile, evalSet, co
     });
     await stateStore.save(state);
 
-    opts.emit({ type: 'stage', stage: 'execute' });
-    const execution = await executeAndScore({
-      config,
-      evalSet,
-      systems: provisioned,
-      clients,
-      outDir,
-      resume: !!snapshot,
-      progressReporter: progressEvents(opts.emit, opts.progress ? createProgress(opts.progress) : undefined),
-      cacheDir: join(opts.cwd, '.ftrag', 'cache'),
-      log: opts.log,
-    });
-
+    const assembled = await executeAndAssemble({ staged, endpoint, provisioned, createdAt });
     // The scored items wait in a file beside the run until items.jsonl and the reports are written from it.
     let runJsonPath: string;
-    let headline: string | undefined;
     try {
-      const sideEvals = await runSideEvals(provisioned, {
-        config,
-        baseDir,
-        clients,
-        outDir,
-        resume: !!snapshot,
-        cacheDir: join(opts.cwd, '.ftrag', 'cache'),
-        log: opts.log,
-      });
-
-      opts.emit({ type: 'stage', stage: 'assemble' });
-      const { run, items } = await assembleRun({
-        sideEvals,
-        runId,
-        createdAt,
-        config,
-        configFile,
-        baseDir,
-        evalSet: evalSet.facts,
-        contamination,
-        systems: provisioned,
-        execution,
-        endpoint: {
-          kind: config.endpoint,
-          region: config.region,
-          emulated: endpoint.emulated,
-          url: endpoint.url,
-          ...(endpoint.nonAws?.length ? { nonAws: endpoint.nonAws } : {}),
-        },
-      });
       opts.emit({ type: 'stage', stage: 'reports' });
-      runJsonPath = await writeAllReports(run, items, outDir, opts.cwd);
-      headline = run.recommendation?.headline;
+      runJsonPath = await writeAllReports(assembled.run, assembled.items, outDir, opts.cwd);
     } finally {
-      await execution.discardItems();
+      await assembled.discardItems();
     }
     if (config.cleanup === 'after-run') {
       // After the reports are written, so a failed delete never costs the run its results.
       opts.log('cleanup: after-run');
       await cleanupCreatedResources(clients, state, () => stateStore.save(state), opts.log);
     }
-    const outcome: RunOutcome = { outDir, runJsonPath, exitCode: execution.allFailedSystems.length ? 3 : 0, headline };
+    const outcome: RunOutcome = { outDir, runJsonPath, exitCode: assembled.allFailedSystems.length ? 3 : 0, headline: assembled.run.recommendation?.headline };
     opts.emit({ type: 'done', ...outcome });
     return outcome;
   } finally {
     await endpoint.close();
+  }
+}
+
+/**
+ * The calls, their scores and run.json's summary. Its own function so that what only the summary needs (every pair's
+ * figures, about 70 bytes a pair) is garbage once the summary is made: the reports are written without it.
+ */
+async function executeAndAssemble({ staged, endpoint, provisioned, createdAt }: { staged: StagedRun; endpoint: Endpoint; provisioned: ProvisionedSystem[]; createdAt: string }) {
+  const { loaded, opts, snapshot, configFile, evalSet, contamination, runId, outDir } = staged;
+  const { config, baseDir } = loaded;
+  const clients = endpoint.clients;
+  opts.emit({ type: 'stage', stage: 'execute' });
+  const execution = await executeAndScore({
+    config,
+    evalSet,
+    systems: provisioned,
+    clients,
+    outDir,
+    resume: !!snapshot,
+    progressReporter: progressEvents(opts.emit, opts.progress ? createProgress(opts.progress) : undefined),
+    cacheDir: join(opts.cwd, '.ftrag', 'cache'),
+    log: opts.log,
+  });
+  try {
+    const sideEvals = await runSideEvals(provisioned, { config, baseDir, clients, outDir, resume: !!snapshot, cacheDir: join(opts.cwd, '.ftrag', 'cache'), log: opts.log });
+    opts.emit({ type: 'stage', stage: 'assemble' });
+    const { run, items } = await assembleRun({
+      sideEvals,
+      runId,
+      createdAt,
+      config,
+      configFile,
+      baseDir,
+      evalSet: evalSet.facts,
+      contamination,
+      systems: provisioned,
+      execution,
+      endpoint: {
+        kind: config.endpoint,
+        region: config.region,
+        emulated: endpoint.emulated,
+        url: endpoint.url,
+        ...(endpoint.nonAws?.length ? { nonAws: endpoint.nonAws } : {}),
+      },
+    });
+    return { run, items, discardItems: execution.discardItems, allFailedSystems: execution.allFailedSystems };
+  } catch (err) {
+    await execution.discardItems();
+    throw err;
   }
 }
 

@@ -5,6 +5,7 @@
 import { gzipBase85 } from './base85.js';
 import type { RunSummary } from '../schema/run-result.js';
 import { allCharts, type Chart } from './charts.js';
+import { loadChartEngine } from './vega-svg.js';
 import { DRILLDOWN_SCRIPT } from './drilldown-script.js';
 import { digestItems, encodeItems, PAGE_BUDGET_BYTES } from './drilldown-data.js';
 import { drilldownHtml, indexBytes, PAGE_SIZE } from './drilldown.js';
@@ -40,6 +41,7 @@ export async function renderHtml(run: RunSummary, items: ItemStream): Promise<st
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
   const digest = await digestItems(run, items);
   const blocks = { index: gzipBase85(indexBytes(digest), 9), words: gzipBase85(digest.words, 9) };
+  await loadChartEngine();
   const charts = allCharts(run, digest.latencies);
   // The page without its item chunks, to give the chunks what is left of the page budget.
   const empty = { chunks: [], passages: '', textCap: null, passagesShortened: false, bytes: 0 };

@@ -1,12 +1,16 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { itemStreamOf, renderHtml, renderJUnit, renderMarkdown } from '../../src/report/index.js';
 import { costChart, lossChart } from '../../src/report/charts.js';
+import { loadChartEngine } from '../../src/report/vega-svg.js';
 import { DRILLDOWN_SCRIPT } from '../../src/report/drilldown-script.js';
 import { removeStaleTempFiles, writeReports } from '../../src/report/write.js';
 import { buildRunResult } from '../fixtures/run-results/build-run-result.js';
+
+// Charts render with vega, which the report loads on first use.
+beforeAll(loadChartEngine);
 
 describe('report items a new user tripped over', () => {
   const run = buildRunResult({ items: 60 });

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { categoryChart, costCrossovers, qualityChart, quantileSample } from '../../src/report/charts.js';
 import { FLAG_WRONG } from '../../src/report/drilldown-data.js';
 import { DRILLDOWN_SCRIPT } from '../../src/report/drilldown-script.js';
 import { CSP, itemStreamOf, renderHtml } from '../../src/report/index.js';
-import { vegaLiteToSvg, vegaLiteToSvgAsync } from '../../src/report/vega-svg.js';
+import { loadChartEngine, vegaLiteToSvg, vegaLiteToSvgAsync } from '../../src/report/vega-svg.js';
 import type { InMemoryRun } from '../fixtures/run-results/in-memory.js';
 import { buildRunResult, HOSTILE } from '../fixtures/run-results/build-run-result.js';
 import { readDrillData } from './drill-data.js';
+
+// Charts render with vega, which the report loads on first use.
+beforeAll(loadChartEngine);
 
 const run = buildRunResult();
 const html = await renderHtml(run, itemStreamOf(run.items));
