@@ -48,11 +48,12 @@ export async function dataWarnings(config: ExperimentConfig, evalSet: EvalSet, r
 
 /**
  * run.json's contamination check: the test prompts against the first fine-tuning system's training prompts
- * (continued pre-training has none: its text is documents).
+ * (continued pre-training has none: its text is documents). Training data already in S3 is not read back, as for the
+ * warnings above: the check is then absent rather than a failed run.
  */
 export async function contaminationOfRun(config: ExperimentConfig, evalSet: EvalSet, baseDir: string): Promise<ContaminationReport | undefined> {
   const trainingSpec = config.systems.find((s) => s.training?.trainingData && s.training.customizationType === 'FINE_TUNING')?.training;
-  return trainingSpec?.trainingData
+  return trainingSpec?.trainingData && !trainingSpec.trainingData.startsWith('s3://')
     ? checkContamination(await loadTrainingData(resolveConfigPath(trainingSpec.trainingData, baseDir)), evalSet, { threshold: 0.8 })
     : undefined;
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExperimentConfig } from '../../src/config/schema.js';
 import { loadEvalSet } from '../../src/datasets/load.js';
-import { dataWarnings } from '../../src/experiment/data-warnings.js';
+import { contaminationOfRun, dataWarnings } from '../../src/experiment/data-warnings.js';
 import { tempDir } from '../e2e/cli.js';
 import { writeNewUserFiles } from '../init/fixtures.js';
 
@@ -35,5 +35,15 @@ describe('the warnings ftrag run prints before it starts', () => {
     expect(lines[0]).toMatch(/Items: stop-2, stop-3\./);
     expect(lines[1]).toMatch(/^warning: KB coverage: the answers of 2 of 12 answerable test items are not in the documents .*\(covered per category: stops 5\/6, facts 5\/6\)/);
     expect(lines[1]).toMatch(/Items: stop-4, fact-4\./);
+  });
+});
+
+describe("run.json's contamination check", () => {
+  it('checks the test prompts against a local training file, and leaves out training data already in S3', async () => {
+    const files = writeNewUserFiles(tempDir('ftrag-warn-'));
+    appendFileSync(files.training, `${JSON.stringify({ prompt: 'What is the main stop of the Osmer Tram?', completion: 'Old Mill' })}\n`);
+    const evalSet = await loadEvalSet(files.evalSet);
+    expect(await contaminationOfRun(configFor(files), evalSet, '/')).toMatchObject({ checked: 12, exact: 1 });
+    expect(await contaminationOfRun(configFor({ ...files, training: 's3://bucket/train.jsonl' }), evalSet, '/')).toBeUndefined();
   });
 });
