@@ -16,6 +16,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { retrievesKnowledgeBase } from '../config/schema.js';
 import type { RunWithItems } from '../schema/items.js';
 import type { ItemResult } from '../schema/run-result.js';
 import { InputError } from '../util/errors.js';
@@ -46,10 +47,6 @@ export interface ExportManifest {
 }
 
 export const MANIFEST_NAME = 'bedrock-eval-manifest.json';
-
-function isRag(kind: string): boolean {
-  return kind === 'rag' || kind === 'rag-fine-tuned';
-}
 
 function modelRecord(item: ItemResult, system: string): Record<string, unknown> {
   const r = item.results[system];
@@ -110,7 +107,7 @@ export async function exportBedrockEval({ run, items }: RunWithItems, outDir: st
     .filter((system) => answered.get(system.id)! > 0)
     .map((system) => ({
       system: system.id,
-      jobType: (isRag(system.kind) ? 'rag-retrieve-and-generate' : 'model-evaluation') as BedrockEvalJobType,
+      jobType: (retrievesKnowledgeBase(system.kind) ? 'rag-retrieve-and-generate' : 'model-evaluation') as BedrockEvalJobType,
       parts: Math.ceil(answered.get(system.id)! / MAX_PROMPTS_PER_JOB),
       part: 0,
       lines: [] as string[],

@@ -5,7 +5,7 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ExperimentConfig } from './schema.js';
+import { ExperimentConfig, retrievesKnowledgeBase } from './schema.js';
 import { InputError, type InputLocation } from '../util/errors.js';
 import { converseModelIdProblem } from '../models/identifiers.js';
 import { trainingSourceErrors } from './training-checks.js';
@@ -137,7 +137,7 @@ function crossFieldErrors(config: ExperimentConfig): Array<{ path: PropertyKey[]
         errors.push({ path: ['systems', i, 'generatorFrom'], message: 'a system cannot use itself as generator' });
       }
     }
-    const rag = s.kind === 'rag' || s.kind === 'rag-fine-tuned';
+    const rag = retrievesKnowledgeBase(s.kind);
     const fineTuned = s.kind === 'fine-tuned' || s.kind === 'rag-fine-tuned';
     if (rag && !s.knowledgeBase) errors.push({ path: ['systems', i, 'knowledgeBase'], message: `kind "${s.kind}" needs a knowledgeBase` });
     if (rag && s.knowledgeBase && !s.knowledgeBase.id && !s.knowledgeBase.documents) {

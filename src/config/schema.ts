@@ -7,6 +7,11 @@ import { z } from 'zod';
 
 export const SystemKindSchema = z.enum(['base', 'fine-tuned', 'rag', 'rag-fine-tuned']);
 
+/** A system of this kind answers through a Knowledge Base: it retrieves (and embeds each question) before it generates. */
+export function retrievesKnowledgeBase(kind: string): boolean {
+  return kind === 'rag' || kind === 'rag-fine-tuned';
+}
+
 const SweepValues = z.union([
   z.array(z.number()).min(1).describe('Values to try (grid), or to draw from (random)'),
   z.object({ min: z.number(), max: z.number(), scale: z.enum(['linear', 'log']).default('linear') }).describe('A range to draw from (random only)'),

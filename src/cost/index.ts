@@ -8,5 +8,5 @@ export { planCostInputs, planKnowledgeBase, vectorStoreFor, assumedTokens, ASSUM
 export { priceVectorStore, sizeVectors, resolvedStore, VECTOR_STORE_LABEL, VECTOR_STORE_PRICE_KEY, DEFAULT_CHUNK } from './vector-store.js';
 export type { PlannedSystem, PlanOptions } from './plan.js';
 export { countTrainingTokens, countTrainingTextTokens, countCorpusTokens } from './token-counts.js';
-export { measuredTokensOfRun, meanPromptTokens, systemRetrieves } from './measured.js';
+export { measuredTokensOfRun, meanPromptTokens } from './measured.js';
 export { costForSageMaker, sageMakerCostInput, isSageMakerPriceKey, S3_PRICE_KEY, type SageMakerCostInput } from './sagemaker.js';

@@ -4,14 +4,10 @@
  * run has one price: input and output tokens are the system's measured means, and a retrieving system's query
  * embedding is the question alone (what Retrieve embeds), never the whole RAG prompt with its passages.
  */
+import { retrievesKnowledgeBase } from '../config/schema.js';
 import type { SystemSummary } from '../schema/run-result.js';
 import { countTokens } from '../util/tokenizer.js';
 import type { MeasuredTokens } from './types.js';
-
-/** A system of this kind sends each question to a Knowledge Base, which embeds it. */
-export function systemRetrieves(kind: string): boolean {
-  return kind === 'rag' || kind === 'rag-fine-tuned';
-}
 
 /** Mean tokens of the questions (what a Knowledge Base embeds per query), counted with the repo tokenizer. */
 export function meanPromptTokens(prompts: readonly string[]): number {
@@ -24,7 +20,7 @@ export function measuredTokensOfRun(
   promptTokensMean: number | undefined,
   where: string,
 ): MeasuredTokens {
-  const retrieves = systemRetrieves(system.kind);
+  const retrieves = retrievesKnowledgeBase(system.kind);
   if (retrieves && promptTokensMean === undefined) throw new Error(`measuredTokensOfRun: ${system.kind} embeds its queries, so the prompts' mean token count is needed`);
   return {
     inputTokensMean: system.tokens.input.mean,

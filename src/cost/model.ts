@@ -2,7 +2,7 @@
  * The cost model: prices one system under test over the user's workload, following Bedrock's billing.
  * Formulas are documented in docs/cost.md; every line carries its arithmetic in `basis`.
  */
-import type { WorkloadSpec } from '../config/schema.js';
+import { retrievesKnowledgeBase, type WorkloadSpec } from '../config/schema.js';
 import type { SystemCost } from '../schema/run-result.js';
 import { customOnDemandSupport } from './catalog.js';
 import { formatCount, formatPrice, formatUsd } from './format.js';
@@ -16,7 +16,6 @@ import { costForSageMaker } from './sagemaker.js';
 export { HOURS_PER_MONTH, recurringEvents };
 
 const CUSTOM_KINDS = new Set(['fine-tuned', 'rag-fine-tuned']);
-const RAG_KINDS = new Set(['rag', 'rag-fine-tuned']);
 
 
 export function costForSystem(input: CostInput, workload: WorkloadSpec, catalog: PriceCatalog): SystemCost {
@@ -28,7 +27,7 @@ export function costForSystem(input: CostInput, workload: WorkloadSpec, catalog:
   ledger.assume(`Hourly prices are billed at ${HOURS_PER_MONTH} h/month (24 h x 31 d, AWS's convention in its pricing examples).`);
 
   const isCustom = CUSTOM_KINDS.has(input.kind);
-  const isRag = RAG_KINDS.has(input.kind);
+  const isRag = retrievesKnowledgeBase(input.kind);
   const batch = input.execution === 'batch';
 
   let trainingUsd = 0;

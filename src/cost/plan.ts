@@ -3,7 +3,7 @@
  * given, otherwise from labelled assumptions; training and corpus tokens are counted from local files.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { ExperimentConfig, SystemSpec, VectorStoreSpec } from '../config/schema.js';
+import { retrievesKnowledgeBase, type ExperimentConfig, type SystemSpec, type VectorStoreSpec } from '../config/schema.js';
 import { InputError } from '../util/errors.js';
 import { customOnDemandSupport, isCustomModelArn } from './catalog.js';
 import { formatCount } from './format.js';
@@ -34,7 +34,7 @@ export interface PlanOptions {
 }
 
 export function assumedTokens(kind: string): MeasuredTokens {
-  const rag = kind === 'rag' || kind === 'rag-fine-tuned';
+  const rag = retrievesKnowledgeBase(kind);
   return {
     inputTokensMean: ASSUMED_TOKENS.input + (rag ? ASSUMED_TOKENS.ragContext : 0),
     outputTokensMean: ASSUMED_TOKENS.output,
@@ -79,7 +79,7 @@ export async function planCostInputs(config: ExperimentConfig, catalog: PriceCat
       if (training) input.training = await planTraining(training, opts.baseDir, assumptions, missing);
       input.serving = serving ?? defaultServing(catalog, pricingModelId, config.region, assumptions);
     }
-    if (spec.kind === 'rag' || spec.kind === 'rag-fine-tuned') input.knowledgeBase = await planKnowledgeBase(spec, config, opts.baseDir, missing);
+    if (retrievesKnowledgeBase(spec.kind)) input.knowledgeBase = await planKnowledgeBase(spec, config, opts.baseDir, missing);
     planned.push({ id: spec.id, label: spec.label, input });
   }
   return planned;

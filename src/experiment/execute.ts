@@ -3,9 +3,9 @@
  * fast with exit 2 instead of as a run of failed items), runs the eval through the journaled runner, then scores.
  */
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../config/schema.js';
+import { retrievesKnowledgeBase, type ExperimentConfig } from '../config/schema.js';
 import type { EvalItem } from '../datasets/types.js';
-import { meanPromptTokens, systemRetrieves } from '../cost/index.js';
+import { meanPromptTokens } from '../cost/index.js';
 import { runEval, type ProgressReporter, type JournalRecord } from '../runner/index.js';
 import { createScorers, isBinaryMetric } from '../scoring/index.js';
 import type { Scorer } from '../scoring/types.js';
@@ -133,7 +133,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
 
   // Scored in the set's order, each item's systems in the config's order, whatever order the calls finished in.
   const scored = await scoreRun(outcome.journalIndex!, evalSet.items, metricNames, (item, record) => scoreRecord(scorers, item, record), input.outDir);
-  const promptTokensMean = input.systems.some((s) => systemRetrieves(s.spec.kind)) ? meanPromptTokens(evalSet.items.map((i) => i.prompt)) : undefined;
+  const promptTokensMean = input.systems.some((s) => retrievesKnowledgeBase(s.spec.kind)) ? meanPromptTokens(evalSet.items.map((i) => i.prompt)) : undefined;
   evalSet.release();
   const allFailedSystems = Object.entries(outcome.perSystem)
     .filter(([, c]) => c.completed === 0 && c.failed > 0)

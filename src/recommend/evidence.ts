@@ -3,11 +3,9 @@
  * paired comparisons with their equivalence tests and MDEs, each system's hard constraints (latency SLO with its
  * confidence interval, budget, citations) and its freshness penalty.
  */
-import type { WorkloadSpec } from '../config/schema.js';
+import { retrievesKnowledgeBase, type WorkloadSpec } from '../config/schema.js';
 import { formatUsd } from '../cost/index.js';
 import type { Comparison, Percentiles, SystemCost, SystemSummary } from '../schema/run-result.js';
-
-export const RAG_KINDS = new Set(['rag', 'rag-fine-tuned']);
 
 export interface LatencyEvidence {
   p95: number;
@@ -109,7 +107,7 @@ export function averageStaleShare(changePerMonth: number, cycleMonths: number): 
 /** How often a kind's knowledge is refreshed: the model by retraining, a Knowledge Base by re-ingestion. */
 export function refreshCycleMonths(kind: string, workload: WorkloadSpec): number | undefined {
   if (kind === 'fine-tuned') return workload.retrainEveryMonths ?? workload.horizonMonths;
-  if (RAG_KINDS.has(kind)) return workload.reingestEveryMonths;
+  if (retrievesKnowledgeBase(kind)) return workload.reingestEveryMonths;
   return undefined;
 }
 
@@ -188,7 +186,7 @@ export function candidatesFor(systems: SystemSummary[], metric: string, category
     if (workload.monthlyBudgetUsd !== undefined && c.monthlyRunUsd !== undefined && c.monthlyRunUsd > workload.monthlyBudgetUsd) {
       c.failures.push(`costs ${formatUsd(c.monthlyRunUsd)}/month, over the ${formatUsd(workload.monthlyBudgetUsd)} budget`);
     }
-    if (workload.citationsRequired && !RAG_KINDS.has(s.kind)) c.failures.push('cannot cite sources (citations are required)');
+    if (workload.citationsRequired && !retrievesKnowledgeBase(s.kind)) c.failures.push('cannot cite sources (citations are required)');
     const g = s.generalSet;
     if (g?.action === 'rule-out') {
       c.failures.push(`lost ${(-g.difference * 100).toFixed(1)} points of general-set ${g.metric} against ${g.baseSystem} (p ${g.pValue.toPrecision(2)}), beyond the ${(g.tolerance * 100).toFixed(1)}-point forgetting tolerance`);

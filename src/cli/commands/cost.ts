@@ -14,10 +14,10 @@ import {
   planCostInputs,
   measuredTokensOfRun,
   meanPromptTokens,
-  systemRetrieves,
   type MeasuredTokens,
 } from '../../cost/index.js';
 import { renderCostText, type CostReport } from '../../cost/render-text.js';
+import { retrievesKnowledgeBase } from '../../config/schema.js';
 import { readRun } from '../../schema/items.js';
 import { InputError } from '../../util/errors.js';
 import { DEMO_CONFIG_PATH as DEMO_CONFIG } from '../../experiment/demo.js';
@@ -40,7 +40,7 @@ async function measuredFromRun(file: string): Promise<Record<string, MeasuredTok
   const out: Record<string, MeasuredTokens> = {};
   const prompts: string[] = [];
   for await (const item of items()) prompts.push(item.prompt);
-  const promptTokensMean = run.systems.some((s) => systemRetrieves(s.kind)) ? meanPromptTokens(prompts) : undefined;
+  const promptTokensMean = run.systems.some((s) => retrievesKnowledgeBase(s.kind)) ? meanPromptTokens(prompts) : undefined;
   for (const s of run.systems) {
     if (s.items - s.errors <= 0) continue;
     out[s.id] = measuredTokensOfRun(s, promptTokensMean, `in run ${run.runId}`);
