@@ -6,7 +6,6 @@
  */
 import type { ExperimentConfig } from '../config/schema.js';
 import { checkContamination, type ContaminationReport } from '../datasets/contamination.js';
-import { resolveConfigPath } from '../config/load.js';
 import { checkCoverage, readKbChunks } from '../datasets/coverage.js';
 import { loadTrainingData } from '../datasets/training.js';
 import type { EvalSet } from '../datasets/types.js';
@@ -17,11 +16,25 @@ function firstFew(ids: string[]): string {
   return ids.slice(0, SHOWN).join(', ') + (ids.length > SHOWN ? `, … (${ids.length - SHOWN} more)` : '');
 }
 
-export async function dataWarnings(config: ExperimentConfig, evalSet: EvalSet, resolvePath: (p: string) => string): Promise<string[]> {
-  const lines: string[] = [];
+/**
+ * The test set checked against each fine-tuning training file the config names on disk (data already in S3 is not
+ * read back), keyed by the path as the config gives it. Taken once per run: the warnings and run.json share it.
+ */
+export async function contaminationByTrainingFile(config: ExperimentConfig, evalSet: EvalSet, resolvePath: (p: string) => string): Promise<Map<string, ContaminationReport>> {
   const trainFiles = [...new Set(config.systems.flatMap((s) => (s.training?.trainingData && s.training.customizationType === 'FINE_TUNING' && !s.training.trainingData.startsWith('s3://') ? [s.training.trainingData] : [])))];
-  for (const file of trainFiles) {
-    const report = checkContamination(await loadTrainingData(resolvePath(file)), evalSet, { threshold: 0.8 });
+  const reports = new Map<string, ContaminationReport>();
+  for (const file of trainFiles) reports.set(file, checkContamination(await loadTrainingData(resolvePath(file)), evalSet, { threshold: 0.8 }));
+  return reports;
+}
+
+export async function dataWarnings(
+  config: ExperimentConfig,
+  evalSet: EvalSet,
+  resolvePath: (p: string) => string,
+  contamination?: ReadonlyMap<string, ContaminationReport>,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [file, report] of contamination ?? (await contaminationByTrainingFile(config, evalSet, resolvePath))) {
     const hit = report.exact + report.near;
     if (hit === 0) continue;
     const items = [...new Set(report.pairs.map((p) => p.itemId))];
@@ -47,13 +60,11 @@ export async function dataWarnings(config: ExperimentConfig, evalSet: EvalSet, r
 }
 
 /**
- * run.json's contamination check: the test prompts against the first fine-tuning system's training prompts
- * (continued pre-training has none: its text is documents). Training data already in S3 is not read back, as for the
- * warnings above: the check is then absent rather than a failed run.
+ * run.json's contamination check: the first fine-tuning system's training file among `byFile`
+ * (contaminationByTrainingFile; continued pre-training has none: its text is documents). Absent when that data is in
+ * S3, which is not read back.
  */
-export async function contaminationOfRun(config: ExperimentConfig, evalSet: EvalSet, baseDir: string): Promise<ContaminationReport | undefined> {
-  const trainingSpec = config.systems.find((s) => s.training?.trainingData && s.training.customizationType === 'FINE_TUNING')?.training;
-  return trainingSpec?.trainingData && !trainingSpec.trainingData.startsWith('s3://')
-    ? checkContamination(await loadTrainingData(resolveConfigPath(trainingSpec.trainingData, baseDir)), evalSet, { threshold: 0.8 })
-    : undefined;
+export function contaminationOfRun(config: ExperimentConfig, byFile: ReadonlyMap<string, ContaminationReport>): ContaminationReport | undefined {
+  const file = config.systems.find((s) => s.training?.trainingData && s.training.customizationType === 'FINE_TUNING')?.training?.trainingData;
+  return file === undefined ? undefined : byFile.get(file);
 }

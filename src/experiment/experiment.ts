@@ -26,7 +26,7 @@ import { requireSpendConsent } from './consent.js';
 import { executeAndScore } from './execute.js';
 import { assembleRun } from './assemble.js';
 import { loadGeneralSet, runSideEvals, sweepAsker } from './side-evals.js';
-import { contaminationOfRun, dataWarnings } from './data-warnings.js';
+import { contaminationByTrainingFile, contaminationOfRun, dataWarnings } from './data-warnings.js';
 import { RunEvalSet } from './run-eval-set.js';
 import { writeAllReports } from './outputs.js';
 import { createProgress, type ProgressMode } from '../runner/progress.js';
@@ -128,9 +128,11 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
   // The general set is checked now: a bad file must not surface after hours of training.
   await loadGeneralSet(config, baseDir);
 
-  for (const warning of await dataWarnings(config, evalSet.set, (p) => resolveConfigPath(p, baseDir))) opts.log(warning);
+  const resolvePath = (p: string) => resolveConfigPath(p, baseDir);
   // Taken now, while the items are loaded: the statistics and reports run without them (src/experiment/run-eval-set.ts).
-  const contamination = await contaminationOfRun(config, evalSet.set, baseDir);
+  const contaminationByFile = await contaminationByTrainingFile(config, evalSet.set, resolvePath);
+  for (const warning of await dataWarnings(config, evalSet.set, resolvePath, contaminationByFile)) opts.log(warning);
+  const contamination = contaminationOfRun(config, contaminationByFile);
   for (const warning of sweepQuotaWarnings(config)) opts.log(warning);
 
   // The one pre-flight (shared with train and plan): nothing billable starts on a config that cannot finish.
@@ -147,7 +149,7 @@ async function runLoaded(loaded: LoadedConfig, { opts, resumeDir, snapshot, conf
     // to create it unasked.
     if (!plan.billable && opts.yes !== true) guardCreate = unaskedCreateGuard;
   } else {
-    await preflightRun(config, { resolvePath: (p) => resolveConfigPath(p, baseDir), evalSetSize: evalSet.size, log: opts.log });
+    await preflightRun(config, { resolvePath, evalSetSize: evalSet.size, log: opts.log });
   }
 
   const runId = snapshot?.runId ?? newRunId();

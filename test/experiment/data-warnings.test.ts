@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExperimentConfig } from '../../src/config/schema.js';
 import { loadEvalSet } from '../../src/datasets/load.js';
-import { contaminationOfRun, dataWarnings } from '../../src/experiment/data-warnings.js';
+import { contaminationByTrainingFile, contaminationOfRun, dataWarnings } from '../../src/experiment/data-warnings.js';
 import { tempDir } from '../e2e/cli.js';
 import { writeNewUserFiles } from '../init/fixtures.js';
 
@@ -43,7 +43,8 @@ describe("run.json's contamination check", () => {
     const files = writeNewUserFiles(tempDir('ftrag-warn-'));
     appendFileSync(files.training, `${JSON.stringify({ prompt: 'What is the main stop of the Osmer Tram?', completion: 'Old Mill' })}\n`);
     const evalSet = await loadEvalSet(files.evalSet);
-    expect(await contaminationOfRun(configFor(files), evalSet, '/')).toMatchObject({ checked: 12, exact: 1 });
-    expect(await contaminationOfRun(configFor({ ...files, training: 's3://bucket/train.jsonl' }), evalSet, '/')).toBeUndefined();
+    const ofRun = async (config: ExperimentConfig) => contaminationOfRun(config, await contaminationByTrainingFile(config, evalSet, (p) => resolve(p)));
+    expect(await ofRun(configFor(files))).toMatchObject({ checked: 12, exact: 1 });
+    expect(await ofRun(configFor({ ...files, training: 's3://bucket/train.jsonl' }))).toBeUndefined();
   });
 });
