@@ -4,6 +4,7 @@ import { runExperiment } from '../experiment/experiment.js';
 import { gateAfterRun } from './gate-after-run.js';
 import { askOnTerminal } from '../experiment/consent.js';
 import { renderEvents } from './render-events.js';
+import { phaseCollector } from './heap-growth.js';
 import { fixHint } from './hints.js';
 import { readRun } from '../schema/items.js';
 
@@ -47,6 +48,7 @@ export async function runCommand(args: Record<string, unknown>): Promise<number>
     cwd,
     onEvent: renderEvents({ quiet, progress: (args.progress as ProgressMode | undefined) ?? 'auto' }),
     yes: args.yes === true,
+    betweenPhases: phaseCollector(),
     confirm: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
   });
   const where = relative(cwd, outcome.outDir) || '.';

@@ -64,6 +64,11 @@ export interface RunOptions {
   yes?: boolean;
   /** Asks the user; given only when stdin and stderr are a TTY. */
   confirm?: (question: string) => Promise<boolean>;
+  /**
+   * Awaited as the run moves from its calls to its statistics and from those to its reports, when each phase's
+   * working data is garbage: the CLI collects it there (src/cli/heap-growth.ts); the library leaves the GC alone.
+   */
+  betweenPhases?: () => Promise<void>;
 }
 
 /** RunOptions with the defaults filled in, as the pipeline uses them. */
@@ -224,6 +229,7 @@ async function provisionAndRun(staged: StagedRun): Promise<RunOutcome> {
     // The scored items wait in a file beside the run until items.jsonl and the reports are written from it.
     let runJsonPath: string;
     try {
+      await opts.betweenPhases?.();
       opts.emit({ type: 'stage', stage: 'reports' });
       runJsonPath = await writeAllReports(assembled.run, assembled.items, outDir, opts.cwd);
     } finally {
@@ -264,6 +270,7 @@ async function executeAndAssemble({ staged, endpoint, provisioned, createdAt }: 
   });
   try {
     const sideEvals = await runSideEvals(provisioned, { config, baseDir, clients, outDir, resume: !!snapshot, cacheDir: join(opts.cwd, '.ftrag', 'cache'), log: opts.log });
+    await opts.betweenPhases?.();
     opts.emit({ type: 'stage', stage: 'assemble' });
     const { run, items } = await assembleRun({
       sideEvals,

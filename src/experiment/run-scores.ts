@@ -3,7 +3,8 @@
  * outcome, every metric's score, latencies, tokens and counters, about 80 bytes a pair with three metrics, so memory
  * grows with items x systems only by that. The pairs' full form (outputs, contexts, reasons) is on disk (items.jsonl).
  * Absent values (not scored, no service time, no usage) are NaN; the readers treat NaN as null, as they treat a
- * non-finite score.
+ * non-finite score. The scores and latencies are in shared memory: the statistics' bootstrap threads read them where
+ * they are (src/stats/plan.ts) instead of each taking a copy.
  */
 import type { JournalRecord } from '../runner/journal.js';
 
@@ -48,12 +49,13 @@ export class RunScores {
   ) {
     const n = itemCount * systemIds.length;
     const nan = () => new Float64Array(n).fill(NaN);
+    const sharedNan = () => new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT)).fill(NaN);
     this.outcome = new Uint8Array(n);
     this.flags = new Uint8Array(n);
-    this.metric = metricNames.map(nan);
-    this.latency = nan();
-    this.service = nan();
-    this.firstToken = nan();
+    this.metric = metricNames.map(sharedNan);
+    this.latency = sharedNan();
+    this.service = sharedNan();
+    this.firstToken = sharedNan();
     this.inputTokens = nan();
     this.outputTokens = nan();
     this.retryCounts = new Int32Array(n);
@@ -70,6 +72,9 @@ export class RunScores {
       const v = scores[name];
       this.metric[m][slot] = typeof v === 'number' ? v : NaN;
     });
+    // A latency is there exactly when the pair was answered (latencyColumn relies on it), even if the slot is set again.
+    for (const column of [this.latency, this.service, this.firstToken, this.inputTokens, this.outputTokens]) column[slot] = NaN;
+    this.flags[slot] = 0;
     if (!record.ok || !r) return;
     this.latency[slot] = r.latencyMs;
     if (typeof r.serviceLatencyMs === 'number') this.service[slot] = r.serviceLatencyMs;
@@ -108,32 +113,19 @@ export class RunScores {
     return this.metric[m].subarray(this.slot(system, 0), this.slot(system, 0) + this.itemCount);
   }
 
-  /** A system's client latency in item order, NaN where the pair was not answered. */
-  latencyValues(system: number): Float64Array {
-    const out = new Float64Array(this.itemCount);
-    for (let item = 0; item < this.itemCount; item++) out[item] = this.latencyMs(system, item) ?? NaN;
-    return out;
+  /**
+   * A system's latencies in item order, NaN where the pair was not answered (or, for service and first-token time,
+   * where the call did not report one): a view of the run's array, not a copy.
+   */
+  latencyColumn(system: number, kind: 'client' | 'service' | 'first-token' = 'client'): Float64Array {
+    const column = kind === 'client' ? this.latency : kind === 'service' ? this.service : this.firstToken;
+    return column.subarray(this.slot(system, 0), this.slot(system, 0) + this.itemCount);
   }
 
   /** Client latency of an answered pair, else null. */
   latencyMs(system: number, item: number): number | null {
     const slot = this.slot(system, item);
     return this.outcome[slot] === PairOutcome.Answered ? this.latency[slot] : null;
-  }
-
-  /** The latency series of a system's answered pairs in item order, as its summary reports them. */
-  latencySeries(system: number): { client: number[]; service: number[]; firstToken: number[]; answered: number } {
-    const client: number[] = [];
-    const service: number[] = [];
-    const firstToken: number[] = [];
-    for (let item = 0; item < this.itemCount; item++) {
-      const slot = this.slot(system, item);
-      if (this.outcome[slot] !== PairOutcome.Answered) continue;
-      client.push(this.latency[slot]);
-      if (!Number.isNaN(this.service[slot])) service.push(this.service[slot]);
-      if (!Number.isNaN(this.firstToken[slot])) firstToken.push(this.firstToken[slot]);
-    }
-    return { client, service, firstToken, answered: client.length };
   }
 
   /** A system's counts and token sums over its pairs. */

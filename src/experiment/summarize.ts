@@ -134,16 +134,41 @@ type LatencyLabel = 'client' | 'service' | 'first-token';
 
 const latencyKey = (systemId: string, label: LatencyLabel) => `latency\u0000${systemId}\u0000${label}`;
 
-/** The latency series a system's summary reports, from its answered calls. */
+/** The latency series a system's summary reports, from its answered calls, in item order. */
 function latencySeries(scores: RunScores, system: number): Partial<Record<LatencyLabel, number[]>> & { client: number[] } {
-  const { client, service, firstToken, answered } = scores.latencySeries(system);
-  // A service figure only when every answered call reported one: a mix would compare different things.
-  const serviceComplete = answered > 0 && service.length === answered;
-  return {
-    client,
-    ...(serviceComplete ? { service } : {}),
-    ...(firstToken.length ? { 'first-token': firstToken } : {}),
+  const series = latencyColumns(scores, system).map(({ label, column, positions }) => [label, Array.from(positions, (i) => column[i])] as const);
+  return { client: [], ...Object.fromEntries(series) };
+}
+
+/**
+ * The latency series of a system, each as its column of the run (NaN wherever a pair was not answered: RunScores)
+ * and the positions of its values. Client time always; service time only when every answered call reported one (a
+ * mix would compare different things); first-token time when any call reported it.
+ */
+function latencyColumns(scores: RunScores, system: number): { label: LatencyLabel; column: Float64Array; positions: Int32Array }[] {
+  const of = (label: LatencyLabel) => {
+    const column = scores.latencyColumn(system, label);
+    return { label, column, positions: finitePositions(column) };
   };
+  const client = of('client');
+  const service = of('service');
+  const firstToken = of('first-token');
+  const answered = notNaN(client.column);
+  return [client, ...(answered > 0 && notNaN(service.column) === answered ? [service] : []), ...(notNaN(firstToken.column) > 0 ? [firstToken] : [])];
+}
+
+function notNaN(column: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) n++;
+  return n;
+}
+
+function finitePositions(column: Float64Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < column.length; i++) if (Number.isFinite(column[i])) n++;
+  const positions = new Int32Array(n);
+  for (let i = 0, k = 0; i < column.length; i++) if (Number.isFinite(column[i])) positions[k++] = i;
+  return positions;
 }
 
 function statisticsInput(
@@ -160,7 +185,7 @@ function statisticsInput(
     systems: systems.map((s) => s.id),
     metrics,
     scores: (systemId, metric) => scores.metricValues(scores.systemIndex(systemId), metric),
-    latency: (systemId) => scores.latencyValues(scores.systemIndex(systemId)),
+    latency: (systemId) => scores.latencyColumn(scores.systemIndex(systemId)),
     categories: itemCategories,
     seed,
     equivalenceMargin,
@@ -180,11 +205,12 @@ export function statisticsOfRun(
   equivalenceMargin?: number,
 ): Promise<RunStatistics> {
   // The latency p95 intervals keep their own seeds (the same figures as percentilesWithCi alone) but run in the plan,
-  // so they share its worker threads.
+  // so they share its worker threads. They read the run's latency columns at the series' positions.
   const requests: IntervalRequest[] = systems.flatMap((system) =>
-    Object.entries(latencySeries(scores, scores.systemIndex(system.id))).map(([label, values]) => ({
-      key: latencyKey(system.id, label as LatencyLabel),
-      values: values.filter((v) => Number.isFinite(v)),
+    latencyColumns(scores, scores.systemIndex(system.id)).map(({ label, column, positions }) => ({
+      key: latencyKey(system.id, label),
+      values: column,
+      positions,
       statistic: 'p95' as const,
       seed: deriveSeed(seed, `latency\u0000${system.id}\u0000${label}`),
       resamples: P95_CI_RESAMPLES,

@@ -53,7 +53,7 @@ export function comparePaired(
 }
 
 /** A comparison from both systems' statistic on the same resamples (drawsA[r], drawsB[r]) and the exact tests. */
-function pairedResult(a: readonly number[], b: readonly number[], kind: PairedKind, drawsA: Float64Array, drawsB: Float64Array): PairedComparison {
+function pairedResult(a: readonly number[], b: readonly number[], kind: PairedKind, drawsA: Float64Array, drawsB: Float64Array, scratch?: Float64Array): PairedComparison {
   const n = a.length;
   const resamples = drawsA.length;
   if (kind === 'latency-p95') {
@@ -82,7 +82,7 @@ function pairedResult(a: readonly number[], b: readonly number[], kind: PairedKi
       method: `mcnemar-exact; ci: paired-bootstrap (B=${resamples})`,
     };
   }
-  const w = wilcoxonSignedRank(a, b, { zeroMethod: 'wilcox' });
+  const w = wilcoxonSignedRank(a, b, { zeroMethod: 'wilcox', scratch });
   return {
     n,
     meanA: mean(a),
@@ -130,24 +130,15 @@ function isScore(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/**
- * Items (optionally of one category) where both systems have a value: their positions and the two systems' values
- * there, in views of `scratch` (the plan copies what it keeps).
- */
-function sharedValues(a: Values, b: Values, keep: (i: number) => boolean, scratch: PlanScratch): [Int32Array, Float64Array, Float64Array] {
+/** Items (optionally of one category) where both systems have a value: their positions, in a view of `scratch`. */
+function sharedPositions(a: Values, b: Values, keep: (i: number) => boolean, scratch: PlanScratch): Int32Array {
   const len = Math.min(a.length, b.length);
   const shared = (i: number) => keep(i) && isScore(a[i]) && isScore(b[i]);
   let count = 0;
   for (let i = 0; i < len; i++) if (shared(i)) count++;
-  const [indices, xs, ys] = scratch.take(count);
-  for (let i = 0, k = 0; i < len; i++) {
-    if (!shared(i)) continue;
-    indices[k] = i;
-    xs[k] = a[i] as number;
-    ys[k] = b[i] as number;
-    k++;
-  }
-  return [indices, xs, ys];
+  const positions = scratch.take(count);
+  for (let i = 0, k = 0; i < len; i++) if (shared(i)) positions[k++] = i;
+  return positions;
 }
 
 export const LATENCY_P95_METRIC = 'latency_p95';
@@ -198,13 +189,15 @@ export function planComparisons(input: CompareSystemsInput, plan: BootstrapPlan,
         const a = input.systems[i];
         const b = input.systems[j];
         for (const measure of measures) {
-          const [indices, xs, ys] = sharedValues(cached(a, measure), cached(b, measure), keep, scratch);
-          if (xs.length === 0) continue;
+          const xs = cached(a, measure);
+          const ys = cached(b, measure);
+          const positions = sharedPositions(xs, ys, keep, scratch);
+          if (positions.length === 0) continue;
           // A metric declared binary that holds other values is compared as continuous rather than miscounted.
-          const kind = measure.kind === 'binary' && !(allBinary(xs) && allBinary(ys)) ? 'continuous' : measure.kind;
+          const kind = measure.kind === 'binary' && !(allBinary(xs, positions) && allBinary(ys, positions)) ? 'continuous' : measure.kind;
           const statistic = kind === 'latency-p95' ? 'p95' : 'mean';
-          const refA = plan.column(columnKey(a, measure.name), indices, xs, statistic, { resamples });
-          const refB = plan.column(columnKey(b, measure.name), indices, ys, statistic, { resamples });
+          const refA = plan.column(columnKey(a, measure.name), positions, xs, statistic, { resamples });
+          const refB = plan.column(columnKey(b, measure.name), positions, ys, statistic, { resamples });
           const family = `${measure.name} ${category === undefined ? 'overall' : `in category ${category}`}`;
           planned.push({ a, b, metric: measure.name, ...(category !== undefined ? { category } : {}), kind, family, refA, refB });
         }
@@ -214,20 +207,26 @@ export function planComparisons(input: CompareSystemsInput, plan: BootstrapPlan,
   return planned;
 }
 
-function allBinary(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && values[i] !== 1) return false;
+function allBinary(values: Values, positions: Int32Array): boolean {
+  for (let k = 0; k < positions.length; k++) {
+    const v = values[positions[k]];
+    if (v !== 0 && v !== 1) return false;
+  }
   return true;
 }
 
 /** The comparisons from a plan that has run, with Holm-adjusted p-values per family. */
 export function finishComparisons(planned: PlannedComparison[], plan: BootstrapPlan, input: CompareSystemsInput): Comparison[] {
   const alpha = input.alpha ?? 0.05;
+  // One buffer for every comparison's signed-rank test: at 100k items a fresh one each was 0.8 MB of garbage apiece.
+  let scratch = new Float64Array(0);
   const raw = planned.map(({ a, b, metric, category, kind, family, refA, refB }) => {
     // The aligned values are the columns the plan already holds (a column key on a group is one system's measure on
     // the same items), taken as arrays one comparison at a time rather than kept for every comparison of the run.
-    const xs = Array.from(plan.valuesOf(refA));
-    const ys = Array.from(plan.valuesOf(refB));
-    const c = pairedResult(xs, ys, kind, plan.drawsOf(refA), plan.drawsOf(refB));
+    const xs = plan.valuesOf(refA);
+    const ys = plan.valuesOf(refB);
+    if (scratch.length < xs.length) scratch = new Float64Array(xs.length);
+    const c = pairedResult(xs, ys, kind, plan.drawsOf(refA), plan.drawsOf(refB), scratch);
     const quality = kind === 'latency-p95' ? {} : qualityEvidence(xs, ys, input.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN);
     return { a, b, metric, ...(category !== undefined ? { category } : {}), ...c, family, ...quality };
   });

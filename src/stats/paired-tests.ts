@@ -35,27 +35,9 @@ export interface WilcoxonResult {
   n: number;
 }
 
-/**
- * Average ranks (1-based) of the values, ties sharing the mean of their positions, and the sizes of the ties in
- * ascending order of value. From one sorted typed copy: a value's rank is the middle of its run in that copy (found by
- * binary search), so no per-item objects are made (at 100k items a [value, index] pair each was about 8 MB a call).
- */
-function midranks(values: ArrayLike<number>): { ranks: Float64Array; tieSizes: number[] } {
-  const n = values.length;
-  const sorted = Float64Array.from(values).sort();
-  const tieSizes: number[] = [];
-  for (let start = 0; start < n; ) {
-    let end = start;
-    while (end + 1 < n && sorted[end + 1] === sorted[start]) end++;
-    if (end > start) tieSizes.push(end - start + 1);
-    start = end + 1;
-  }
-  const ranks = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    ranks[i] = (firstAbove(sorted, v, false) + firstAbove(sorted, v, true) + 1) / 2;
-  }
-  return { ranks, tieSizes };
+/** The average rank (1-based) of v in ascending `sorted`: the middle of its run of equal values. */
+function midrank(sorted: Float64Array, v: number): number {
+  return (firstAbove(sorted, v, false) + firstAbove(sorted, v, true) + 1) / 2;
 }
 
 /** The first position in ascending `sorted` whose value is above v (orEqual: at or above v). */
@@ -102,24 +84,36 @@ const EXACT_MAX_N = 50;
 export function wilcoxonSignedRank(
   x: readonly number[],
   y: readonly number[],
-  options: { zeroMethod?: ZeroMethod } = {},
+  /** `scratch`: a buffer of at least x.length to sort in, for a caller that tests many pairs in turn. */
+  options: { zeroMethod?: ZeroMethod; scratch?: Float64Array } = {},
 ): WilcoxonResult {
   if (x.length !== y.length) throw new RangeError(`wilcoxonSignedRank: lengths differ (${x.length} vs ${y.length})`);
   const zeroMethod = options.zeroMethod ?? 'wilcox';
-  let d = Float64Array.from(x, (xi, i) => xi - y[i]);
-  const nZero = d.filter((v) => v === 0).length;
-  const exact = d.length <= EXACT_MAX_N && nZero === 0;
-  if (!exact && zeroMethod === 'wilcox') d = d.filter((v) => v !== 0);
-  const count = d.length;
-  const nonZero = d.filter((v) => v !== 0).length;
+  const n = x.length;
+  let nZero = 0;
+  for (let i = 0; i < n; i++) if (x[i] - y[i] === 0) nZero++;
+  const exact = n <= EXACT_MAX_N && nZero === 0;
+  // 'wilcox' drops the zero differences before ranking (unless the exact test runs, which has none); 'pratt' ranks them.
+  const dropZeros = !exact && zeroMethod === 'wilcox';
+  const count = dropZeros ? n - nZero : n;
+  const nonZero = n - nZero;
   if (nonZero === 0) return { statistic: 0, pValue: 1, method: exact ? 'exact' : 'normal', n: 0 };
 
-  const { ranks } = midranks(d.map(Math.abs));
+  // One sorted copy of the ranked |differences|: a difference's rank is the middle of its run there (binary search),
+  // so no rank, sign or per-item arrays are made (at 100k items each such array is 0.8 MB a comparison).
+  const sorted = options.scratch && options.scratch.length >= count ? options.scratch.subarray(0, count) : new Float64Array(count);
+  for (let i = 0, k = 0; i < n; i++) {
+    const d = x[i] - y[i];
+    if (d !== 0 || !dropZeros) sorted[k++] = Math.abs(d);
+  }
+  sorted.sort();
+  // Zero differences carry no sign, so they add to neither sum (under 'pratt' they only push the others' ranks up).
   let rPlus = 0;
   let rMinus = 0;
-  for (let i = 0; i < count; i++) {
-    if (d[i] > 0) rPlus += ranks[i];
-    else if (d[i] < 0) rMinus += ranks[i];
+  for (let i = 0; i < n; i++) {
+    const d = x[i] - y[i];
+    if (d > 0) rPlus += midrank(sorted, d);
+    else if (d < 0) rMinus += midrank(sorted, -d);
   }
   const statistic = Math.min(rPlus, rMinus);
 
@@ -136,13 +130,18 @@ export function wilcoxonSignedRank(
 
   let mean = (count * (count + 1)) / 4;
   let variance = count * (count + 1) * (2 * count + 1);
-  let rankedForTies = ranks;
   if (zeroMethod === 'pratt') {
-    rankedForTies = ranks.filter((_, i) => d[i] !== 0);
     mean -= (nZero * (nZero + 1)) / 4;
     variance -= nZero * (nZero + 1) * (2 * nZero + 1);
   }
-  for (const t of midranks(rankedForTies).tieSizes) variance -= 0.5 * t * (t * t - 1);
+  // The tie correction counts ties among the signed (non-zero) differences; equal ranks are equal |differences|.
+  for (let start = 0; start < count; ) {
+    let end = start;
+    while (end + 1 < count && sorted[end + 1] === sorted[start]) end++;
+    const t = end - start + 1;
+    if (t > 1 && sorted[start] !== 0) variance -= 0.5 * t * (t * t - 1);
+    start = end + 1;
+  }
   const se = Math.sqrt(variance / 24);
   const z = (statistic - mean) / se;
   return { statistic, pValue: Math.min(1, 2 * normalSf(Math.abs(z))), method: 'normal', n: nonZero };

@@ -15,6 +15,7 @@ export interface ColumnRef {
 }
 
 interface PlannedGroup {
+  /** The group's items (shared with the bootstrap workers as its positions). */
   indices: Int32Array;
   resamples: number;
   group: ResampleGroup;
@@ -37,53 +38,58 @@ function sameIndices(a: Int32Array, b: ArrayLike<number>): boolean {
 }
 
 /**
- * A column's values in shared memory: posted to a bootstrap worker (resample-pool.ts) the column is shared, not
- * copied into each worker's heap (at 100k items x 4 systems the columns are about 13 MB).
- */
-function sharedCopy(values: ArrayLike<number>): Float64Array {
-  const copy = new Float64Array(new SharedArrayBuffer(values.length * Float64Array.BYTES_PER_ELEMENT));
-  copy.set(values);
-  return copy;
-}
-
-/**
- * Reused buffers for the positions and values a caller builds for BootstrapPlan.column, which copies what it keeps.
- * Planning a run takes one such set per system, metric, pair and category: at 100k items x 4 systems fresh typed
- * arrays for each were about 100 MB of short-lived buffers outside the JS heap, and the C allocator kept most of that
- * as resident memory once they were freed (the statistics phase's RSS rose about 100 MB over 33 MB of columns).
+ * Reused buffers for the positions a caller picks for BootstrapPlan.column, which copies what it keeps. Planning a
+ * run takes one such set per system, metric, pair and category: at 100k items x 4 systems fresh typed arrays for
+ * each were about 100 MB of short-lived buffers outside the JS heap, and the C allocator kept most of that as
+ * resident memory once they were freed (the statistics phase's RSS rose about 100 MB over 33 MB of columns).
  */
 export class PlanScratch {
-  private indices = new Int32Array(0);
-  private first = new Float64Array(0);
-  private second = new Float64Array(0);
+  private positions = new Int32Array(0);
 
-  /** Views of `count` positions and two value columns, valid until the next call. */
-  take(count: number): [Int32Array, Float64Array, Float64Array] {
-    if (count > this.indices.length) {
-      this.indices = new Int32Array(count);
-      this.first = new Float64Array(count);
-      this.second = new Float64Array(count);
-    }
-    return [this.indices.subarray(0, count), this.first.subarray(0, count), this.second.subarray(0, count)];
+  /** A view of `count` positions, valid until the next call. */
+  take(count: number): Int32Array {
+    if (count > this.positions.length) this.positions = new Int32Array(count);
+    return this.positions.subarray(0, count);
   }
+}
+
+function isShared(values: ArrayLike<number | null | undefined>): values is Float64Array {
+  return values instanceof Float64Array && values.buffer instanceof SharedArrayBuffer;
+}
+
+/** A copy in shared memory, NaN where the source has no number. */
+function sharedColumn(values: ArrayLike<number | null | undefined>): Float64Array {
+  const copy = new Float64Array(new SharedArrayBuffer(values.length * Float64Array.BYTES_PER_ELEMENT));
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    copy[i] = typeof v === 'number' ? v : NaN;
+  }
+  return copy;
 }
 
 export class BootstrapPlan {
   private readonly groups: PlannedGroup[] = [];
   private readonly byHash = new Map<string, number[]>();
   private draws: Float64Array[][] | undefined;
+  /**
+   * The shared copy of each source that was not already in shared memory: one per source array, however many
+   * groups read it.
+   */
+  private readonly shared = new Map<object, Float64Array>();
 
   constructor(private readonly seed: number) {}
 
   /**
-   * Requests statistic(values) over the items `indices` (positions in the caller's item list, ascending; values
-   * aligned with them). `key` names the column (e.g. "system|metric"): the same key on the same items is computed
-   * once.
+   * Requests statistic(source[i] for i in indices) over the items `indices` (positions in the caller's item list,
+   * ascending; `source` aligned with that list, a value at each of them). `key` names the column (e.g.
+   * "system|metric"): the same key on the same items is computed once. A Float64Array over a SharedArrayBuffer is
+   * read where it is, by every thread, so the caller must not change it until the plan has run; any other source is
+   * copied once into shared memory.
    */
   column(
     key: string,
     indices: ArrayLike<number>,
-    values: ArrayLike<number>,
+    source: ArrayLike<number | null | undefined>,
     statistic: NamedStatistic,
     options: { resamples: number; seed?: number },
   ): ColumnRef {
@@ -94,9 +100,16 @@ export class BootstrapPlan {
     const existing = planned.columnKeys.get(columnKey);
     if (existing !== undefined) return { group, column: existing };
     const column = planned.group.columns.length;
-    planned.group.columns.push({ values: sharedCopy(values), statistic });
+    planned.group.columns.push({ values: this.sharedSource(source), statistic });
     planned.columnKeys.set(columnKey, column);
     return { group, column };
+  }
+
+  private sharedSource(source: ArrayLike<number | null | undefined>): Float64Array {
+    if (isShared(source)) return source;
+    let copy = this.shared.get(source);
+    if (!copy) this.shared.set(source, (copy = sharedColumn(source)));
+    return copy;
   }
 
   /** An explicit seed makes a group of its own (a statistic that keeps its historical random stream). */
@@ -106,10 +119,12 @@ export class BootstrapPlan {
     const candidates = this.byHash.get(key) ?? [];
     for (const g of candidates) if (sameIndices(this.groups[g].indices, indices)) return g;
     const g = this.groups.length;
+    const positions = new Int32Array(new SharedArrayBuffer(indices.length * Int32Array.BYTES_PER_ELEMENT));
+    positions.set(indices);
     this.groups.push({
-      indices: Int32Array.from(indices),
+      indices: positions,
       resamples,
-      group: { n: indices.length, seed: explicitSeed ?? deriveSeed(this.seed, `bootstrap\u0000${key}`), resamples, columns: [] },
+      group: { n: indices.length, seed: explicitSeed ?? deriveSeed(this.seed, `bootstrap\u0000${key}`), resamples, columns: [], positions },
       columnKeys: new Map(),
     });
     this.byHash.set(key, [...candidates, g]);
@@ -132,9 +147,13 @@ export class BootstrapPlan {
     );
   }
 
-  /** The values a column was given, aligned with its group's items. */
-  valuesOf(ref: ColumnRef): Float64Array {
-    return this.groups[ref.group].group.columns[ref.column].values;
+  /** A column's values on its group's items, in their order (a copy). */
+  valuesOf(ref: ColumnRef): number[] {
+    const { group } = this.groups[ref.group];
+    const { values } = group.columns[ref.column];
+    const out = new Array<number>(group.n);
+    for (let i = 0; i < group.n; i++) out[i] = values[group.positions ? group.positions[i] : i];
+    return out;
   }
 
   /** The statistic's value on each resample. */

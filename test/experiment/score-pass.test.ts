@@ -60,7 +60,9 @@ describe('scoreRun', () => {
     expect(scores.score(0, 0, 'f1')).toBe(0.06);
     expect(scores.score(0, 2, 'f1')).toBeNull();
     expect(scores.latencyMs(1, 1)).toBeNull();
-    expect(scores.latencySeries(0)).toEqual({ client: [20, 10], service: [5], firstToken: [], answered: 2 });
+    expect(Array.from(scores.latencyColumn(0))).toEqual([20, 10, NaN]);
+    expect(Array.from(scores.latencyColumn(0, 'service'))).toEqual([5, NaN, NaN]);
+    expect(Array.from(scores.latencyColumn(0, 'first-token'))).toEqual([NaN, NaN, NaN]);
     expect(scores.totals(0)).toMatchObject({ done: 2, errors: 0, retries: 4, inputTokens: 0, withUsage: 0, setupCalls: 1 });
     expect(scores.totals(1)).toMatchObject({ done: 2, errors: 1, retries: 2, inputTokens: 4, withUsage: 1, setupCalls: 0 });
     expect([scores.setupCalls(0), scores.setupCalls(1)]).toEqual([1, 0]);

@@ -142,4 +142,42 @@ describe('one-pass resampling', () => {
     expect(stats.requested('lat')).toEqual(bootstrapCi(latencies, 'p95', { seed: 77, resamples: 2000 }));
     expect(stats.requested('other')).toBeUndefined();
   }, 60_000);
+
+  it('columns read in place (shared memory, NaN for none) and at positions give the statistics of plain arrays', async () => {
+    const plain = run(480, 6);
+    const shared = (values: ArrayLike<number | null | undefined>) => {
+      const column = new Float64Array(new SharedArrayBuffer(values.length * 8));
+      for (let i = 0; i < values.length; i++) column[i] = values[i] ?? NaN;
+      return column;
+    };
+    const columns = new Map<string, Float64Array>();
+    const inPlace: CompareSystemsInput = {
+      ...plain,
+      scores: (s, m) => columns.get(`${s}|${m}`) ?? columns.set(`${s}|${m}`, shared(plain.scores(s, m))).get(`${s}|${m}`)!,
+      latency: (s) => columns.get(`${s}|latency`) ?? columns.set(`${s}|latency`, shared(plain.latency!(s))).get(`${s}|latency`)!,
+    };
+    const latency = shared(plain.latency!('rag'));
+    const answered = Int32Array.from(Array.from(latency).flatMap((v, i) => (Number.isNaN(v) ? [] : [i])));
+    const request = { key: 'lat', statistic: 'p95' as const, seed: 5, resamples: 500 };
+    const a = await runStatistics(plain, { threads: 2 }, [{ ...request, values: Array.from(answered, (i) => latency[i]) }]);
+    const b = await runStatistics(inPlace, { threads: 2 }, [{ ...request, values: latency, positions: answered }]);
+    expect(b.comparisons).toEqual(a.comparisons);
+    for (const system of plain.systems) {
+      for (const category of [undefined, 'lookup', 'style', 'changed']) expect(b.metricInterval(system, 'f1', category)).toEqual(a.metricInterval(system, 'f1', category));
+    }
+    expect(b.requested('lat')).toEqual(a.requested('lat'));
+  }, 60_000);
+
+  it('a group read at positions, in one run or scattered, resamples exactly as its values copied out', () => {
+    const rng = createRng(8);
+    const source = Float64Array.from({ length: 900 }, () => Math.round(rng() * 100) / 10);
+    const other = Float64Array.from({ length: 900 }, () => rng());
+    for (const positions of [Int32Array.from({ length: 600 }, (_, i) => i + 150), Int32Array.from({ length: 300 }, (_, i) => i * 3 + 1)]) {
+      const statistics = ['mean', 'mean', 'mean', 'p95', 'p50'] as const;
+      const sources = [source, other, source, source, other];
+      const atPositions = { n: positions.length, seed: 3, resamples: 60, positions, columns: statistics.map((statistic, c) => ({ values: sources[c], statistic })) };
+      const copied = { n: positions.length, seed: 3, resamples: 60, columns: statistics.map((statistic, c) => ({ values: Float64Array.from(positions, (i) => sources[c][i]), statistic })) };
+      expect(resampleRange(atPositions, 0, 60)).toEqual(resampleRange(copied, 0, 60));
+    }
+  });
 });
