@@ -35,6 +35,12 @@ export const COMMON_VERBS = set(
     'continue continues operate operates involve involves apply applies establish establishes develop develops ' +
     'based according called named known',
 );
+/** Sentence adverbs that link a statement to the one before it ("However, ...", "... indeed"): never part of an answer. */
+export const DISCOURSE_ADVERBS = set(
+  'however indeed thus therefore moreover furthermore nevertheless nonetheless meanwhile consequently hence instead ' +
+    'otherwise accordingly likewise similarly additionally finally firstly secondly thirdly lastly subsequently ' +
+    'afterwards afterward initially eventually ultimately notably namely alternatively conversely',
+);
 export const MONTHS = set('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec');
 /** The day names; WEEKDAYS adds their plurals ("on Fridays"). */
 export const WEEKDAY_NAMES = set('monday tuesday wednesday thursday friday saturday sunday');

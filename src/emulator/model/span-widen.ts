@@ -1,16 +1,20 @@
 /**
  * Widening the ranker's chosen span to the whole phrase some questions ask for, by general English rules applied
- * after ranking (so the ranker's inputs do not change): a "how often" question gets the frequency phrase nearest
- * the span ("every Friday", "twice a week", "daily"); a "when" question whose span is one end of a "from X to Y" /
- * "between X and Y" range gets the range (a quantity question too: "from 1.5 mm to 13 mm"), and a bare number its unit; a question about a plural noun ("Which tools ...") whose span is one item
- * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item. One rule narrows instead: a "who"
+ * after ranking (so the ranker's inputs do not change), once span-trim.ts has tidied it: a "how often" question gets
+ * the frequency phrase nearest the span ("every Friday", "twice a week", "daily"); a "when" question whose span is
+ * one end of a "from X to Y" / "between X and Y" range gets the range (a quantity question too: "from 1.5 mm to 13
+ * mm", and a bare "5,000 to 30,000"), a part of a date the whole date ("1974" -> "January 18, 1974", "9th" -> "9th
+ * century"), and a bare number its unit; a question about a plural noun ("Which tools ...") whose span is one item
+ * of a coordination ("lawn mower, leaf blower or chainsaw") gets every item. Some rules narrow instead: a "who"
  * question's span that opens with a descriptor before a name ("naval officer Jean Ribault") keeps the name, and a
  * titled name "of" a place ("King Charles III of West Francia") or a name with its appositive ("Frederick William,
- * Elector of Brandenburg") the name.
+ * Elector of Brandenburg") the name; a part of a longer name gets the whole name ("Ayanz y Beaumont" -> "Jerónimo de
+ * Ayanz y Beaumont").
  */
 import { WEEKDAY_NAMES } from './lexicon.js';
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from './spans.js';
+import { numberFirst, tidySpan, unsaidItems } from './span-trim.js';
 
 /** A token span, first and last token index inclusive. */
 export interface TokenSpan {
@@ -61,8 +65,9 @@ export function frequencyPhrases(tokens: Token[]): TokenSpan[] {
 
 /**
  * The ranges of a sentence, without the opening preposition: "from X to Y" / "between X and Y" -> "X to Y", where
- * X and Y are runs of numbers, dates, times and units; and a bare "X to Y" when both ends are clock times or days
- * ("10:00 to 16:00", "Monday to Friday"), which read as a range without an opener.
+ * X and Y are runs of numbers, dates, times and units; and a bare "X to Y" when both ends are counts ("5,000 to
+ * 30,000", with a unit after: "five to ten years"), clock times or days ("10:00 to 16:00", "Monday to Friday"),
+ * which read as a range without an opener.
  */
 export function ranges(tokens: Token[]): TokenSpan[] {
   const out: TokenSpan[] = [];
@@ -75,6 +80,12 @@ export function ranges(tokens: Token[]): TokenSpan[] {
       if (b < 0) continue;
       out.push({ first: i + 1, last: b });
       i = b;
+    } else if (tokens[i].tag === 'N' && !tokens[i].year && bareTo(tokens, i) > 0) {
+      // Two counts joined by "to" are one amount ("5,000 to 30,000", "1% to 3%", "five to ten years").
+      let last = bareTo(tokens, i);
+      if (tokens[last + 1]?.lower === '%' || tokens[last + 1]?.unit) last++;
+      out.push({ first: i, last });
+      i = last;
     } else if (clockOrDay(tokens[i]) && BARE_RANGE.has(tokens[i + 1]?.lower ?? '') && clockOrDay(tokens[i + 2]) && clockOrDay(tokens[i]) === clockOrDay(tokens[i + 2])) {
       let last = i + 2;
       if (MERIDIEM_RE.test(tokens[last + 1]?.lower ?? '')) last++;
@@ -86,6 +97,11 @@ export function ranges(tokens: Token[]): TokenSpan[] {
 }
 
 const BARE_RANGE = new Set(['to', '-', '–']);
+/** The second count of a bare "N to N" / "N% to N%" range starting at i, or -1 (a year is a date, not a count). */
+function bareTo(tokens: Token[], i: number): number {
+  const k = tokens[i + 1]?.lower === '%' ? i + 2 : i + 1;
+  return tokens[k]?.lower === 'to' && tokens[k + 1]?.tag === 'N' && !tokens[k + 1].year ? k + 1 : -1;
+}
 const CLOCK_RE = /^\d{1,2}[:.]\d{2}$/u;
 /** "clock" for a clock time ("16:00"), "day" for a weekday, else undefined: the ends of a bare range must match. */
 const clockOrDay = (t: Token | undefined): 'clock' | 'day' | undefined =>
@@ -215,11 +231,58 @@ export function beforeAppositive(tokens: Token[], span: TokenSpan): TokenSpan {
   return span;
 }
 
+/** A span of names inside a longer run of names, particles between allowed ("Ayanz y Beaumont" in "Jerónimo de Ayanz y Beaumont"), is the whole run. */
+export function fullName(tokens: Token[], span: TokenSpan): TokenSpan {
+  if (!tokens[span.first].proper || !tokens[span.last].proper) return span;
+  // A name word not in the question; the sentence's first word is capitalized anyway and counts as one before a name.
+  const nameWord = (k: number) => tokens[k] !== undefined && !tokens[k].inQuestion && (tokens[k].proper || (k === 0 && tokens[k].tag === 'X'));
+  let { first, last } = span;
+  for (;;) {
+    if (nameWord(first - 1)) first--;
+    else if (NAME_PARTICLES.has(tokens[first - 1]?.lower ?? '') && tokens[first - 1].lower !== 'of' && nameWord(first - 2)) first -= 2;
+    else break;
+  }
+  while (tokens[last + 1]?.proper === true && !tokens[last + 1].inQuestion) last++;
+  return { first, last };
+}
+
+const PERIOD_MODIFIERS = new Set(['early', 'late', 'mid', 'middle']);
+const DAY_RE = /^\d{1,2}(?:st|nd|rd|th)?$/u;
+const ORDINAL_RE = /^\d+(?:st|nd|rd|th)$/u;
+const CENTURY_RE = /^centur/u;
+const isMonth = (t: Token | undefined) => t !== undefined && t.date && /^\p{L}/u.test(t.lower) && !pluralTime(t) && !WEEKDAY_NAMES.has(t.lower);
+const isDateToken = (t: Token) => t.date || t.year || t.timeUnit || t.tag === 'N';
+
+/**
+ * A date span is the date and nothing after it ("1977 merger" -> "1977"), and the whole date when it is part of
+ * one: a year with the day and month before it ("January 18, 1974", "18 January 1974") or the month ("May 1191"),
+ * an ordinal with its "century", a period with "early/late/mid" before it ("early 1990s").
+ */
+export function wholeDate(tokens: Token[], span: TokenSpan): TokenSpan {
+  let { first, last } = span;
+  if (tokens[first].date || tokens[first].year) {
+    let k = first;
+    while (k < last && (isDateToken(tokens[k + 1]) || tokens[k + 1].lower === ',' || tokens[k + 1].lower === 'of' || tokens[k + 1].lower === 'the')) k++;
+    if (k < last && tokens.slice(k + 1, last + 1).every((t) => t.tag === 'X' || t.tag === 'V')) last = k;
+    while (last > first && !isDateToken(tokens[last])) last--;
+  }
+  if (tokens[last].year) {
+    let k = first;
+    if (tokens[k - 1]?.lower === ',' && DAY_RE.test(tokens[k - 2]?.lower ?? '') && isMonth(tokens[k - 3])) k -= 3;
+    else if (isMonth(tokens[k - 1])) k = DAY_RE.test(tokens[k - 2]?.lower ?? '') ? k - 2 : k - 1;
+    first = Math.min(first, k);
+  }
+  if (ORDINAL_RE.test(tokens[last].lower) && CENTURY_RE.test(tokens[last + 1]?.lower ?? '')) last++;
+  if ((tokens[first].year || CENTURY_RE.test(tokens[last].lower)) && PERIOD_MODIFIERS.has(tokens[first - 1]?.lower ?? '')) first--;
+  return { first, last };
+}
+
 const overlaps = (a: TokenSpan, b: TokenSpan) => a.first <= b.last && b.first <= a.last;
 const gap = (a: TokenSpan, b: TokenSpan) => (overlaps(a, b) ? 0 : a.last < b.first ? b.first - a.last : a.first - b.last);
 
 /** The span the question asks for, given the ranker's choice inside the sentence's tokens. */
-export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis): TokenSpan {
+export function widenSpan(tokens: Token[], chosen: TokenSpan, q: QuestionAnalysis): TokenSpan {
+  const span = tidySpan(tokens, chosen);
   if (q.frequency) {
     let best: TokenSpan | undefined;
     for (const p of frequencyPhrases(tokens)) if (best === undefined || gap(p, span) < gap(best, span)) best = p;
@@ -229,9 +292,13 @@ export function widenSpan(tokens: Token[], span: TokenSpan, q: QuestionAnalysis)
     // The range the span is one end of, or (for a day or date) the range right after it ("weekdays from 8 a.m. to 6 p.m.").
     const range = ranges(tokens).find((r) => overlaps(r, span) || (q.type === 'date' && r.first === span.last + 2 && RANGE_OPENERS[tokens[span.last + 1].lower] !== undefined));
     if (range) return { first: Math.min(range.first, span.first), last: Math.max(range.last, span.last) };
-    return q.type === 'number' ? withUnit(tokens, span) : span;
+    return q.type === 'number' ? withUnit(tokens, numberFirst(tokens, span)) : wholeDate(tokens, span);
   }
   if (q.pluralHead) return coordination(tokens, span) ?? span;
-  if (q.type === 'person') return nameOnly(tokens, withoutOfPlace(tokens, beforeAppositive(tokens, span)));
+  if (!q.wantsList && (q.type === 'entity' || q.type === 'location')) {
+    const items = unsaidItems(tokens, span);
+    if (items !== span) return items;
+  }
+  if (q.type === 'person') return fullName(tokens, nameOnly(tokens, withoutOfPlace(tokens, beforeAppositive(tokens, span))));
   return span;
 }
