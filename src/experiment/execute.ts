@@ -33,6 +33,8 @@ export interface ExecuteInput {
   progressReporter: ProgressReporter;
   cacheDir: string;
   log: (line: string) => void;
+  /** Awaited between the calls and their scoring (RunOptions.betweenPhases). */
+  betweenPhases?: () => Promise<void>;
 }
 
 export interface Execution {
@@ -131,6 +133,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
       `${outcome.retries} retries (${outcome.throttles} throttled), ${outcome.cacheHits} from cache`,
   );
 
+  await input.betweenPhases?.();
   // Scored in the set's order, each item's systems in the config's order, whatever order the calls finished in.
   const scored = await scoreRun(outcome.journalIndex!, evalSet.items, metricNames, (item, record) => scoreRecord(scorers, item, record), input.outDir);
   const promptTokensMean = input.systems.some((s) => retrievesKnowledgeBase(s.spec.kind)) ? meanPromptTokens(evalSet.items.map((i) => i.prompt)) : undefined;

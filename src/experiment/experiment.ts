@@ -65,7 +65,7 @@ export interface RunOptions {
   /** Asks the user; given only when stdin and stderr are a TTY. */
   confirm?: (question: string) => Promise<boolean>;
   /**
-   * Awaited as the run moves from its calls to its statistics and from those to its reports, when each phase's
+   * Awaited as the run moves from its calls to their scoring, to its statistics and to its reports, when each phase's
    * working data is garbage: the CLI collects it there (src/cli/heap-growth.ts); the library leaves the GC alone.
    */
   betweenPhases?: () => Promise<void>;
@@ -267,6 +267,7 @@ async function executeAndAssemble({ staged, endpoint, provisioned, createdAt }: 
     progressReporter: progressEvents(opts.emit, opts.progress ? createProgress(opts.progress) : undefined),
     cacheDir: join(opts.cwd, '.ftrag', 'cache'),
     log: opts.log,
+    betweenPhases: opts.betweenPhases,
   });
   try {
     const sideEvals = await runSideEvals(provisioned, { config, baseDir, clients, outDir, resume: !!snapshot, cacheDir: join(opts.cwd, '.ftrag', 'cache'), log: opts.log });

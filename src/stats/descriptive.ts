@@ -48,8 +48,12 @@ export function sampleSd(values: ArrayLike<number>): number {
   return values.length < 2 ? 0 : sampleStandardDeviation(asArray(values));
 }
 
+/**
+ * simple-statistics types its inputs as arrays but reads only `length` and indices, so a typed array is handed over
+ * as it is: copying a 100k-item column into an array for each mean was 0.8 MB of garbage a call.
+ */
 function asArray(values: ArrayLike<number>): number[] {
-  return Array.isArray(values) ? values : Array.from(values);
+  return Array.isArray(values) || ArrayBuffer.isView(values) ? (values as number[]) : Array.from(values);
 }
 
 /** p50/p95/p99/mean of the finite values (nulls and NaN skipped); zeros when there are none (n says so). */

@@ -22,7 +22,7 @@ export interface PairedDifferences {
   onlyB?: number;
 }
 
-export function pairedDifferences(a: readonly number[], b: readonly number[]): PairedDifferences {
+export function pairedDifferences(a: ArrayLike<number>, b: ArrayLike<number>): PairedDifferences {
   const n = Math.min(a.length, b.length);
   let sum = 0;
   let sumSq = 0;

@@ -82,8 +82,8 @@ const EXACT_MAX_N = 50;
  *   'pratt' ranks them and then removes their ranks (Cureton's adjustment of mean and variance).
  */
 export function wilcoxonSignedRank(
-  x: readonly number[],
-  y: readonly number[],
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
   /** `scratch`: a buffer of at least x.length to sort in, for a caller that tests many pairs in turn. */
   options: { zeroMethod?: ZeroMethod; scratch?: Float64Array } = {},
 ): WilcoxonResult {

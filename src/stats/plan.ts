@@ -147,11 +147,16 @@ export class BootstrapPlan {
     );
   }
 
-  /** A column's values on its group's items, in their order (a copy). */
-  valuesOf(ref: ColumnRef): number[] {
+  /** The number of items a column's group resamples. */
+  itemCount(ref: ColumnRef): number {
+    return this.groups[ref.group].group.n;
+  }
+
+  /** A column's values on its group's items, in their order, copied into `into` (a view of it; at least itemCount long). */
+  valuesOf(ref: ColumnRef, into = new Float64Array(this.itemCount(ref))): Float64Array {
     const { group } = this.groups[ref.group];
     const { values } = group.columns[ref.column];
-    const out = new Array<number>(group.n);
+    const out = into.subarray(0, group.n);
     for (let i = 0; i < group.n; i++) out[i] = values[group.positions ? group.positions[i] : i];
     return out;
   }
