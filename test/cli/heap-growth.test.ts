@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { capHeapGrowth, HEAP_GROWING_PERCENT, phaseCollector } from '../../src/cli/heap-growth.js';
+import { describe, expect, it, vi } from 'vitest';
+
+/**
+ * The module keeps whether capHeapGrowth ran in its own state, so each test takes a fresh copy: the tests pass in any
+ * order (CI runs them shuffled too).
+ */
+async function freshModule(): Promise<typeof import('../../src/cli/heap-growth.js')> {
+  vi.resetModules();
+  return import('../../src/cli/heap-growth.js');
+}
 
 /** Half a million objects, live long enough to be in the old generation, where only a full collection frees them. */
 function oldObjects(): { i: number; text: string }[][] {
@@ -7,21 +15,26 @@ function oldObjects(): { i: number; text: string }[][] {
 }
 
 describe('capHeapGrowth', () => {
-  it('runs no collection between phases in a process that is not the CLI', () => {
+  it('runs no collection between phases in a process that is not the CLI', async () => {
+    const { phaseCollector } = await freshModule();
     expect(phaseCollector()).toBeUndefined();
   });
 
-  it('caps the growth factor when node was started without one', () => {
+  it('caps the growth factor when node was started without one', async () => {
+    const { capHeapGrowth, HEAP_GROWING_PERCENT } = await freshModule();
     expect(capHeapGrowth(['--enable-source-maps'])).toBe(HEAP_GROWING_PERCENT);
     expect(HEAP_GROWING_PERCENT).toBeGreaterThan(0);
   });
 
-  it("leaves a user's own --heap-growing-percent alone, in either spelling", () => {
+  it("leaves a user's own --heap-growing-percent alone, in either spelling", async () => {
+    const { capHeapGrowth } = await freshModule();
     expect(capHeapGrowth(['--heap-growing-percent=0'])).toBeUndefined();
     expect(capHeapGrowth(['--heap_growing_percent=80'])).toBeUndefined();
   });
 
   it('in the CLI process, collects the garbage a phase left before the next one', async () => {
+    const { capHeapGrowth, phaseCollector } = await freshModule();
+    capHeapGrowth(['--heap-growing-percent=0']);
     const collect = phaseCollector();
     expect(collect).toBeTypeOf('function');
     let held: unknown[][] | undefined = oldObjects();
