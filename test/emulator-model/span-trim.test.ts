@@ -23,7 +23,7 @@ function answer(sentence: string, question: string, chosen: string): string {
 describe('tidying a chosen span', () => {
   it('drops a sentence adverb at either end', () => {
     expect(answer('However, rail traffic grew in spring.', 'What grew in spring?', 'However, rail traffic')).toBe('rail traffic');
-    expect(answer('The ferry ran nonetheless.', 'What ran?', 'ferry ran nonetheless')).toBe('ferry ran');
+    expect(answer('The ferry sailed to the UK nonetheless.', 'Where did the ferry sail?', 'the UK nonetheless')).toBe('the UK');
   });
   it('never leaves a bracket half open', () => {
     expect(answer('The path is 3 miles (5 km) long.', 'How long is the path?', '3 miles (5 km')).toBe('3 miles');
@@ -60,5 +60,15 @@ describe('quantities and dates read whole', () => {
 describe('names read whole', () => {
   it('answers a who-question with the whole name a part of it stands in', () => {
     expect(answer('The survey was led by Ana de Soto Ruiz in 1911.', 'Who led the survey?', 'Soto Ruiz')).toBe('Ana de Soto Ruiz');
+  });
+  it('shapes the span to what the question asks for', () => {
+    expect(answer('The ferry ran nonetheless.', 'What ran?', 'ferry ran nonetheless')).toBe('ferry');
+    expect(answer('The court held that tolls on bicycles breached article 9 of the charter.', 'The court held that tolls on what breached article 9?', 'bicycles breached article 9')).toBe('bicycles');
+    expect(answer('Its orchards grow apples, pears and plums.', 'Name one fruit its orchards grow.', 'apples, pears and plums')).toBe('apples');
+    expect(answer('The bridge was designed by the Danish engineer Ida Holm.', 'What nationality was the designer?', 'Danish engineer')).toBe('Danish');
+    expect(answer('Her business partner, the printer Tomas Varga, ran the shop.', 'What was the name of her business partner?', 'printer Tomas Varga')).toBe('Tomas Varga');
+    expect(answer('The lighthouse was lit on 3 March 1884.', 'What year was the lighthouse lit?', '3 March 1884')).toBe('1884');
+    // Two years: the date is the answer as it stands.
+    expect(answer('The line ran from May 1901 to June 1904.', 'What year did the line run?', 'May 1901 to June 1904')).toBe('May 1901 to June 1904');
   });
 });

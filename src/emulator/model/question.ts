@@ -31,6 +31,12 @@ export interface QuestionAnalysis {
   pluralHead: boolean;
   /** A yes-no question: it opens with an auxiliary and has no wh-word ("Does it work without Wi-Fi?"). */
   yesNo: boolean;
+  /** One example is asked for ("Name a luxury division of Toyota.", "Give one reason ..."): one item of a list answers. */
+  asksOne: boolean;
+  /** A nationality is asked for ("What nationality was ...?"): the adjective ("Greek"), not the person it describes. */
+  asksNationality: boolean;
+  /** A name is asked for ("What was the name of his partner?"): the name, not the words describing it. */
+  asksName: boolean;
 }
 
 const COPULAS = new Set(['is', 'was', 'are', 'were']);
@@ -38,6 +44,9 @@ const DO_FORMS = new Set(['do', 'does', 'did']);
 const BE_FORMS = new Set(['is', 'was', 'are', 'were', 'be', 'been']);
 const SKIP_AFTER_WH = new Set(['kind', 'type', 'sort', 'form', 'part', 'name', 'kinds', 'types', 'sorts', 'forms', 'parts', 'names', 'of']);
 const PASSAGE_CUES = /^\s*(?:describe|explain|summari[sz]e|outline|tell me about|what happens)\b/i;
+const ONE_CUES = /^\s*(?:name|give|mention|cite)\s+(?:a|an|one)\b/i;
+const NATIONALITY_CUES = /\b(?:nationality|ethnicity)\b/i;
+const NAME_CUES = /\bname of\b/i;
 const LIST_CUES = /\b(?:list|name (?:all|the|some|two|three|four|five)|what are (?:the|some)|which (?:are|were) the|what were (?:the|some)|enumerate)\b/i;
 
 export function analyzeQuestion(question: string): QuestionAnalysis {
@@ -93,7 +102,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const rightWord = whAt >= 0 && right < ws.length ? stem(ws[right]) : undefined;
   const frequency = wh === 'how' && next === 'often';
   const yesNo = whAt < 0 && ws.length > 1 && AUXILIARIES.has(ws[0]);
-  return { type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question), frequency, pluralHead, yesNo };
+  return {
+    type, headNoun, wantsList, wantsPassage, form, preposition, leftWord, rightWord, choices: eitherOr(question), frequency, pluralHead, yesNo,
+    asksOne: ONE_CUES.test(question), asksNationality: NATIONALITY_CUES.test(question), asksName: NAME_CUES.test(question),
+  };
 }
 
 /** "... soft or hard?" -> ["soft", "hard"]: the single words either side of the last " or ". */

@@ -25,7 +25,7 @@ export const NON_ANSWER = "I don't have enough information to answer that.";
  * IDF weight a sentence must carry to be read at all (below it: the non-answer); coverageWeight = how much sentence
  * coverage counts against the span score when the best sentences compete.
  */
-export const READER_WEIGHTS = { minCoverage: 0.15 };
+export const READER_WEIGHTS = { minCoverage: 0.1 };
 /** A sentence must carry at least this share of the question's IDF weight to be read as the answer. */
 export const MIN_COVERAGE = READER_WEIGHTS.minCoverage;
 

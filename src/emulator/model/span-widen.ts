@@ -14,7 +14,7 @@
 import { WEEKDAY_NAMES } from './lexicon.js';
 import type { QuestionAnalysis } from './question.js';
 import type { Token } from './spans.js';
-import { numberFirst, tidySpan, unsaidItems } from './span-trim.js';
+import { beforeQuestionVerb, firstItem, leadingName, numberFirst, tidySpan, unsaidItems, yearOnly } from './span-trim.js';
 
 /** A token span, first and last token index inclusive. */
 export interface TokenSpan {
@@ -282,7 +282,27 @@ const gap = (a: TokenSpan, b: TokenSpan) => (overlaps(a, b) ? 0 : a.last < b.fir
 
 /** The span the question asks for, given the ranker's choice inside the sentence's tokens. */
 export function widenSpan(tokens: Token[], chosen: TokenSpan, q: QuestionAnalysis): TokenSpan {
-  const span = tidySpan(tokens, chosen);
+  return shapeForQuestion(tokens, widened(tokens, tidySpan(tokens, chosen), q), q);
+}
+
+/**
+ * The span shaped to what the question asks for, once it is tidied and widened: one example is the first item of a
+ * coordination ("Name a luxury division ...": "Lexus and Infiniti" -> "Lexus"), a nationality is the adjective
+ * before the noun it describes ("Greek mathematician" -> "Greek"), a name is the name without its descriptor
+ * ("What was the name of his partner?": "flour mill Boulton" -> "Boulton"), a year is the year of a longer date
+ * ("1 May 1191" -> "1191" for "What year ...?"), and no answer ends on a verb of the question with nothing new after
+ * it ("motorcycles pulling trailers infringed article 34" for "... prohibiting what infringed article 34?").
+ */
+function shapeForQuestion(tokens: Token[], span: TokenSpan, q: QuestionAnalysis): TokenSpan {
+  let out = beforeQuestionVerb(tokens, span);
+  if (q.asksOne) out = firstItem(tokens, out);
+  if (q.asksNationality) out = leadingName(tokens, out);
+  if (q.asksName && q.type === 'entity') out = fullName(tokens, nameOnly(tokens, out));
+  if (q.headNoun === 'year') out = yearOnly(tokens, out);
+  return out;
+}
+
+function widened(tokens: Token[], span: TokenSpan, q: QuestionAnalysis): TokenSpan {
   if (q.frequency) {
     let best: TokenSpan | undefined;
     for (const p of frequencyPhrases(tokens)) if (best === undefined || gap(p, span) < gap(best, span)) best = p;
