@@ -27,3 +27,12 @@ export interface EvalSet {
   sha256: string;
   items: EvalItem[];
 }
+
+/**
+ * Items by position: an array, or a PackedItems (src/datasets/packed-items.ts) that holds a large set as bytes and
+ * rebuilds an item each time it is asked for one (so an item taken twice is two equal objects, never one).
+ */
+export interface ItemList extends Iterable<EvalItem> {
+  readonly length: number;
+  at(index: number): EvalItem | undefined;
+}

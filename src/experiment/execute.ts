@@ -91,7 +91,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
       .map((s) => [s.spec.id, createTarget(targetSpecOf(s, config), { runtime: clients.runtime, agentRuntime: clients.agentRuntime, sagemakerRuntime: clients.sagemakerRuntime, region: config.region, accountId })]),
   );
   // Also opens and warms each system's connections, so no timed call pays the set-up (a resumed run warms too).
-  if (evalSet.size > 0) await preflight([...onDemandTargets.values()], evalSet.items[0], config.runner.timeoutMs, { refuse: !input.resume });
+  if (evalSet.size > 0) await preflight([...onDemandTargets.values()], evalSet.items.at(0)!, config.runner.timeoutMs, { refuse: !input.resume });
   // Systems with `execution: batch` run as one Bedrock batch job each (after the cheap checks above); their answers are
   // then replayed through the runner, so the journal, scoring and reports treat them like on-demand answers.
   const batchSystems = input.systems.filter((s) => s.spec.execution === 'batch');
@@ -99,7 +99,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
     ? await createBatchTargets(batchSystems.map((s) => targetSpecOf(s, config)), {
         bedrock: clients.bedrock,
         s3: clients.s3,
-        requests: evalSet.items.map(requestOf),
+        requests: Array.from(evalSet.items, requestOf),
         emulated: !clients.endpointKey.startsWith('aws:'),
         locations: Object.fromEntries(batchSystems.map((s) => [s.spec.id, s.spec.batch])),
         pollMs: clients.endpointKey.startsWith('aws:') ? 60_000 : 100,
@@ -136,7 +136,7 @@ export async function executeAndScore(input: ExecuteInput): Promise<Execution> {
   await input.betweenPhases?.();
   // Scored in the set's order, each item's systems in the config's order, whatever order the calls finished in.
   const scored = await scoreRun(outcome.journalIndex!, evalSet.items, metricNames, (item, record) => scoreRecord(scorers, item, record), input.outDir);
-  const promptTokensMean = input.systems.some((s) => retrievesKnowledgeBase(s.spec.kind)) ? meanPromptTokens(evalSet.items.map((i) => i.prompt)) : undefined;
+  const promptTokensMean = input.systems.some((s) => retrievesKnowledgeBase(s.spec.kind)) ? meanPromptTokens(Array.from(evalSet.items, (i) => i.prompt)) : undefined;
   evalSet.release();
   const allFailedSystems = Object.entries(outcome.perSystem)
     .filter(([, c]) => c.completed === 0 && c.failed > 0)

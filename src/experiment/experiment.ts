@@ -65,8 +65,9 @@ export interface RunOptions {
   /** Asks the user; given only when stdin and stderr are a TTY. */
   confirm?: (question: string) => Promise<boolean>;
   /**
-   * Awaited as the run moves from its calls to their scoring, to its statistics and to its reports, when each phase's
-   * working data is garbage: the CLI collects it there (src/cli/heap-growth.ts); the library leaves the GC alone.
+   * Awaited as the run moves from its calls to their scoring, to its statistics and to its reports (and between the
+   * HTML report's passes over the items), when each phase's working data is garbage: the CLI collects it there
+   * (src/cli/heap-growth.ts); the library leaves the GC alone.
    */
   betweenPhases?: () => Promise<void>;
 }
@@ -231,7 +232,7 @@ async function provisionAndRun(staged: StagedRun): Promise<RunOutcome> {
     try {
       await opts.betweenPhases?.();
       opts.emit({ type: 'stage', stage: 'reports' });
-      runJsonPath = await writeAllReports(assembled.run, assembled.items, outDir, opts.cwd);
+      runJsonPath = await writeAllReports(assembled.run, assembled.items, outDir, opts.cwd, { betweenPasses: opts.betweenPhases });
     } finally {
       await assembled.discardItems();
     }

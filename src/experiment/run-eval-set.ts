@@ -4,7 +4,8 @@
  * prompts and references (about 350 bytes an item, 33 MB at 100k items) are not kept through the statistics and the
  * reports, where the heap they hold is paid for again as garbage-collector headroom.
  */
-import type { EvalItem, EvalSet, EvalSetFormat } from '../datasets/types.js';
+import { PackedItems } from '../datasets/packed-items.js';
+import type { EvalSet, EvalSetFormat, ItemList } from '../datasets/types.js';
 
 /** What run.json and the summaries need of the set once its items are scored. */
 export interface EvalSetFacts {
@@ -19,6 +20,7 @@ export interface EvalSetFacts {
 export class RunEvalSet {
   readonly facts: EvalSetFacts;
   private loaded: EvalSet | undefined;
+  private packed: PackedItems | undefined;
 
   constructor(set: EvalSet) {
     this.loaded = set;
@@ -38,18 +40,27 @@ export class RunEvalSet {
     return this.facts.categories.length;
   }
 
-  /** The set as loaded, items included, until release(). */
+  /** The set as loaded, items included, for the checks before the calls: until the calls take its items. */
   get set(): EvalSet {
-    if (!this.loaded) throw new Error(`the items of ${this.facts.path} were released after scoring; read them from items.jsonl`);
+    if (!this.loaded) throw new Error(`the items of ${this.facts.path} were packed for the calls or released after scoring; read them from items.jsonl`);
     return this.loaded;
   }
 
-  get items(): EvalItem[] {
-    return this.set.items;
+  /**
+   * The items for the calls and the scoring, packed on first use (PackedItems: a buffer outside the heap, not
+   * objects), until release(). From then on the loaded set's objects are let go.
+   */
+  get items(): ItemList {
+    if (!this.packed) {
+      this.packed = new PackedItems(this.set.items);
+      this.loaded = undefined;
+    }
+    return this.packed;
   }
 
   /** Lets the items go: called once they are scored and written beside the run. */
   release(): void {
     this.loaded = undefined;
+    this.packed = undefined;
   }
 }

@@ -10,7 +10,7 @@ import { open, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { EvalItem } from '../datasets/types.js';
+import type { EvalItem, ItemList } from '../datasets/types.js';
 import type { JournalIndex } from '../runner/journal-index.js';
 import type { JournalRecord } from '../runner/journal.js';
 import type { ItemStream } from '../schema/items.js';
@@ -33,7 +33,7 @@ export interface ScoredRun {
  */
 export async function scoreRun(
   index: JournalIndex,
-  items: readonly EvalItem[],
+  items: ItemList,
   metricNames: readonly string[],
   score: (item: EvalItem, record: JournalRecord) => Promise<ScoredRecord>,
   dir: string,
@@ -47,16 +47,17 @@ export async function scoreRun(
   const journal = index.open();
   try {
     for (let i = 0; i < items.length; i++) {
+      const item = items.at(i)!;
       // Every item gets its line, with no results when none of its pairs finished.
       const row: (ScoredRecord | undefined)[] = [];
       for (let s = 0; s < index.systemIds.length; s++) {
         const record = journal.read(s, i);
         if (!record) continue;
-        const scored = await score(items[i], record);
+        const scored = await score(item, record);
         scores.set(s, i, scored);
         row[s] = scored;
       }
-      if (!out.write(itemLine(itemResultOf(items[i], index.systemIds, row)))) await once(out, 'drain');
+      if (!out.write(itemLine(itemResultOf(item, index.systemIds, row)))) await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');

@@ -79,16 +79,18 @@ export function summarizeSystem(
   const totals = scores.totals(s);
   const series = latencySeries(scores, s);
   const latencySeed = (label: LatencyLabel) => deriveSeed(seed, `latency\u0000${system.id}\u0000${label}`);
-  const latency = (label: LatencyLabel, values: number[]) =>
+  const latency = (label: LatencyLabel, values: Float64Array) =>
     percentilesWithCi(values, latencySeed(label), P95_CI_RESAMPLES, statistics?.requested(latencyKey(system.id, label)));
 
   /** Item positions in the set, or those of one category. */
-  const summarize = (positions: number[] | null, category?: string): Record<string, MetricSummary> =>
+  const summarize = (positions: Int32Array | null, category?: string): Record<string, MetricSummary> =>
     Object.fromEntries(
       metrics
         .map((m) => {
           const ci95 = statistics?.metricInterval(system.id, m.name, category);
-          const values = positions ? positions.map((i) => scores.score(s, i, m.name)) : itemCategories.map((_, i) => scores.score(s, i, m.name));
+          // The run's own column (NaN where not scored), read in place, or gathered at the category's positions.
+          const column = scores.metricValues(s, m.name);
+          const values = positions ? Float64Array.from(positions, (i) => column[i]) : column;
           return [m.name, summarizeMetric(values, { binary: m.binary, seed, ci95 })] as const;
         })
         // A metric that applies to none of the items (retrieval metrics for a system that retrieves nothing) is absent.
@@ -98,7 +100,7 @@ export function summarizeSystem(
   const categories = [...new Set(itemCategories.filter((c): c is string => !!c))].sort();
   const byCategory = Object.fromEntries(
     categories.map((c) => {
-      const positions = itemCategories.flatMap((category, i) => (category === c ? [i] : []));
+      const positions = positionsOf(itemCategories, c);
       return [c, { n: positions.length, metrics: summarize(positions, c) }];
     }),
   );
@@ -135,9 +137,19 @@ type LatencyLabel = 'client' | 'service' | 'first-token';
 const latencyKey = (systemId: string, label: LatencyLabel) => `latency\u0000${systemId}\u0000${label}`;
 
 /** The latency series a system's summary reports, from its answered calls, in item order. */
-function latencySeries(scores: RunScores, system: number): Partial<Record<LatencyLabel, number[]>> & { client: number[] } {
-  const series = latencyColumns(scores, system).map(({ label, column, positions }) => [label, Array.from(positions, (i) => column[i])] as const);
-  return { client: [], ...Object.fromEntries(series) };
+function latencySeries(scores: RunScores, system: number): Partial<Record<LatencyLabel, Float64Array>> & { client: Float64Array } {
+  const series = latencyColumns(scores, system).map(({ label, column, positions }) => [label, Float64Array.from(positions, (i) => column[i])] as const);
+  return { client: new Float64Array(0), ...Object.fromEntries(series) };
+}
+
+/** The positions of the items in one category, in set order. */
+function positionsOf(itemCategories: readonly (string | undefined)[], category: string): Int32Array {
+  let n = 0;
+  for (const c of itemCategories) if (c === category) n++;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < itemCategories.length; i++) if (itemCategories[i] === category) out[k++] = i;
+  return out;
 }
 
 /**

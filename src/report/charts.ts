@@ -94,7 +94,7 @@ export function quantileSample(sorted: number[], max: number): number[] {
 }
 
 /** `latencies`: per system id, the client latency of each successful result (read from the item stream). */
-export function latencyChart(run: RunSummary, latencies: ReadonlyMap<string, readonly number[]>): Chart | null {
+export function latencyChart(run: RunSummary, latencies: ReadonlyMap<string, ArrayLike<number> & Iterable<number>>): Chart | null {
   const rows: Array<{ system: string; ms: number }> = [];
   let sampled = false;
   for (const s of run.systems) {
@@ -346,6 +346,6 @@ function bestOn(run: RunSummary, metric: string): SystemSummary | undefined {
   return [...run.systems].filter((s) => s.metrics[metric]).sort((a, b) => b.metrics[metric].mean - a.metrics[metric].mean)[0];
 }
 
-export function allCharts(run: RunSummary, latencies: ReadonlyMap<string, readonly number[]>): Chart[] {
+export function allCharts(run: RunSummary, latencies: ReadonlyMap<string, ArrayLike<number> & Iterable<number>>): Chart[] {
   return [qualityChart, categoryChart, (r: RunSummary) => latencyChart(r, latencies), tokensChart, costChart, lossChart].map((f) => f(run)).filter((c): c is Chart => c !== null);
 }

@@ -56,8 +56,8 @@ export interface ItemDigest {
   flags: Uint8Array;
   /** Item-major, n × systems: primary score × 10,000, IDX_NONE when none. */
   score: Uint16Array;
-  /** Per system id: client latency of each successful result (ms). */
-  latencies: Map<string, number[]>;
+  /** Per system id: client latency of each successful result (ms), in item order. */
+  latencies: Map<string, Float64Array>;
   /** Every prompt, reference and output length (characters), for the budget's cap. */
   textLengths: Map<number, number>;
   /** The word index block for search (drilldown-words.ts), uncompressed. */
@@ -74,38 +74,54 @@ function primaryScore(run: RunSummary, r: ItemResult['results'][string]): number
 export async function digestItems(run: RunSummary, items: ItemStream): Promise<ItemDigest> {
   const systems = run.systems.map((s) => s.id);
   const categories = [...run.evalSet.categories];
-  const category: number[] = [];
-  const perSystem: Array<{ flags: number[]; score: number[] }> = systems.map(() => ({ flags: [], score: [] }));
-  const latencies = new Map<string, number[]>(systems.map((s) => [s, []]));
+  // Columns sized for the run's items up front (grown only if the stream holds more): filled by push, 100k-long
+  // arrays grew step by step, and every step left a large block for the collector (tens of MB at 100k x 4).
+  let capacity = Math.max(16, run.evalSet.size);
+  let category = new Uint16Array(capacity);
+  const newSystem = () => ({ flags: new Uint8Array(capacity), score: new Uint16Array(capacity).fill(IDX_NONE), latencies: new Float64Array(capacity), answered: 0 });
+  const perSystem = systems.map(newSystem);
+  const grow = () => {
+    const old = capacity;
+    capacity *= 2;
+    const widen = <T extends Uint8Array | Uint16Array | Float64Array>(a: T, fill: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity);
+      b.fill(fill);
+      b.set(a.subarray(0, old));
+      return b;
+    };
+    category = widen(category, 0);
+    for (const s of perSystem) {
+      s.flags = widen(s.flags, 0);
+      s.score = widen(s.score, IDX_NONE);
+      s.latencies = widen(s.latencies, 0);
+    }
+  };
   const textLengths = new Map<number, number>();
   const addLength = (s: string) => textLengths.set(s.length, (textLengths.get(s.length) ?? 0) + 1);
   const words = new WordIndex();
   let n = 0;
   for await (const it of items()) {
+    if (n === capacity) grow();
     words.add(n, it.id, [it.prompt, ...it.references, ...Object.values(it.results).map((r) => r.output)]);
     if (it.category !== undefined && !categories.includes(it.category)) categories.push(it.category);
-    category.push(it.category === undefined ? IDX_NONE : categories.indexOf(it.category));
+    category[n] = it.category === undefined ? IDX_NONE : categories.indexOf(it.category);
     addLength(it.prompt);
     it.references.forEach(addLength);
     for (const [sid, r] of Object.entries(it.results)) {
       let j = systems.indexOf(sid);
       if (j < 0) {
         j = systems.push(sid) - 1;
-        perSystem.push({ flags: new Array<number>(n).fill(0), score: new Array<number>(n).fill(IDX_NONE) });
-        latencies.set(sid, []);
+        perSystem.push(newSystem());
       }
       const failed = r.error !== undefined;
       const score = primaryScore(run, r);
-      perSystem[j].flags[n] = IDX_PRESENT | (isWrong(score, failed) ? IDX_WRONG : 0) | (failed ? IDX_FAILED : 0);
-      perSystem[j].score[n] = typeof score === 'number' && Number.isFinite(score) ? Math.round(Math.min(1, Math.max(0, score)) * 10_000) : IDX_NONE;
-      if (!failed && typeof r.latencyMs === 'number') latencies.get(sid)!.push(r.latencyMs);
+      const column = perSystem[j];
+      column.flags[n] = IDX_PRESENT | (isWrong(score, failed) ? IDX_WRONG : 0) | (failed ? IDX_FAILED : 0);
+      column.score[n] = typeof score === 'number' && Number.isFinite(score) ? Math.round(Math.min(1, Math.max(0, score)) * 10_000) : IDX_NONE;
+      if (!failed && typeof r.latencyMs === 'number') column.latencies[column.answered++] = r.latencyMs;
       addLength(r.output);
     }
     n++;
-    for (const s of perSystem) {
-      if (s.flags.length < n) s.flags[n - 1] = 0;
-      if (s.score.length < n) s.score[n - 1] = IDX_NONE;
-    }
   }
   const S = systems.length;
   const flags = new Uint8Array(n * S);
@@ -116,7 +132,8 @@ export async function digestItems(run: RunSummary, items: ItemStream): Promise<I
       score[k * S + j] = perSystem[j].score[k];
     }
   }
-  return { n, systems, metrics: [...run.metrics], categories, primary: run.metrics.indexOf(run.primaryMetric), category: Uint16Array.from(category), flags, score, latencies, textLengths, words: words.bytes() };
+  const latencies = new Map(systems.map((sid, j) => [sid, perSystem[j].latencies.subarray(0, perSystem[j].answered)] as const));
+  return { n, systems, metrics: [...run.metrics], categories, primary: run.metrics.indexOf(run.primaryMetric), category: category.slice(0, n), flags, score, latencies, textLengths, words: words.bytes() };
 }
 
 /** The longest cap whose shortened texts total at most `targetChars` (never below MIN_TEXT_CAP). */

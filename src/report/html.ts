@@ -33,13 +33,20 @@ function chartFigure(c: Chart): string {
 </figure>`;
 }
 
+export interface RenderOptions {
+  /** Awaited between the passes over the items (the CLI's full collection: src/cli/heap-growth.ts). */
+  betweenPasses?: () => Promise<void>;
+}
+
 /**
  * report.html for a run whose per-item results come from `items` (each call a fresh pass in item order). The items are
  * read in streaming passes (the filter and word indexes and latencies, then the compressed text chunks); no pass holds them all.
  */
-export async function renderHtml(run: RunSummary, items: ItemStream): Promise<string> {
+export async function renderHtml(run: RunSummary, items: ItemStream, options: RenderOptions = {}): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
   const digest = await digestItems(run, items);
+  // The digest pass leaves the garbage of every item it parsed; the chart engine and the chunk pass come on top.
+  await options.betweenPasses?.();
   const blocks = { index: gzipBase85(indexBytes(digest), 9), words: gzipBase85(digest.words, 9) };
   await loadChartEngine();
   const charts = allCharts(run, digest.latencies);

@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeItemsFile } from '../schema/items.js';
 import { SCHEMA_VERSION, type RunResult, type RunSummary } from '../schema/run-result.js';
-import { renderHtml } from './html.js';
+import { renderHtml, type RenderOptions } from './html.js';
 import type { ItemStream } from './item-stream.js';
 import { renderJUnit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -21,7 +21,7 @@ export interface WrittenReports extends ReportPaths {
   items: string;
 }
 
-export interface WriteOptions {
+export interface WriteOptions extends RenderOptions {
   /** Indent run.json for people reading it; compact saves about a third on large runs. Default true. */
   prettyJson?: boolean;
 }
@@ -67,8 +67,8 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
 }
 
 /** Render all three reports first (so a rendering error writes nothing), then write them. */
-export async function writeReportFiles(run: RunSummary, items: ItemStream, outDir: string): Promise<ReportPaths> {
-  const rendered = { html: await renderHtml(run, items), markdown: renderMarkdown(run), junit: renderJUnit(run) };
+export async function writeReportFiles(run: RunSummary, items: ItemStream, outDir: string, options: RenderOptions = {}): Promise<ReportPaths> {
+  const rendered = { html: await renderHtml(run, items, options), markdown: renderMarkdown(run), junit: renderJUnit(run) };
   await mkdir(outDir, { recursive: true });
   await removeStaleTempFiles(outDir);
   const paths = { html: join(outDir, 'report.html'), markdown: join(outDir, 'report.md'), junit: join(outDir, 'junit.xml') };
@@ -91,5 +91,5 @@ export async function writeReports(run: RunSummary, items: ItemStream, outDir: s
   const doc: RunResult = { ...summary, schemaVersion: SCHEMA_VERSION, items: ref };
   const runJson = join(outDir, 'run.json');
   await writeFileAtomic(runJson, `${JSON.stringify(doc, null, options.prettyJson === false ? undefined : 2)}\n`);
-  return { runJson, items: join(outDir, ref.path), ...(await writeReportFiles(doc, items, outDir)) };
+  return { runJson, items: join(outDir, ref.path), ...(await writeReportFiles(doc, items, outDir, { betweenPasses: options.betweenPasses })) };
 }

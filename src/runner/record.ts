@@ -77,7 +77,7 @@ export class Recorder {
    * Puts the kept records in the set's order, each item's systems in `systemIds` order (records kept while a journal
    * was read arrive in the order calls finished).
    */
-  orderBy(items: readonly { id: string }[], systemIds: readonly string[]): void {
+  orderBy(items: Iterable<{ id: string }>, systemIds: readonly string[]): void {
     if (!this.records) return;
     const kept = new Map(this.records);
     this.records.clear();

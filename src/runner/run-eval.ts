@@ -10,7 +10,7 @@
  * so client-side queueing never shows up as latency.
  */
 import { setMaxListeners } from 'node:events';
-import type { EvalItem } from '../datasets/types.js';
+import type { EvalItem, ItemList } from '../datasets/types.js';
 import type { Target, TargetRequest } from '../targets/types.js';
 import { InputError } from '../util/errors.js';
 import { Accounts, type SystemCounters } from './account.js';
@@ -36,7 +36,7 @@ export interface SystemLimits {
 }
 
 export interface RunEvalOptions {
-  items: readonly EvalItem[];
+  items: ItemList;
   targets: readonly Target[];
   journalPath: string;
   /** Continue a journal: finished pairs are skipped, failed pairs are tried again. */
@@ -199,9 +199,11 @@ function laneOf(target: Target, opts: RunEvalOptions, backoff: BackoffOptions): 
  * What an earlier run of this journal finished, read before anything is appended to it: answered pairs are counted
  * and kept (when records are kept) and will not run again; failed ones will.
  */
-async function resumed(path: string, items: readonly EvalItem[], lanes: readonly Lane[], accounts: Accounts, recorder: Recorder): Promise<FinishedPairs> {
+async function resumed(path: string, items: ItemList, lanes: readonly Lane[], accounts: Accounts, recorder: Recorder): Promise<FinishedPairs> {
   // Only while the journal is read: the run itself finds pairs by the item's position.
-  const itemIndex = new Map(items.map((item, i) => [item.id, i]));
+  const itemIndex = new Map<string, number>();
+  let position = 0;
+  for (const item of items) itemIndex.set(item.id, position++);
   const systemIds = lanes.map((l) => l.id);
   const done = await FinishedPairs.read(path, itemIndex, systemIds, accounts, recorder);
   recorder.orderBy(items, systemIds);

@@ -12,7 +12,7 @@ export interface ScheduledLane {
 }
 
 export interface ScheduleOptions<I, L extends ScheduledLane> {
-  items: readonly I[];
+  items: { readonly length: number; at(index: number): I | undefined } & Iterable<I>;
   /** The lanes of one item, in the order their pairs are queued. */
   order: (item: I) => readonly L[];
   /** Pairs already finished (e.g. by a resumed run) are not queued. `index` is the item's position in `items`. */
@@ -46,7 +46,7 @@ export async function schedule<I, L extends ScheduledLane>(opts: ScheduleOptions
   };
   const launch = (index: number, lane: L) => {
     const p: Promise<void> = opts
-      .run(opts.items[index], lane, index)
+      .run(opts.items.at(index)!, lane, index)
       .catch(opts.onError)
       .finally(() => {
         lane.limit.release();

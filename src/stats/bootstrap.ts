@@ -3,7 +3,7 @@
  * recompute the statistic for both systems on the same resample, so item difficulty cancels out.
  */
 import type { Percentiles } from '../schema/run-result.js';
-import { percentiles, quantile } from './descriptive.js';
+import { finiteValues, percentiles, quantile } from './descriptive.js';
 import { createRng } from './rng.js';
 import { percentileColumn, percentileOfCounts, resampleRange, type NamedStatistic } from './resample.js';
 
@@ -38,7 +38,7 @@ const PERCENTILE: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99:
  */
 type CountStatistic = (counts: Uint32Array, total: number) => number;
 
-function countStatistic(values: readonly number[], statistic: Statistic): CountStatistic {
+function countStatistic(values: ArrayLike<number>, statistic: Statistic): CountStatistic {
   const n = values.length;
   if (statistic === 'mean') {
     return (counts, total) => {
@@ -72,7 +72,7 @@ export function percentileInterval(draws: Float64Array): [number, number] {
 }
 
 /** Statistic values on each resample, for the named statistics through the shared one-pass loop. */
-function namedDraws(columns: readonly (readonly number[])[], statistic: NamedStatistic, seed: number, resamples: number): Float64Array[] {
+function namedDraws(columns: readonly ArrayLike<number>[], statistic: NamedStatistic, seed: number, resamples: number): Float64Array[] {
   const n = columns[0].length;
   return resampleRange({ n, seed, resamples, columns: columns.map((v) => ({ values: Float64Array.from(v), statistic })) }, 0, resamples);
 }
@@ -101,13 +101,13 @@ export function pairedFromDraws(drawsA: Float64Array, drawsB: Float64Array, diff
  * Percentile bootstrap 95% interval of the mean. Each resample's mean is summed from multiplicities in item order
  * (the one-pass loop every statistic shares), so its last bits can differ from summing in draw order.
  */
-export function bootstrapMeanCi(values: readonly number[], options: BootstrapOptions): [number, number] {
+export function bootstrapMeanCi(values: ArrayLike<number>, options: BootstrapOptions): [number, number] {
   if (values.length === 0) return [NaN, NaN];
   return percentileInterval(namedDraws([values], 'mean', options.seed, options.resamples ?? 10_000)[0]);
 }
 
 /** Percentile bootstrap 95% interval of any statistic of one sample (e.g. 'p95' of latencies). */
-export function bootstrapCi(values: readonly number[], statistic: Statistic, options: BootstrapOptions): [number, number] {
+export function bootstrapCi(values: ArrayLike<number>, statistic: Statistic, options: BootstrapOptions): [number, number] {
   const n = values.length;
   if (n === 0) return [NaN, NaN];
   const resamples = options.resamples ?? 10_000;
@@ -130,13 +130,13 @@ export function bootstrapCi(values: readonly number[], statistic: Statistic, opt
  * 10k-item runs stay fast.
  */
 export function percentilesWithCi(
-  values: readonly (number | null | undefined)[],
+  values: ArrayLike<number | null | undefined>,
   seed: number,
   resamples = P95_CI_RESAMPLES,
   /** The interval already computed by a run's shared plan (same values, seed and resamples). */
   p95Ci95?: [number, number],
 ): Percentiles {
-  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const xs = finiteValues(values);
   const p = percentiles(xs);
   if (xs.length === 0) return p;
   return { ...p, p95Ci95: p95Ci95 ?? bootstrapCi(xs, 'p95', { seed, resamples }) };

@@ -1,7 +1,7 @@
 /** Per-system metric summaries (mean and 95% CI) for run.json. */
 import type { MetricSummary } from '../schema/run-result.js';
 import { bootstrapMeanCi } from './bootstrap.js';
-import { mean, wilson } from './descriptive.js';
+import { finiteValues, mean, wilson } from './descriptive.js';
 
 export interface SummarizeOptions {
   /** Values are 0/1 (exact match, pass/fail): use the Wilson interval. */
@@ -12,8 +12,9 @@ export interface SummarizeOptions {
   ci95?: [number, number];
 }
 
-export function isBinaryValues(values: readonly number[]): boolean {
-  return values.every((v) => v === 0 || v === 1);
+export function isBinaryValues(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && values[i] !== 1) return false;
+  return true;
 }
 
 /**
@@ -21,15 +22,16 @@ export function isBinaryValues(values: readonly number[]): boolean {
  * interval; continuous ones (or a "binary" metric that turns out to hold other values) a percentile bootstrap
  * of the mean. `method` records which, so a reader knows how the interval was made.
  */
-export function summarizeMetric(values: readonly (number | null | undefined)[], options: SummarizeOptions): MetricSummary {
-  const scored = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+export function summarizeMetric(values: ArrayLike<number | null | undefined>, options: SummarizeOptions): MetricSummary {
+  const scored = finiteValues(values);
   const n = scored.length;
   if (n === 0) {
     return { mean: 0, ci95: options.binary ? [0, 1] : [0, 0], n: 0, method: 'none: no scored items' };
   }
   const m = mean(scored);
   if (options.binary && isBinaryValues(scored)) {
-    const successes = scored.reduce((s, v) => s + v, 0);
+    let successes = 0;
+    for (let i = 0; i < n; i++) successes += scored[i];
     return { mean: m, ci95: wilson(successes, n), n, method: 'wilson' };
   }
   const ci95 = options.ci95 ?? bootstrapMeanCi(scored, { seed: options.seed, resamples: options.resamples });

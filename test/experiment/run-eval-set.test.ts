@@ -22,9 +22,22 @@ describe('RunEvalSet', () => {
 
   it('serves the items until released, then refuses with the file it came from', () => {
     const held = new RunEvalSet(structuredClone(set));
-    expect(held.items.map((i) => i.id)).toEqual(['a', 'b', 'c']);
+    expect([...held.items].map((i) => i.id)).toEqual(['a', 'b', 'c']);
     held.release();
-    expect(() => held.items).toThrow(/items of \/sets\/tiny\.jsonl were released after scoring/);
+    expect(() => held.items).toThrow(/items of \/sets\/tiny\.jsonl were packed for the calls or released after scoring/);
     expect(held.facts.categories).toHaveLength(3);
+  });
+
+  it('serves the set for the checks before the calls, then packed items equal to what was loaded', () => {
+    const held = new RunEvalSet(structuredClone(set));
+    expect(held.set.items).toEqual(set.items);
+    const items = held.items;
+    expect(items.length).toBe(set.items.length);
+    for (let i = 0; i < set.items.length; i++) expect(items.at(i)).toEqual(set.items[i]);
+    expect(items.at(-1)).toEqual(set.items.at(-1));
+    expect(items.at(set.items.length)).toBeUndefined();
+    // Packed once: the loaded objects are let go, and the same packed items are served again.
+    expect(held.items).toBe(items);
+    expect(() => held.set).toThrow(/were packed for the calls/);
   });
 });

@@ -30,6 +30,22 @@ describe('drill-down index and summary', () => {
     expect(d.latencies.get('base')).toHaveLength(run.items.filter((it) => !it.results.base.error).length);
   });
 
+  it('digests a stream longer than the run says, and a system the run does not list, the same way', async () => {
+    // The columns are sized from run.evalSet.size: a stream with more items must grow them, losing nothing.
+    const short = { ...run, evalSet: { ...run.evalSet, size: 7 } };
+    const extra = run.items.map((it, k) => (k % 3 === 0 ? { ...it, results: { ...it.results, late: { ...it.results.base } } } : it));
+    const d = await digestItems(short, itemStreamOf(extra));
+    const full = await digestItems(run, itemStreamOf(extra));
+    expect(d.n).toBe(1500);
+    expect(d.systems).toEqual([...run.systems.map((s) => s.id), 'late']);
+    expect(d.flags).toEqual(full.flags);
+    expect(d.score).toEqual(full.score);
+    expect(d.category).toEqual(full.category);
+    expect([...d.latencies.get('late')!]).toEqual(extra.filter((it) => it.results.late && !it.results.late.error).map((it) => it.results.late.latencyMs));
+    const S = d.systems.length;
+    extra.forEach((it, k) => expect(Boolean(d.flags[k * S + S - 1] & IDX_PRESENT)).toBe('late' in it.results));
+  });
+
   it('the summary counts agreement and flips as the items say', async () => {
     const html = await renderHtml(run, itemStreamOf(run.items));
     const glance = html.slice(html.indexOf('id="drill-summary"'), html.indexOf('id="drill-controls"'));
