@@ -28,8 +28,8 @@ export function capHeapGrowth(execArgv: readonly string[] = process.execArgv): n
 /**
  * For runExperiment's `betweenPhases`, in the CLI's own process only: a full collection as a run moves from its calls
  * to their scoring, to its statistics and to its reports, and between the HTML report's passes over the items. Each
- * phase leaves mostly garbage (the calls' responses, the
- * scores' planning), which V8 would otherwise carry into the next phase as resident memory, and V8's young
+ * phase leaves mostly garbage (the calls' responses, the scores' planning), which V8 would otherwise carry into the
+ * next phase as resident memory, and V8's young
  * generation, grown to 32 MB during the calls, is shrunk by this kind of collection only (the inspector's
  * HeapProfiler.collectGarbage, a memory-reducing one). At 100k items x 4 systems (a resumed journal) the RSS fell
  * 197 -> 117 MB before the statistics and 194 -> 97 MB before the reports, in 58 and 47 ms; at 10k x 1 the run's CPU
