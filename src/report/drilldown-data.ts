@@ -71,7 +71,7 @@ function primaryScore(run: RunSummary, r: ItemResult['results'][string]): number
   return run.metrics.includes(run.primaryMetric) ? r.scores[run.primaryMetric] : r.scores.exact;
 }
 
-export async function digestItems(run: RunSummary, items: ItemStream): Promise<ItemDigest> {
+export async function digestItems(run: RunSummary, items: ItemStream, afterPass?: () => Promise<void>): Promise<ItemDigest> {
   const systems = run.systems.map((s) => s.id);
   const categories = [...run.evalSet.categories];
   // Columns sized for the run's items up front (grown only if the stream holds more): filled by push, 100k-long
@@ -123,6 +123,8 @@ export async function digestItems(run: RunSummary, items: ItemStream): Promise<I
     }
     n++;
   }
+  // The pass leaves the garbage of every item it parsed; the index blocks are built after it is returned.
+  await afterPass?.();
   const S = systems.length;
   const flags = new Uint8Array(n * S);
   const score = new Uint16Array(n * S);

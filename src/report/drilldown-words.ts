@@ -36,6 +36,24 @@ class Postings {
   }
 }
 
+function varintLength(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+function writeVarint(out: Uint8Array, at: number, v: number): number {
+  while (v >= 0x80) {
+    out[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[at++] = v;
+  return at;
+}
+
 function varints(values: number[]): Buffer {
   const out = Buffer.alloc(values.length * 5);
   let at = 0;
@@ -50,7 +68,11 @@ function varints(values: number[]): Buffer {
 }
 
 export class WordIndex {
-  private readonly words = new Map<string, Postings>();
+  /**
+   * A word's postings, or the one item holding it as a plain number: most words of a large set (every item id among
+   * them) are in one item, and a Postings object with its byte array for each was about 150 bytes a word.
+   */
+  private readonly words = new Map<string, Postings | number>();
   private items = 0;
 
   /** Adds item `item` with its texts; items come in ascending order, each once (the postings are gaps). */
@@ -64,9 +86,15 @@ export class WordIndex {
   }
 
   private post(word: string, item: number): void {
-    let p = this.words.get(word);
-    if (!p) this.words.set(word, (p = new Postings()));
-    p.add(item);
+    const p = this.words.get(word);
+    if (p === undefined) this.words.set(word, item);
+    else if (typeof p !== 'number') p.add(item);
+    else if (p !== item) {
+      const postings = new Postings();
+      postings.add(p);
+      postings.add(item);
+      this.words.set(word, postings);
+    }
   }
 
   /** The block described above (not yet compressed). */
@@ -74,13 +102,26 @@ export class WordIndex {
     // Code-unit order, as the page's `<` compares: not localeCompare.
     const sorted = [...this.words.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const list = Buffer.from(sorted.join('\n'), 'utf8');
-    const postings = sorted.map((w) => this.words.get(w)!);
-    return Buffer.concat([
-      varints([sorted.length, list.length]),
-      list,
-      varints(postings.map((p) => p.length)),
-      ...postings.map((p) => p.bytes.subarray(0, p.length)),
-    ]);
+    const entries = sorted.map((w) => this.words.get(w)!);
+    // A lone item's postings are its one gap from -1 (item + 1), as Postings would write it.
+    const lengths = entries.map((p) => (typeof p === 'number' ? varintLength(p + 1) : p.length));
+    const head = varints([sorted.length, list.length]);
+    const lengthBlock = varints(lengths);
+    const out = Buffer.allocUnsafe(head.length + list.length + lengthBlock.length + lengths.reduce((a, b) => a + b, 0));
+    out.set(head, 0);
+    let at = head.length;
+    out.set(list, at);
+    at += list.length;
+    out.set(lengthBlock, at);
+    at += lengthBlock.length;
+    for (const p of entries) {
+      if (typeof p === 'number') at = writeVarint(out, at, p + 1);
+      else {
+        out.set(p.bytes.subarray(0, p.length), at);
+        at += p.length;
+      }
+    }
+    return out;
   }
 }
 

@@ -44,9 +44,8 @@ export interface RenderOptions {
  */
 export async function renderHtml(run: RunSummary, items: ItemStream, options: RenderOptions = {}): Promise<string> {
   if (run.kind === 'shadow' && run.shadow) return renderShadowHtml(run, items);
-  const digest = await digestItems(run, items);
-  // The digest pass leaves the garbage of every item it parsed; the chart engine and the chunk pass come on top.
-  await options.betweenPasses?.();
+  // Between the digest's pass and what it builds from it (the chart engine and the chunk pass come on top).
+  const digest = await digestItems(run, items, options.betweenPasses);
   const blocks = { index: gzipBase85(indexBytes(digest), 9), words: gzipBase85(digest.words, 9) };
   await loadChartEngine();
   const charts = allCharts(run, digest.latencies);
