@@ -123,7 +123,7 @@ export async function digestItems(run: RunSummary, items: ItemStream, afterPass?
     }
     n++;
   }
-  // The pass leaves the garbage of every item it parsed; the index blocks are built after it is returned.
+  // The pass is over and left the garbage of every item it parsed; the index and the word block are built next.
   await afterPass?.();
   const S = systems.length;
   const flags = new Uint8Array(n * S);

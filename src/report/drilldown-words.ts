@@ -21,18 +21,14 @@ class Postings {
   bytes = new Uint8Array(4);
   add(item: number): void {
     if (item === this.last) return;
-    let gap = item - this.last;
+    const gap = item - this.last;
     this.last = item;
     if (this.length + 5 > this.bytes.length) {
       const grown = new Uint8Array(this.bytes.length * 2);
       grown.set(this.bytes);
       this.bytes = grown;
     }
-    while (gap >= 0x80) {
-      this.bytes[this.length++] = (gap & 0x7f) | 0x80;
-      gap >>>= 7;
-    }
-    this.bytes[this.length++] = gap;
+    this.length = writeVarint(this.bytes, this.length, gap);
   }
 }
 
@@ -57,13 +53,7 @@ function writeVarint(out: Uint8Array, at: number, v: number): number {
 function varints(values: number[]): Buffer {
   const out = Buffer.alloc(values.length * 5);
   let at = 0;
-  for (let v of values) {
-    while (v >= 0x80) {
-      out[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    out[at++] = v;
-  }
+  for (const v of values) at = writeVarint(out, at, v);
   return out.subarray(0, at);
 }
 
