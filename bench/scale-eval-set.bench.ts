@@ -33,7 +33,7 @@ if (first === '--one') {
     const { runSet, count, held, peakRssMb } = await (async () => {
       const set = await loadEvalSet(file);
       const loaded = { count: set.items.length, held: retainedBytes() - before, peakRssMb: process.resourceUsage().maxRSS / 1024 };
-      return { runSet: new RunEvalSet(set), ...loaded };
+      return { runSet: new RunEvalSet(set, { packFrom: 0 }), ...loaded };
     })();
     // As a run holds them for its calls: packed, the loaded objects let go.
     const items = runSet.items;

@@ -28,8 +28,14 @@ describe('RunEvalSet', () => {
     expect(held.facts.categories).toHaveLength(3);
   });
 
-  it('serves the set for the checks before the calls, then packed items equal to what was loaded', () => {
+  it('serves a small set as loaded, the same items whenever asked', () => {
     const held = new RunEvalSet(structuredClone(set));
+    expect(held.items).toBe(held.set.items);
+    expect(held.items).toBe(held.items);
+  });
+
+  it('serves a large set for the checks before the calls, then packed items equal to what was loaded', () => {
+    const held = new RunEvalSet(structuredClone(set), { packFrom: 3 });
     expect(held.set.items).toEqual(set.items);
     const items = held.items;
     expect(items.length).toBe(set.items.length);
