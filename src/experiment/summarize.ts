@@ -100,7 +100,7 @@ export function summarizeSystem(
   const categories = [...new Set(itemCategories.filter((c): c is string => !!c))].sort();
   const byCategory = Object.fromEntries(
     categories.map((c) => {
-      const positions = positionsOf(itemCategories, c);
+      const positions = positionsWhere(itemCategories.length, (i) => itemCategories[i] === c);
       return [c, { n: positions.length, metrics: summarize(positions, c) }];
     }),
   );
@@ -142,15 +142,6 @@ function latencySeries(scores: RunScores, system: number): Partial<Record<Latenc
   return { client: new Float64Array(0), ...Object.fromEntries(series) };
 }
 
-/** The positions of the items in one category, in set order. */
-function positionsOf(itemCategories: readonly (string | undefined)[], category: string): Int32Array {
-  let n = 0;
-  for (const c of itemCategories) if (c === category) n++;
-  const out = new Int32Array(n);
-  let k = 0;
-  for (let i = 0; i < itemCategories.length; i++) if (itemCategories[i] === category) out[k++] = i;
-  return out;
-}
 
 /**
  * The latency series of a system, each as its column of the run (NaN wherever a pair was not answered: RunScores)
@@ -160,7 +151,7 @@ function positionsOf(itemCategories: readonly (string | undefined)[], category: 
 function latencyColumns(scores: RunScores, system: number): { label: LatencyLabel; column: Float64Array; positions: Int32Array }[] {
   const of = (label: LatencyLabel) => {
     const column = scores.latencyColumn(system, label);
-    return { label, column, positions: finitePositions(column) };
+    return { label, column, positions: positionsWhere(column.length, (i) => Number.isFinite(column[i])) };
   };
   const client = of('client');
   const service = of('service');
@@ -175,11 +166,12 @@ function notNaN(column: Float64Array): number {
   return n;
 }
 
-function finitePositions(column: Float64Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < column.length; i++) if (Number.isFinite(column[i])) n++;
-  const positions = new Int32Array(n);
-  for (let i = 0, k = 0; i < column.length; i++) if (Number.isFinite(column[i])) positions[k++] = i;
+/** The positions 0..n-1 that `keep` holds for, in order, in an array of exactly their count. */
+function positionsWhere(n: number, keep: (i: number) => boolean): Int32Array {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) count++;
+  const positions = new Int32Array(count);
+  for (let i = 0, k = 0; i < n; i++) if (keep(i)) positions[k++] = i;
   return positions;
 }
 
